@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type Article, articleSchema, type SaveOutcome } from '../../core/article';
+import type { ArticleRepo } from '../../core/ports';
+import { isConditionFailure } from './client';
+
+/** What makes two versions of an article different; timestamps of our own bookkeeping do not count. */
+function contentHash(article: Article): string {
+  const { firstSeenAt: _first, updatedAt: _updated, ...content } = article;
+  return createHash('sha256').update(JSON.stringify(content)).digest('base64url');
+}
+
+export class DynamoArticleRepo implements ArticleRepo {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async save(article: Article): Promise<SaveOutcome> {
+    const hash = contentHash(article);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...article, contentHash: hash },
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    // The article exists: update it only when its content changed, and only over the version we read,
+    // so two concurrent edits cannot silently overwrite each other.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.getStored(article.id);
+      if (!current) throw new Error(`article ${article.id} vanished during save`);
+      if (current.contentHash === hash) return 'unchanged';
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...article, firstSeenAt: current.article.firstSeenAt, contentHash: hash },
+            ConditionExpression: 'contentHash = :seen',
+            ExpressionAttributeValues: { ':seen': current.contentHash },
+          }),
+        );
+        return 'updated';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new Error(`article ${article.id} kept changing under concurrent saves`);
+  }
+
+  async get(id: string): Promise<Article | undefined> {
+    return (await this.getStored(id))?.article;
+  }
+
+  private async getStored(id: string): Promise<{ article: Article; contentHash: string } | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return { article: articleSchema.parse(Item), contentHash: String(Item.contentHash) };
+  }
+}

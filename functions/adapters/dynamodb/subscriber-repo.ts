@@ -1,0 +1,76 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SubscriberRepo } from '../../core/ports';
+import { emailHash, type Subscriber, segmentOf, subscriberSchema } from '../../core/subscriber';
+import { isConditionFailure } from './client';
+
+const claimKey = (email: string) => `email#${emailHash(email)}`;
+
+/**
+ * Subscribers and their address claims share one table. The claim item (`email#<sha256>`) is written
+ * first with attribute_not_exists, so of two concurrent subscribes for one address exactly one wins;
+ * the subscriber item follows, also conditionally. A claim left without its subscriber (a crash
+ * between the two writes) is completed by the next create for that address.
+ */
+export class DynamoSubscriberRepo implements SubscriberRepo {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(subscriber: Subscriber): Promise<{ subscriber: Subscriber; created: boolean }> {
+    const key = claimKey(subscriber.email);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { id: key, kind: 'claim', subscriberId: subscriber.id },
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const claim = await this.getItem(key);
+      const holder = claim && (await this.get(String(claim.subscriberId)));
+      if (holder) return { subscriber: holder, created: false };
+      if (claim) subscriber = { ...subscriber, id: String(claim.subscriberId) };
+    }
+    try {
+      await this.put(subscriber, 'attribute_not_exists(id)');
+      return { subscriber, created: true };
+    } catch (error) {
+      // A concurrent create completed the same claim first: theirs is the subscriber.
+      const holder = isConditionFailure(error) ? await this.get(subscriber.id) : undefined;
+      if (holder) return { subscriber: holder, created: false };
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Subscriber | undefined> {
+    if (id.startsWith('email#')) return undefined;
+    const item = await this.getItem(id);
+    return item ? subscriberSchema.parse(item) : undefined;
+  }
+
+  async findByEmail(email: string): Promise<Subscriber | undefined> {
+    const claim = await this.getItem(claimKey(email));
+    return claim ? this.get(String(claim.subscriberId)) : undefined;
+  }
+
+  private async put(subscriber: Subscriber, condition?: string): Promise<void> {
+    const segment = segmentOf(subscriber);
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...subscriberSchema.parse(subscriber), kind: 'subscriber', ...(segment ? { segment } : {}) },
+        ...(condition ? { ConditionExpression: condition } : {}),
+      }),
+    );
+  }
+
+  private async getItem(id: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
+    return Item;
+  }
+}

@@ -1,0 +1,62 @@
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { PermanentSendError, QuotaExceededError, TransientSendError } from '../core/errors';
+import type { Mailer, RawMail } from '../core/ports';
+import type { Config } from '../shared/config';
+import { clientOptions } from './aws-client-options';
+
+export function createSesClient(config: Config): SESClient {
+  // The sender retries with its own backoff and rate budget; the SDK's retries would hide throttling.
+  return new SESClient({ ...clientOptions(config, config.endpoints.ses), maxAttempts: 1 });
+}
+
+/** Sends raw MIME through SES v1 SendRawEmail with the configuration set, mapping SES errors to ours. */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly ses: SESClient,
+    private readonly configurationSet: string,
+  ) {}
+
+  async sendRaw(mail: RawMail): Promise<{ messageId: string }> {
+    try {
+      const result = await this.ses.send(
+        new SendRawEmailCommand({
+          Source: mail.from,
+          Destinations: [mail.to],
+          RawMessage: { Data: mail.raw },
+          ConfigurationSetName: this.configurationSet,
+          Tags: Object.entries(mail.tags ?? {}).map(([Name, Value]) => ({ Name, Value })),
+        }),
+      );
+      if (!result.MessageId) throw new TransientSendError('SES answered without a message id');
+      return { messageId: result.MessageId };
+    } catch (error) {
+      throw classifySesError(error);
+    }
+  }
+}
+
+/** Sorts an SES failure into: retry later, stop for the day, or give up on this one message. */
+export function classifySesError(error: unknown): Error {
+  if (error instanceof TransientSendError || error instanceof QuotaExceededError) return error;
+  const e = error as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
+  const message = e.message ?? String(error);
+  if (/daily message quota exceeded/i.test(message)) return new QuotaExceededError(message);
+  const status = e.$metadata?.httpStatusCode;
+  if (
+    e.name === 'Throttling' ||
+    e.name === 'ThrottlingException' ||
+    /maximum sending rate exceeded/i.test(message) ||
+    (status !== undefined && status >= 500) ||
+    e.name === 'TimeoutError' ||
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(e.code ?? '') ||
+    /socket hang up|ECONNRESET|ECONNREFUSED|network/i.test(message)
+  ) {
+    return new TransientSendError(message);
+  }
+  return new PermanentSendError(message);
+}

@@ -1,0 +1,44 @@
+/**
+ * Typed errors of the core. Each has a `name`, and the HTTP layer maps names to status codes in one
+ * place (functions/shared/http-errors.ts), so a use case never thinks about HTTP.
+ */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
+}
+
+/** SES or another downstream said "try again later" (throttling, 5xx, dropped connection). */
+export class TransientSendError extends Error {
+  override name = 'TransientSendError';
+}
+
+/** SES's daily quota is spent: stop, park the issue, resume later. */
+export class QuotaExceededError extends Error {
+  override name = 'QuotaExceededError';
+}
+
+/** SES refused this one message for good (bad address, rejected content). */
+export class PermanentSendError extends Error {
+  override name = 'PermanentSendError';
+}

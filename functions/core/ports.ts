@@ -1,0 +1,45 @@
+import type { Article, SaveOutcome } from './article';
+import type { Subscriber } from './subscriber';
+
+/**
+ * The ports the core talks to. Adapters implement them against AWS services (functions/adapters);
+ * unit tests pass in-memory fakes. Nothing here imports an SDK.
+ */
+export interface ArticleRepo {
+  /**
+   * Stores an article idempotently: a new id is created, a changed one updated (its `firstSeenAt`
+   * kept), an identical one left alone. Conditional writes make concurrent saves safe.
+   */
+  save(article: Article): Promise<SaveOutcome>;
+  get(id: string): Promise<Article | undefined>;
+}
+
+export interface RawMail {
+  from: string;
+  to: string;
+  /** The complete RFC 5322 message, as built by MailComposer. */
+  raw: Buffer;
+  /** SES message tags (configuration-set event dimensions); values must be SES-safe. */
+  tags?: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Hands one raw message to the mail service; returns the service's message id. */
+  sendRaw(mail: RawMail): Promise<{ messageId: string }>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface SubscriberRepo {
+  /**
+   * Creates a subscriber unless the address is already held by one; returns the one that holds it.
+   * One address is one subscriber, also under concurrent calls (a conditional claim on the address).
+   */
+  create(subscriber: Subscriber): Promise<{ subscriber: Subscriber; created: boolean }>;
+  get(id: string): Promise<Subscriber | undefined>;
+  findByEmail(email: string): Promise<Subscriber | undefined>;
+}

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { languageSchema } from './article';
+
+export const cadenceSchema = z.enum(['instant', 'daily', 'weekly']);
+export type Cadence = z.infer<typeof cadenceSchema>;
+
+export const subscriberStatusSchema = z.enum(['pending', 'active', 'unsubscribed', 'bounced', 'complained']);
+export type SubscriberStatus = z.infer<typeof subscriberStatusSchema>;
+
+export const subscriberSchema = z.object({
+  id: z.string().min(16),
+  email: z.string().min(3),
+  status: subscriberStatusSchema,
+  /** The reader's languages in the reader's order: the first decides the mail's first half and its `<html lang>`. */
+  languages: z.array(languageSchema).min(1).max(2),
+  cadence: cadenceSchema,
+  /** Empty means every topic. */
+  topics: z.array(z.string()).default([]),
+  /** Daily and weekly readers who also want urgent articles at once. */
+  urgentAlerts: z.boolean().default(false),
+  paused: z.boolean().default(false),
+  consent: z.object({ at: z.iso.datetime(), method: z.string(), source: z.string().optional() }),
+  /** Bumped to revoke every link issued before. */
+  linkVersion: z.number().int().min(1),
+  bounceCount: z.number().int().min(0).default(0),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  confirmedAt: z.iso.datetime().optional(),
+});
+export type Subscriber = z.infer<typeof subscriberSchema>;
+
+/** One address, one form: trimmed and lower-cased (mailbox providers treat local parts case-blind). */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function emailHash(email: string): string {
+  return createHash('sha256').update(normaliseEmail(email)).digest('hex');
+}
+
+/** The fan-out segment a subscriber belongs to, or none: only active, unpaused readers receive mail. */
+export function segmentOf(
+  subscriber: Pick<Subscriber, 'status' | 'paused' | 'cadence'>,
+): Cadence | undefined {
+  return subscriber.status === 'active' && !subscriber.paused ? subscriber.cadence : undefined;
+}

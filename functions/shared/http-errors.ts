@@ -1,0 +1,18 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * The one place a typed error becomes an HTTP status. Anything unnamed here is a 500 whose details
+ * stay in the log, never in the page.
+ */
+const statusByErrorName: Record<string, ContentfulStatusCode> = {
+  ValidationError: 400,
+  UnauthorizedError: 401,
+  NotFoundError: 404,
+  ConflictError: 409,
+  PayloadTooLargeError: 413,
+  RateLimitedError: 429,
+};
+
+export function statusForError(error: unknown): ContentfulStatusCode {
+  return (error instanceof Error && statusByErrorName[error.name]) || 500;
+}

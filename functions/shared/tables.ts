@@ -1,0 +1,114 @@
+/**
+ * The DynamoDB tables, written once. The CDK stateful stack and the local bootstrap both build their
+ * tables from these definitions, so local mode and tests run against exactly the keys and indexes that
+ * AWS runs.
+ *
+ * One table per entity rather than a single-table design: each Lambda gets a grant on only the tables
+ * it touches, the DynamoDB stream exists only where an event is wanted (new articles), and a reader's
+ * erasure is a delete on two tables rather than a hunt through overloaded keys.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  name: string;
+  type: AttributeType;
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name is the stage's prefix plus this. */
+  name: TableName;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalIndexes: IndexDefinition[];
+  /** Emit a change stream (new and old images): consumed by the alert path. */
+  stream: boolean;
+  /** Attribute holding an epoch-seconds expiry, when items expire. */
+  timeToLiveAttribute?: string;
+}
+
+export type TableName = 'articles' | 'subscribers' | 'schedules' | 'issues' | 'deliveries' | 'counters';
+
+export const tableDefinitions: Record<TableName, TableDefinition> = {
+  articles: {
+    name: 'articles',
+    partitionKey: { name: 'id', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: 'byLangPublished',
+        partitionKey: { name: 'lang', type: 'S' },
+        sortKey: { name: 'publishedAt', type: 'S' },
+      },
+    ],
+    stream: true,
+  },
+  subscribers: {
+    // Holds subscribers (`id` = random id) and one email claim per address (`id` = `email#<hash>`),
+    // written with attribute_not_exists so that one address is one subscriber without transactions.
+    name: 'subscribers',
+    partitionKey: { name: 'id', type: 'S' },
+    globalIndexes: [
+      {
+        // Sparse: only active subscribers carry `segment` (their cadence), so fan-out pages through
+        // exactly the readers a digest of that cadence may go to.
+        indexName: 'bySegment',
+        partitionKey: { name: 'segment', type: 'S' },
+        sortKey: { name: 'id', type: 'S' },
+      },
+    ],
+    stream: false,
+  },
+  schedules: {
+    name: 'schedules',
+    partitionKey: { name: 'name', type: 'S' },
+    globalIndexes: [],
+    stream: false,
+  },
+  issues: {
+    name: 'issues',
+    partitionKey: { name: 'id', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: 'byCreated',
+        partitionKey: { name: 'listKey', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+    stream: false,
+  },
+  deliveries: {
+    name: 'deliveries',
+    partitionKey: { name: 'issueId', type: 'S' },
+    sortKey: { name: 'subscriberId', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: 'bySubscriber',
+        partitionKey: { name: 'subscriberId', type: 'S' },
+        sortKey: { name: 'issueId', type: 'S' },
+      },
+    ],
+    stream: false,
+  },
+  counters: {
+    // Short-lived counters (rate limits); keys are hashes, never an address or IP in clear.
+    name: 'counters',
+    partitionKey: { name: 'key', type: 'S' },
+    globalIndexes: [],
+    stream: false,
+    timeToLiveAttribute: 'expiresAt',
+  },
+};
+
+export const allTableNames = Object.keys(tableDefinitions) as TableName[];
+
+/** Physical table names for one stage, derived from its prefix. */
+export type TableNames = Record<TableName, string>;
+
+export function tableNamesFor(prefix: string): TableNames {
+  return Object.fromEntries(allTableNames.map((name) => [name, `${prefix}${name}`])) as TableNames;
+}
