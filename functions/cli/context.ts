@@ -1,0 +1,43 @@
+import { type LocalStack, openLocalStack } from '../local/stack';
+import { logger } from '../shared/logger';
+
+/** Thrown for a command's own refusals: printed as the message alone, exit code 1 (or the one given). */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs a staff command against local mode: joins the `nashra dev` that is up or starts what the
+ * command needs, waits until the local runtime has handled everything the command set off (stream
+ * records, queued sends), then stops what it started.
+ */
+export async function withLocalStack<T>(run: (stack: LocalStack) => Promise<T>): Promise<T> {
+  const stack = await openLocalStack();
+  try {
+    const result = await run(stack);
+    await stack.runtime.idle();
+    return result;
+  } finally {
+    await stack.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function reportFailure(error: unknown): number {
+  if (error instanceof CliError) {
+    process.stderr.write(`nashra: ${error.message}\n`);
+    return error.exitCode;
+  }
+  logger.error('command failed', { error });
+  process.stderr.write(`nashra: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}

@@ -1,0 +1,71 @@
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+
+const require = createRequire(import.meta.url);
+
+export interface RunningService {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function serverUrl(server: Server): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * The DynamoDB API on loopback (dynalite). With `path`, data lives in LevelDB there and survives a
+ * restart; without, in memory. Port 0 takes a free port.
+ */
+export async function startDynamoEmulator(options: { port: number; path?: string }): Promise<RunningService> {
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
+  try {
+    await listen(server, options.port);
+  } catch (error) {
+    throw new Error(
+      `could not start the DynamoDB emulator on 127.0.0.1:${options.port}: ${(error as Error).message}`,
+    );
+  }
+  return { url: serverUrl(server), close: () => closeServer(server) };
+}
+
+/** The SES API on loopback (aws-ses-v2-local), with its web view of sent mail at `/`. */
+export async function startSesEmulator(options: { port: number }): Promise<RunningService> {
+  const start = require('aws-ses-v2-local').default as (config: {
+    host: string;
+    port: number;
+  }) => Promise<Server>;
+  let server: Server;
+  try {
+    server = await start({ host: '127.0.0.1', port: options.port });
+  } catch (error) {
+    throw new Error(
+      `could not start the SES emulator on 127.0.0.1:${options.port}: ${(error as Error).message}`,
+    );
+  }
+  return { url: serverUrl(server), close: () => closeServer(server) };
+}

@@ -1,0 +1,190 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { createDynamoClient } from '../adapters/dynamodb/client';
+import { ensureTables } from '../adapters/dynamodb/table-admin';
+import { type Config, loadConfig } from '../shared/config';
+import { dynamoStreamTap } from './dynamodb-stream-tap';
+import { type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
+import { LocalRuntime } from './runtime';
+import { startServiceTap } from './service-tap';
+import { sesOutboxTap } from './ses-outbox-tap';
+
+export type Origin = 'started' | 'dev' | 'external';
+
+export interface StackUrls {
+  /** The HTTP API (subscribe, confirm, preferences, unsubscribe, archive, preview). */
+  api: string;
+  /** The SES emulator's web view of sent mail. */
+  mail: string;
+  /** The DynamoDB endpoint to point tools at (writes through it reach the local stream). */
+  dynamodb: string;
+  /** The SES endpoint mail is sent to. */
+  ses: string;
+}
+
+export interface LocalStack {
+  /** Configuration with the endpoints this stack serves: what every handler in this process reads. */
+  config: Config;
+  urls: StackUrls;
+  origin: { dynamodb: Origin; ses: Origin; api: Origin | 'not running' };
+  outbox: string;
+  runtime: LocalRuntime;
+  /** Stops what this process started, in reverse order. */
+  close(): Promise<void>;
+}
+
+const stackFileSchema = z.object({
+  pid: z.number().int(),
+  startedAt: z.string(),
+  urls: z.object({ api: z.string(), mail: z.string(), dynamodb: z.string(), ses: z.string() }),
+  clientEndpoints: z.object({ dynamodb: z.string(), ses: z.string() }),
+});
+type StackFile = z.infer<typeof stackFileSchema>;
+
+const stackFilePath = (home: string) => join(home, 'stack.json');
+
+/** The running `nashra dev` of this NASHRA_HOME, if one is up and answering. */
+export async function findRunningDev(home: string): Promise<StackFile | undefined> {
+  const path = stackFilePath(home);
+  if (!existsSync(path)) return undefined;
+  const parsed = stackFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) return undefined;
+  try {
+    process.kill(parsed.data.pid, 0);
+    await fetch(parsed.data.clientEndpoints.dynamodb, { signal: AbortSignal.timeout(2000) });
+    return parsed.data;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens local mode for this process. With `dev`, starts the long-running stack on the configured
+ * ports and records it in NASHRA_HOME/stack.json. Otherwise joins the `nashra dev` that is up, or
+ * starts what the command needs on free ports for its own duration (never a second process on one
+ * LevelDB while dev runs). `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SES` replace the emulator
+ * of that service; the stream and outbox taps still sit in front of whichever endpoint is used.
+ */
+export async function openLocalStack(
+  options: { dev?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<LocalStack> {
+  const env = options.env ?? process.env;
+  const base = loadConfig(env);
+  const home = base.home;
+  const outbox = join(home, 'outbox');
+  mkdirSync(home, { recursive: true });
+  const started: RunningService[] = [];
+  const runtime = new LocalRuntime(base.region);
+  const closeAll = async () => {
+    runtime.stop();
+    for (const service of started.reverse()) await service.close().catch(() => undefined);
+  };
+
+  try {
+    const dev = options.dev ? undefined : await findRunningDev(home);
+    if (options.dev && (await findRunningDev(home))) {
+      throw new Error(`nashra dev is already running for ${home}`);
+    }
+    const port = (configured: number) => (options.dev ? configured : 0);
+
+    let dynamodb: { client: string; shown: string; origin: Origin };
+    if (base.endpoints.dynamodb || !dev) {
+      const upstream =
+        base.endpoints.dynamodb ??
+        (await start(startDynamoEmulator({ port: 0, path: join(home, 'dynamodb') }))).url;
+      const tap = await start(
+        startServiceTap({
+          port: port(base.ports.dynamodb),
+          upstream,
+          tap: dynamoStreamTap({
+            upstream,
+            region: base.region,
+            emit: (table, records) => runtime.emitStream(table, records),
+          }),
+        }),
+      );
+      dynamodb = {
+        client: tap.url,
+        shown: base.endpoints.dynamodb ?? tap.url,
+        origin: base.endpoints.dynamodb ? 'external' : 'started',
+      };
+    } else {
+      dynamodb = { client: dev.clientEndpoints.dynamodb, shown: dev.urls.dynamodb, origin: 'dev' };
+    }
+
+    let ses: { client: string; shown: string; mail: string; origin: Origin };
+    if (base.endpoints.ses || !dev) {
+      const upstream =
+        base.endpoints.ses ?? (await start(startSesEmulator({ port: port(base.ports.ses) }))).url;
+      const tap = await start(startServiceTap({ port: 0, upstream, tap: sesOutboxTap(outbox) }));
+      ses = {
+        client: tap.url,
+        shown: upstream,
+        mail: `${upstream}/`,
+        origin: base.endpoints.ses ? 'external' : 'started',
+      };
+    } else {
+      ses = { client: dev.clientEndpoints.ses, shown: dev.urls.ses, mail: dev.urls.mail, origin: 'dev' };
+    }
+
+    const effectiveEnv = {
+      ...env,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.client,
+      AWS_ENDPOINT_URL_SES: ses.client,
+    };
+    // Handlers read config() at their cold start: point them at the endpoints this stack serves.
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.client;
+    process.env.AWS_ENDPOINT_URL_SES = ses.client;
+    const config = loadConfig(effectiveEnv);
+
+    const client = createDynamoClient(config);
+    await ensureTables(client, config.tables);
+    client.destroy();
+
+    const stack: LocalStack = {
+      config,
+      urls: {
+        api: dev?.urls.api ?? config.baseUrl,
+        mail: ses.mail,
+        dynamodb: dynamodb.shown,
+        ses: ses.shown,
+      },
+      origin: {
+        dynamodb: dynamodb.origin,
+        ses: ses.origin,
+        api: dev ? 'dev' : options.dev ? 'started' : 'not running',
+      },
+      outbox,
+      runtime,
+      close: async () => {
+        await closeAll();
+        if (options.dev) rmSync(stackFilePath(home), { force: true });
+      },
+    };
+    if (options.dev) {
+      const file: StackFile = {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        urls: stack.urls,
+        clientEndpoints: { dynamodb: dynamodb.client, ses: ses.client },
+      };
+      writeFileSync(stackFilePath(home), `${JSON.stringify(file, null, 2)}\n`);
+    }
+    return stack;
+  } catch (error) {
+    await closeAll();
+    if (/lock/i.test(String((error as Error).message))) {
+      throw new Error(
+        `another nashra process holds the local database in ${home}. Start \`nashra dev\` to share one stack between commands.`,
+      );
+    }
+    throw error;
+  }
+
+  async function start(service: Promise<RunningService>): Promise<RunningService> {
+    const running = await service;
+    started.push(running);
+    return running;
+  }
+}
