@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoSubscriberRepo } from '../../functions/adapters/dynamodb/subscriber-repo';
+import type { Subscriber } from '../../functions/core/subscriber';
+import { suiteConfig, suiteDatabase } from '../support/local-aws';
+
+const config = suiteConfig();
+let database: Awaited<ReturnType<typeof suiteDatabase>>;
+let repo: DynamoSubscriberRepo;
+
+beforeAll(async () => {
+  database = await suiteDatabase(config);
+  repo = new DynamoSubscriberRepo(database.db, config.tables.subscribers);
+});
+afterAll(() => database.client.destroy());
+
+const reader = (email: string): Subscriber => ({
+  id: randomBytes(16).toString('base64url'),
+  email,
+  status: 'pending',
+  languages: ['ar', 'en'],
+  cadence: 'weekly',
+  topics: [],
+  urgentAlerts: false,
+  paused: false,
+  consent: { at: '2026-11-01T00:00:00.000Z', method: 'form' },
+  linkVersion: 1,
+  bounceCount: 0,
+  createdAt: '2026-11-01T00:00:00.000Z',
+  updatedAt: '2026-11-01T00:00:00.000Z',
+});
+
+describe('DynamoSubscriberRepo against dynalite', () => {
+  it('round-trips a subscriber and finds it by address', async () => {
+    const created = await repo.create(reader('a@example.org'));
+    expect(created.created).toBe(true);
+    expect(await repo.get(created.subscriber.id)).toEqual(created.subscriber);
+    expect((await repo.findByEmail('a@example.org'))?.id).toBe(created.subscriber.id);
+  });
+
+  it('keeps one subscriber per address under a burst of concurrent creates', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => repo.create(reader('burst@example.org'))),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.subscriber.id)).size).toBe(1);
+  });
+});

@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../functions/shared/config';
+
+const home = () => mkdtempSync(join(tmpdir(), 'nashra-config-'));
+
+describe('loadConfig', () => {
+  it('gives local mode working defaults and derives the table names from the prefix', () => {
+    const config = loadConfig({ NASHRA_HOME: home() });
+    expect(config.mode).toBe('local');
+    expect(config.tables.articles).toBe('nashra-local-articles');
+    expect(config.timeZone).toBe('Asia/Baghdad');
+    expect(config.baseUrl).toBe('http://127.0.0.1:8787');
+    expect(config.endpoints).toEqual({ dynamodb: undefined, ses: undefined });
+  });
+
+  it('takes the endpoints from the AWS SDK variables', () => {
+    const config = loadConfig({ NASHRA_HOME: home(), AWS_ENDPOINT_URL_SES: 'http://127.0.0.1:9' });
+    expect(config.endpoints.ses).toBe('http://127.0.0.1:9');
+  });
+
+  it('creates the local signing key once and keeps it', () => {
+    const dir = home();
+    const first = loadConfig({ NASHRA_HOME: dir }).linkSigningKey;
+    expect(readFileSync(join(dir, 'link-signing.key'), 'utf8')).toBe(first);
+    expect(loadConfig({ NASHRA_HOME: dir }).linkSigningKey).toBe(first);
+  });
+
+  it('fails fast naming each bad or missing setting', () => {
+    expect(() => loadConfig({ NASHRA_SEND_RATE: 'fast' })).toThrow(/NASHRA_SEND_RATE/);
+    expect(() => loadConfig({ AWS_ENDPOINT_URL_DYNAMODB: 'not a url' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NASHRA_MODE: 'aws' })).toThrow(/NASHRA_BASE_URL.*NASHRA_LINK_SIGNING_KEY/);
+  });
+
+  it('writes no local secret on AWS', () => {
+    const dir = home();
+    loadConfig({
+      NASHRA_MODE: 'aws',
+      NASHRA_HOME: dir,
+      NASHRA_BASE_URL: 'https://n.example',
+      NASHRA_LINK_SIGNING_KEY: 'k'.repeat(32),
+    });
+    expect(existsSync(join(dir, 'ingest.key'))).toBe(false);
+  });
+});
