@@ -1,4 +1,4 @@
-import type { Article, SaveOutcome } from './article';
+import type { Article, Language, SaveOutcome } from './article';
 import type { Subscriber } from './subscriber';
 
 /**
@@ -12,6 +12,16 @@ export interface ArticleRepo {
    */
   save(article: Article): Promise<SaveOutcome>;
   get(id: string): Promise<Article | undefined>;
+  /**
+   * Articles published in [since, until) — ISO instants, either end open — newest first, for one
+   * language or both. Pages through the store; returns at most `limit` (default: all).
+   */
+  listPublished(query: {
+    lang?: Language;
+    since?: string;
+    until?: string;
+    limit?: number;
+  }): Promise<Article[]>;
 }
 
 export interface RawMail {

@@ -57,3 +57,19 @@ describe('DynamoArticleRepo against dynalite', () => {
     expect(await repo.get('nope')).toBeUndefined();
   });
 });
+
+describe('DynamoArticleRepo.listPublished', () => {
+  it('lists a half-open window newest first, per language or both', async () => {
+    const at = (id: string, lang: 'ar' | 'en', publishedAt: string) =>
+      repo.save({ ...article, id, lang, publishedAt });
+    await at('w1', 'en', '2026-10-01T00:00:00.000Z');
+    await at('w2', 'ar', '2026-10-02T00:00:00.000Z');
+    await at('w3', 'en', '2026-10-03T00:00:00.000Z');
+    const window = { since: '2026-10-01T00:00:00.000Z', until: '2026-10-03T00:00:00.000Z' };
+    expect((await repo.listPublished(window)).map((a) => a.id)).toEqual(['w2', 'w1']);
+    expect((await repo.listPublished({ ...window, lang: 'en' })).map((a) => a.id)).toEqual(['w1']);
+    expect(
+      (await repo.listPublished({ since: '2026-10-01T00:00:00.000Z', limit: 1 })).map((a) => a.id),
+    ).toEqual(['w3']);
+  });
+});

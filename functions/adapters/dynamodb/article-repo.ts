@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type Article, articleSchema, type SaveOutcome } from '../../core/article';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type Article,
+  articleSchema,
+  type Language,
+  languageSchema,
+  type SaveOutcome,
+} from '../../core/article';
 import type { ArticleRepo } from '../../core/ports';
 import { isConditionFailure } from './client';
 
@@ -55,6 +61,48 @@ export class DynamoArticleRepo implements ArticleRepo {
 
   async get(id: string): Promise<Article | undefined> {
     return (await this.getStored(id))?.article;
+  }
+
+  async listPublished(query: {
+    lang?: Language;
+    since?: string;
+    until?: string;
+    limit?: number;
+  }): Promise<Article[]> {
+    const languages = query.lang ? [query.lang] : languageSchema.options;
+    const perLanguage = await Promise.all(languages.map((lang) => this.queryLanguage(lang, query)));
+    const merged = perLanguage.flat().sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+    return query.limit === undefined ? merged : merged.slice(0, query.limit);
+  }
+
+  private async queryLanguage(
+    lang: Language,
+    query: { since?: string; until?: string; limit?: number },
+  ): Promise<Article[]> {
+    // publishedAt is stored as a UTC ISO string, so string order is time order.
+    const since = query.since ?? '0000';
+    const until = query.until ?? '9999';
+    const articles: Article[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byLangPublished',
+          KeyConditionExpression: 'lang = :lang AND publishedAt BETWEEN :since AND :until',
+          ExpressionAttributeValues: { ':lang': lang, ':since': since, ':until': until },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        // BETWEEN is inclusive at both ends; the window is half-open, so drop an exact `until`.
+        if (query.until === undefined || item.publishedAt !== query.until)
+          articles.push(articleSchema.parse(item));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && (query.limit === undefined || articles.length < query.limit));
+    return articles;
   }
 
   private async getStored(id: string): Promise<{ article: Article; contentHash: string } | undefined> {
