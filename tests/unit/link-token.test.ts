@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ExpiredTokenError,
+  InvalidTokenError,
+  LinkSigner,
+  subscriberLinks,
+} from '../../functions/core/link-token';
+
+const signer = new LinkSigner('k'.repeat(32));
+const other = new LinkSigner('o'.repeat(32));
+const now = new Date('2026-11-29T12:00:00Z');
+const day = 24 * 60 * 60 * 1000;
+const claims = { subscriberId: 'sub_123', purpose: 'unsubscribe' as const, linkVersion: 1 };
+
+describe('LinkSigner', () => {
+  it('round-trips the claims and carries no address', () => {
+    const token = signer.sign(claims, now);
+    expect(signer.verify(token, 'unsubscribe', now)).toEqual(claims);
+    expect(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).not.toContain('@');
+  });
+
+  it('never expires unsubscribe links; expires confirm links after seven days', () => {
+    const unsubscribe = signer.sign(claims, now);
+    expect(signer.verify(unsubscribe, 'unsubscribe', new Date(now.getTime() + 400 * day))).toEqual(claims);
+    const confirm = signer.sign({ ...claims, purpose: 'confirm' }, now);
+    expect(signer.verify(confirm, 'confirm', new Date(now.getTime() + 6 * day)).subscriberId).toBe('sub_123');
+    expect(() => signer.verify(confirm, 'confirm', new Date(now.getTime() + 7 * day))).toThrow(
+      ExpiredTokenError,
+    );
+  });
+
+  it('refuses another purpose, another key, a truncated or tampered token', () => {
+    const token = signer.sign(claims, now);
+    expect(() => signer.verify(token, 'preferences', now)).toThrow(InvalidTokenError);
+    expect(() => signer.verify(other.sign(claims, now), 'unsubscribe', now)).toThrow(InvalidTokenError);
+    expect(() => signer.verify(token.slice(0, -3), 'unsubscribe', now)).toThrow(InvalidTokenError);
+    expect(() => signer.verify(`x${token}`, 'unsubscribe', now)).toThrow(InvalidTokenError);
+    expect(() => signer.verify('', 'unsubscribe', now)).toThrow(InvalidTokenError);
+  });
+
+  it('accepts no token but the exact one it signed (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (candidate) => {
+        const genuine = signer.sign(claims, now);
+        if (candidate === genuine) return;
+        expect(() => signer.verify(candidate, 'unsubscribe', now)).toThrow(InvalidTokenError);
+      }),
+    );
+  });
+
+  it('detects any single-character change to a genuine token (property)', () => {
+    const token = signer.sign(claims, now);
+    fc.assert(
+      fc.property(
+        fc.nat({ max: token.length - 1 }),
+        fc.constantFrom(...'ABCxyz019-_.'),
+        (index, replacement) => {
+          if (token[index] === replacement) return;
+          const changed = token.slice(0, index) + replacement + token.slice(index + 1);
+          expect(() => signer.verify(changed, 'unsubscribe', now)).toThrow(InvalidTokenError);
+        },
+      ),
+    );
+  });
+
+  it('builds the personal links under the base URL', () => {
+    const links = subscriberLinks(signer, 'https://n.example', { id: 'sub_123', linkVersion: 2 }, now);
+    expect(links.unsubscribeUrl).toMatch(/^https:\/\/n\.example\/unsubscribe\/[\w-]+\.[\w-]+$/);
+    const token = links.preferencesUrl.split('/').pop() ?? '';
+    expect(signer.verify(token, 'preferences', now)).toEqual({
+      subscriberId: 'sub_123',
+      purpose: 'preferences',
+      linkVersion: 2,
+    });
+  });
+});
