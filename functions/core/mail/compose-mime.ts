@@ -1,0 +1,51 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { ValidationError } from '../errors';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** `ar`, `en`, or `ar, en` for a bilingual mail: the Content-Language header. */
+  contentLanguage: string;
+  listId: string;
+  /** The HTTPS one-click unsubscribe URL (RFC 8058) and the mailto fallback, in one header. */
+  unsubscribeUrl: string;
+  unsubscribeMailto: string;
+  /** SES Feedback-ID: `issue:kind:list:sender`-style, naming the issue. */
+  feedbackId: string;
+}
+
+const lineBreak = /[\r\n]/;
+
+function headerValue(name: string, value: string): string {
+  if (lineBreak.test(value)) throw new ValidationError(`line break in the ${name} header`);
+  return value;
+}
+
+/**
+ * Builds one RFC 5322 message with nodemailer's MailComposer: HTML and plain-text alternatives and the
+ * list headers Gmail and RFC 8058 ask for — ONE `List-Unsubscribe` holding the HTTPS URL and the
+ * mailto, `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, `List-Id`. Any header value with a CR or
+ * LF is refused (header injection), whatever field it came from.
+ */
+export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
+  const unsubscribe = `<${headerValue('List-Unsubscribe', mail.unsubscribeUrl)}>, <mailto:${headerValue('List-Unsubscribe', mail.unsubscribeMailto)}?subject=unsubscribe>`;
+  const composer = new MailComposer({
+    from: headerValue('From', mail.from),
+    to: headerValue('To', mail.to),
+    subject: headerValue('Subject', mail.subject),
+    html: mail.html,
+    text: mail.text,
+    textEncoding: 'base64',
+    headers: {
+      'List-Unsubscribe': unsubscribe,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': `<${headerValue('List-Id', mail.listId)}>`,
+      'Content-Language': headerValue('Content-Language', mail.contentLanguage),
+      'Feedback-ID': headerValue('Feedback-ID', mail.feedbackId),
+    },
+  });
+  return composer.compile().build();
+}
