@@ -1,5 +1,5 @@
 import type { Article, Language, SaveOutcome } from './article';
-import type { Subscriber } from './subscriber';
+import type { Cadence, Subscriber } from './subscriber';
 
 /**
  * The ports the core talks to. Adapters implement them against AWS services (functions/adapters);
@@ -52,4 +52,18 @@ export interface SubscriberRepo {
   create(subscriber: Subscriber): Promise<{ subscriber: Subscriber; created: boolean }>;
   get(id: string): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
+  /** Replaces a stored subscriber (status, preferences, link version, counts); it must exist. */
+  update(subscriber: Subscriber): Promise<void>;
+  /**
+   * One page of active, unpaused readers of a cadence, in id order, for fan-out that never holds the
+   * whole list in memory. Pass the returned cursor back for the next page; none means done.
+   */
+  pageSegment(
+    cadence: Cadence,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ subscribers: Subscriber[]; cursor?: string }>;
+  /** Every subscriber, page by page (staff listing and export). */
+  scan(page: { cursor?: string; limit: number }): Promise<{ subscribers: Subscriber[]; cursor?: string }>;
+  /** Erasure: the subscriber and the claim on their address. */
+  remove(subscriber: Subscriber): Promise<void>;
 }

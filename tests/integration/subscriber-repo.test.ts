@@ -46,3 +46,45 @@ describe('DynamoSubscriberRepo against dynalite', () => {
     expect(new Set(results.map((r) => r.subscriber.id)).size).toBe(1);
   });
 });
+
+describe('DynamoSubscriberRepo paging and erasure', () => {
+  it('pages through exactly the active, unpaused readers of a cadence', async () => {
+    const make = async (email: string, changes: Partial<Subscriber>) => {
+      const { subscriber } = await repo.create({ ...reader(email), ...changes });
+      return subscriber;
+    };
+    const active = await Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        make(`daily${i}@example.org`, { status: 'active', cadence: 'daily' }),
+      ),
+    );
+    await make('paused@example.org', { status: 'active', cadence: 'daily', paused: true });
+    await make('pending@example.org', { status: 'pending', cadence: 'daily' });
+    await make('weekly@example.org', { status: 'active', cadence: 'weekly' });
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await repo.pageSegment('daily', { cursor, limit: 3 });
+      expect(page.subscribers.length).toBeLessThanOrEqual(3);
+      seen.push(...page.subscribers.map((s) => s.id));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(active.map((s) => s.id).sort());
+
+    const leaving = active[0];
+    if (!leaving) throw new Error('no reader');
+    await repo.update({ ...leaving, status: 'unsubscribed' });
+    const after = await repo.pageSegment('daily', { limit: 100 });
+    expect(after.subscribers.map((s) => s.id)).not.toContain(leaving.id);
+  });
+
+  it('erases a reader and frees the address; updating an erased reader is refused', async () => {
+    const { subscriber } = await repo.create(reader('erase@example.org'));
+    await repo.remove(subscriber);
+    expect(await repo.get(subscriber.id)).toBeUndefined();
+    expect(await repo.findByEmail('erase@example.org')).toBeUndefined();
+    await expect(repo.update(subscriber)).rejects.toMatchObject({ name: 'NotFoundError' });
+    expect((await repo.create(reader('erase@example.org'))).created).toBe(true);
+  });
+});

@@ -1,7 +1,23 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '../../core/errors';
 import type { SubscriberRepo } from '../../core/ports';
-import { emailHash, type Subscriber, segmentOf, subscriberSchema } from '../../core/subscriber';
+import { type Cadence, emailHash, type Subscriber, segmentOf, subscriberSchema } from '../../core/subscriber';
 import { isConditionFailure } from './client';
+
+/** Page cursors are opaque to callers: the last evaluated key, base64url-encoded. */
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
+const decodeCursor = (cursor: string | undefined) =>
+  cursor
+    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
+    : undefined;
 
 const claimKey = (email: string) => `email#${emailHash(email)}`;
 
@@ -54,6 +70,62 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
   async findByEmail(email: string): Promise<Subscriber | undefined> {
     const claim = await this.getItem(claimKey(email));
     return claim ? this.get(String(claim.subscriberId)) : undefined;
+  }
+
+  async update(subscriber: Subscriber): Promise<void> {
+    try {
+      await this.put(subscriber, 'attribute_exists(id)');
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError('no such subscriber');
+      throw error;
+    }
+  }
+
+  async pageSegment(cadence: Cadence, page: { cursor?: string; limit: number }) {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'bySegment',
+        KeyConditionExpression: '#segment = :segment',
+        ExpressionAttributeNames: { '#segment': 'segment' },
+        ExpressionAttributeValues: { ':segment': cadence },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    return {
+      subscribers: (result.Items ?? []).map((item) => subscriberSchema.parse(item)),
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  async scan(page: { cursor?: string; limit: number }) {
+    const result = await this.db.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: '#kind = :subscriber',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':subscriber': 'subscriber' },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    return {
+      subscribers: (result.Items ?? []).map((item) => subscriberSchema.parse(item)),
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  async remove(subscriber: Subscriber): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { id: subscriber.id } }));
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { id: claimKey(subscriber.email) },
+        ConditionExpression: 'attribute_not_exists(id) OR subscriberId = :id',
+        ExpressionAttributeValues: { ':id': subscriber.id },
+      }),
+    );
   }
 
   private async put(subscriber: Subscriber, condition?: string): Promise<void> {
