@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import {
   type Article,
   articleSchema,
@@ -7,12 +13,16 @@ import {
   languageSchema,
   type SaveOutcome,
 } from '../../core/article';
+import { ConflictError, NotFoundError } from '../../core/errors';
 import type { ArticleRepo } from '../../core/ports';
 import { isConditionFailure } from './client';
 
-/** What makes two versions of an article different; timestamps of our own bookkeeping do not count. */
+/**
+ * What makes two versions of an article different. Timestamps of our own bookkeeping do not count, nor
+ * does the translation: that link is set by pairing (`setTranslation`), never by a feed's item.
+ */
 function contentHash(article: Article): string {
-  const { firstSeenAt: _first, updatedAt: _updated, ...content } = article;
+  const { firstSeenAt: _first, updatedAt: _updated, translationId: _translation, ...content } = article;
   return createHash('sha256').update(JSON.stringify(content)).digest('base64url');
 }
 
@@ -46,9 +56,23 @@ export class DynamoArticleRepo implements ArticleRepo {
         await this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...article, firstSeenAt: current.article.firstSeenAt, contentHash: hash },
-            ConditionExpression: 'contentHash = :seen',
-            ExpressionAttributeValues: { ':seen': current.contentHash },
+            Item: {
+              ...article,
+              firstSeenAt: current.article.firstSeenAt,
+              translationId: current.article.translationId,
+              contentHash: hash,
+            },
+            // Pairing may set the translation meanwhile: never put back the one read before it.
+            ConditionExpression:
+              current.article.translationId === undefined
+                ? 'contentHash = :seen AND attribute_not_exists(translationId)'
+                : 'contentHash = :seen AND translationId = :translation',
+            ExpressionAttributeValues: {
+              ':seen': current.contentHash,
+              ...(current.article.translationId === undefined
+                ? {}
+                : { ':translation': current.article.translationId }),
+            },
           }),
         );
         return 'updated';
@@ -73,6 +97,70 @@ export class DynamoArticleRepo implements ArticleRepo {
     const perLanguage = await Promise.all(languages.map((lang) => this.queryLanguage(lang, query)));
     const merged = perLanguage.flat().sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
     return query.limit === undefined ? merged : merged.slice(0, query.limit);
+  }
+
+  async findByUrl(url: string): Promise<Article[]> {
+    const found: Article[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byUrl',
+          KeyConditionExpression: '#url = :url',
+          ExpressionAttributeNames: { '#url': 'url' },
+          ExpressionAttributeValues: { ':url': url },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) found.push(articleSchema.parse(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+
+  async setTranslation(id: string, translationId: string, expected: string | undefined): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET translationId = :translation',
+          ConditionExpression:
+            expected === undefined
+              ? 'attribute_exists(id) AND (attribute_not_exists(translationId) OR translationId = :translation)'
+              : 'attribute_exists(id) AND (translationId = :expected OR translationId = :translation)',
+          ExpressionAttributeValues: {
+            ':translation': translationId,
+            ...(expected === undefined ? {} : { ':expected': expected }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.get(id);
+      if (!current) throw new NotFoundError(`no article ${id}`);
+      throw new ConflictError(
+        `the translation of ${id} changed while pairing (now ${current.translationId ?? 'none'}); try again`,
+      );
+    }
+  }
+
+  async clearTranslation(id: string, expected: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'REMOVE translationId',
+          ConditionExpression: 'translationId = :expected',
+          ExpressionAttributeValues: { ':expected': expected },
+        }),
+      );
+    } catch (error) {
+      // Already paired with another article (or gone): that newer state wins.
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   private async queryLanguage(

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { DynamoArticleRepo } from '../../adapters/dynamodb/article-repo';
+import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
+import type { Article } from '../../core/article';
+import { pairTranslations } from '../../core/ingest/pairing';
+import { plainText } from '../../core/ingest/summary';
+import type { LocalStack } from '../../local/stack';
+import { CliError, printJson, withLocalStack } from '../context';
+
+/** The fields of `articles list --json`, each always present (`translationId` null when unpaired). */
+function listed(article: Article) {
+  return {
+    id: article.id,
+    lang: article.lang,
+    title: article.title,
+    summary: article.summary,
+    url: article.url,
+    publishedAt: article.publishedAt,
+    topics: article.topics,
+    urgent: article.urgent,
+    translationId: article.translationId ?? null,
+  };
+}
+
+function shown(article: Article) {
+  return {
+    ...listed(article),
+    bodyHtml: article.bodyHtml,
+    imageUrl: article.imageUrl ?? null,
+    source: article.source ?? null,
+    author: article.author ?? null,
+    firstSeenAt: article.firstSeenAt,
+    updatedAt: article.updatedAt,
+  };
+}
+
+async function withArticles<T>(run: (repo: DynamoArticleRepo) => Promise<T>): Promise<T> {
+  return withLocalStack(async (stack: LocalStack) => {
+    const client = createDynamoClient(stack.config);
+    try {
+      return await run(new DynamoArticleRepo(documentClient(client), stack.config.tables.articles));
+    } finally {
+      client.destroy();
+    }
+  });
+}
+
+/** Typed refusals of the core become the CLI's own message; anything else stays an error. */
+function asCliError(error: unknown): unknown {
+  return error instanceof Error && ['NotFoundError', 'ValidationError', 'ConflictError'].includes(error.name)
+    ? new CliError(error.message)
+    : error;
+}
+
+/** `nashra articles list|show|pair`. */
+export function registerArticles(program: Command): void {
+  const articles = program.command('articles').description('list, show and pair stored articles');
+
+  articles
+    .command('list')
+    .description('stored articles, newest first')
+    .option('--lang <ar|en>', 'only this language')
+    .option('--since <ISO>', 'only articles published at or after this instant')
+    .option('--json', 'print JSON')
+    .action(async (options: { lang?: string; since?: string; json?: boolean }) => {
+      if (options.lang !== undefined && options.lang !== 'ar' && options.lang !== 'en')
+        throw new CliError(`--lang must be ar or en, not ${options.lang}`);
+      const since = options.since === undefined ? undefined : new Date(options.since);
+      if (since && Number.isNaN(since.valueOf()))
+        throw new CliError(`--since must be an ISO date or date-time, not ${options.since}`);
+      const found = await withArticles((repo) =>
+        repo.listPublished({ lang: options.lang as 'ar' | 'en' | undefined, since: since?.toISOString() }),
+      );
+      if (options.json) return printJson(found.map(listed));
+      for (const article of found) {
+        const flags = [
+          article.urgent ? 'urgent' : '',
+          article.translationId ? `↔ ${article.translationId}` : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
+        console.log(`${article.publishedAt.slice(0, 16).replace('T', ' ')}  ${article.lang}  ${article.id}`);
+        console.log(`    ${article.title}${flags ? `  [${flags}]` : ''}`);
+      }
+      if (found.length === 0) console.log('no articles');
+    });
+
+  articles
+    .command('show')
+    .description('one article, with its body')
+    .argument('<id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const article = await withArticles((repo) => repo.get(id));
+      if (!article) throw new CliError(`no article ${id}`);
+      if (options.json) return printJson(shown(article));
+      console.log(`${article.title}
+  id           ${article.id}
+  language     ${article.lang}
+  url          ${article.url}
+  published    ${article.publishedAt}
+  topics       ${article.topics.join(', ') || '(none)'}
+  urgent       ${article.urgent ? 'yes' : 'no'}
+  translation  ${article.translationId ?? '(none)'}
+  source       ${article.source ?? '(none)'}
+
+${article.summary}
+
+${plainText(article.bodyHtml)}`);
+    });
+
+  articles
+    .command('pair')
+    .description('link an Arabic and an English article as translations of each other (both sides)')
+    .argument('<id1>')
+    .argument('<id2>')
+    .action(async (first: string, second: string) => {
+      const result = await withArticles((repo) =>
+        pairTranslations(repo, first, second, { replace: true }),
+      ).catch((error: unknown) => {
+        throw asCliError(error);
+      });
+      console.log(
+        result.outcome === 'already paired'
+          ? `${first} ↔ ${second} were already paired`
+          : `paired ${first} ↔ ${second}`,
+      );
+    });
+}

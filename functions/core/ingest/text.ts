@@ -1,0 +1,21 @@
+/**
+ * Characters that must never reach a one-line field (a title, an author, a subject line): C0 and C1
+ * controls (CR and LF among them), the Unicode line and paragraph separators, and the bidi embeddings,
+ * overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can make a title display reversed or
+ * spoof what follows it. The bidi marks (LRM, RLM, ALM) stay: they only nudge neutral characters.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const unsafeInLine = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** One line of plain text: unsafe characters become spaces, runs of white space one space, trimmed. */
+export function oneLine(text: string): string {
+  return text.normalize('NFC').replace(unsafeInLine, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Shortens text to at most `max` characters at a word boundary, marking the cut with an ellipsis. */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const boundary = cut.lastIndexOf(' ');
+  return `${(boundary > max / 2 ? cut.slice(0, boundary) : cut).trimEnd()}…`;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
+import { createIngestServices, type IngestServices } from '../adapters/ingest-services';
+import type { FeedSource } from '../core/ingest/feed-item';
+import { type FeedReport, ingestFeeds } from '../core/ingest/ingest-feed';
+import { config } from '../shared/config';
+import { logger } from '../shared/logger';
+
+/** What the schedule passes: nothing, or the feeds to poll instead of the configured ones. */
+const pollEventSchema = z
+  .object({
+    feeds: z
+      .array(z.object({ url: z.url({ protocol: /^https?$/ }), lang: z.enum(['ar', 'en']).optional() }))
+      .optional(),
+  })
+  .loose();
+
+export interface PollSummary {
+  feeds: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  failedFeeds: number;
+}
+
+/**
+ * The scheduled feed poller: reads every configured feed and ingests it. A feed that fails (times out,
+ * answers 500, is malformed) is logged with its reason and the others go on; a rejected item is logged
+ * with its feed and position. Never throws for a feed's fault, so one bad feed does not retry them all.
+ */
+export function createFeedPollerHandler(services: IngestServices, feeds: FeedSource[]) {
+  return async (event: unknown): Promise<PollSummary> => {
+    const input = pollEventSchema.parse(event ?? {});
+    const sources = input.feeds?.map((feed) => ({ location: feed.url, lang: feed.lang })) ?? feeds;
+    const reports = await ingestFeeds(services, sources);
+    for (const report of reports) logReport(report);
+    const count = (key: 'created' | 'updated' | 'unchanged' | 'rejected') =>
+      reports.reduce((sum, report) => sum + report[key].length, 0);
+    return {
+      feeds: reports.length,
+      created: count('created'),
+      updated: count('updated'),
+      unchanged: count('unchanged'),
+      rejected: count('rejected'),
+      failedFeeds: reports.filter((report) => report.error !== undefined).length,
+    };
+  };
+}
+
+function logReport(report: FeedReport): void {
+  if (report.error) {
+    logger.error('feed not ingested', { feed: report.feed, reason: report.error });
+    return;
+  }
+  for (const rejection of report.rejected)
+    logger.warn('feed item rejected', { feed: report.feed, item: rejection.item, reason: rejection.reason });
+  logger.info('feed ingested', {
+    feed: report.feed,
+    created: report.created.length,
+    updated: report.updated.length,
+    unchanged: report.unchanged.length,
+    rejected: report.rejected.length,
+    paired: report.paired.length,
+  });
+}
+
+let poll: ReturnType<typeof createFeedPollerHandler> | undefined;
+
+/** Lambda entry point (EventBridge Scheduler). Clients and configuration are built at cold start. */
+export const handler = (event: unknown) => {
+  if (!poll) {
+    const settings = config();
+    const services = createIngestServices(settings, documentClient(createDynamoClient(settings)));
+    poll = createFeedPollerHandler(
+      services,
+      settings.ingest.feeds.map((feed) => ({ location: feed.url, lang: feed.lang })),
+    );
+  }
+  return poll(event);
+};

@@ -1,0 +1,102 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
+import { createIngestServices, type IngestServices } from '../adapters/ingest-services';
+import { UnauthorizedError, ValidationError } from '../core/errors';
+import type { ParsedFeed } from '../core/ingest/feed-item';
+import { hasRejections, ingestParsedFeed } from '../core/ingest/ingest-feed';
+import { type Config, config as processConfig } from '../shared/config';
+
+export interface IngestRouteOptions {
+  config?: Config;
+  services?: IngestServices;
+}
+
+const querySchema = z.object({
+  lang: z.enum(['ar', 'en']).optional(),
+  urgent: z.enum(['true', 'false']).optional(),
+});
+
+/** `{ "articles": [...] }` or `{ "feed": "<rss…>" }`; any other JSON goes to the parser as it is. */
+const wrappedBodySchema = z.union([
+  z.object({ articles: z.array(z.unknown()) }).strict(),
+  z.object({ feed: z.string() }).strict(),
+]);
+
+/** Constant-time comparison of the bearer token with the key (hashed first, so lengths do not leak). */
+function bearerMatches(header: string | undefined, key: string): boolean {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  if (!token) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(token), digest(key));
+}
+
+/**
+ * `POST /api/articles`: the staff ingest endpoint. The body is a JSON list of articles, a JSON object
+ * `{ "articles": [...] }` or `{ "feed": "<document>" }`, a JSON Feed, or an RSS/Atom document sent as
+ * XML; `?lang=ar|en` gives the language of items that do not say, `?urgent=true` flags every item.
+ * Answers the ingest report: 200 when everything was taken, 422 when anything was rejected (the good
+ * items are stored all the same), 400 when the body is not a feed at all.
+ *
+ * Authorisation: on AWS, API Gateway lets only IAM-signed requests reach this route (the route's
+ * authoriser), so the function does not check again. Locally there is no IAM: the request must carry
+ * `Authorization: Bearer <ingest key>` (NASHRA_INGEST_KEY, or NASHRA_HOME/ingest.key).
+ */
+export function ingestRoutes(options: IngestRouteOptions = {}): Hono {
+  const routes = new Hono();
+  let services = options.services;
+  const settings = () => options.config ?? processConfig();
+
+  routes.post(
+    '/api/articles',
+    async (c, next) => {
+      const { mode, ingestKey } = settings();
+      if (mode === 'local' && !(ingestKey && bearerMatches(c.req.header('authorization'), ingestKey)))
+        throw new UnauthorizedError('a valid "Authorization: Bearer <ingest key>" header is required');
+      await next();
+    },
+    (c, next) =>
+      bodyLimit({
+        maxSize: settings().ingest.maxFeedBytes,
+        onError: (limited) => limited.json({ error: 'the body is over the size limit for one feed' }, 413),
+      })(c, next),
+    async (c) => {
+      const query = querySchema.safeParse(c.req.query());
+      if (!query.success) throw new ValidationError('lang must be ar or en, urgent true or false');
+      services ??= createIngestServices(settings(), documentClient(createDynamoClient(settings())));
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      let parsed: ParsedFeed;
+      try {
+        parsed = services.parser.parse(unwrap(bytes));
+      } catch (error) {
+        throw new ValidationError(`the body ${(error as Error).message}`);
+      }
+      const report = await ingestParsedFeed(
+        services,
+        { location: 'POST /api/articles', lang: query.data.lang, urgent: query.data.urgent === 'true' },
+        parsed,
+      );
+      return c.json(report, hasRejections(report) ? 422 : 200);
+    },
+  );
+  return routes;
+}
+
+/** The document inside a `{ articles }` or `{ feed }` wrapper; anything else unchanged. */
+function unwrap(bytes: Uint8Array): Uint8Array {
+  const start = bytes.findIndex((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09);
+  if (bytes[start] !== 0x7b) return bytes;
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return bytes;
+  }
+  const wrapped = wrappedBodySchema.safeParse(body);
+  if (!wrapped.success) return bytes;
+  return new TextEncoder().encode(
+    'feed' in wrapped.data ? wrapped.data.feed : JSON.stringify(wrapped.data.articles),
+  );
+}
