@@ -1,0 +1,169 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { DynamoArticleRepo } from '../../adapters/dynamodb/article-repo';
+import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
+import { MjmlRenderer } from '../../adapters/mjml-renderer';
+import type { Article } from '../../core/article';
+import { ValidationError } from '../../core/errors';
+import type { CompiledMail } from '../../core/render/compiled-mail';
+import { personalise } from '../../core/render/personalise';
+import { previewLinks } from '../../core/render/preview';
+import { createMailRenderer } from '../../core/render/render-mail';
+import { type MailVariant, mailVariantSchema } from '../../core/render/variant';
+import type { LocalStack } from '../../local/stack';
+import { CliError, withLocalStack } from '../context';
+
+const week = 7 * 24 * 60 * 60 * 1000;
+const instant = z.iso.datetime({ offset: true });
+
+interface PreviewOptions {
+  lang: string;
+  out: string;
+  text?: string;
+}
+
+/** The `digest` or `alert` command group, whichever command file registers first creates it. */
+function commandGroup(program: Command, name: string, description: string): Command {
+  return (
+    program.commands.find((command) => command.name() === name) ??
+    program.command(name).description(description)
+  );
+}
+
+function variantOption(value: string): MailVariant {
+  const parsed = mailVariantSchema.safeParse(value);
+  if (!parsed.success)
+    throw new CliError(`--lang must be one of ${mailVariantSchema.options.join(', ')}, not ${value}`);
+  return parsed.data;
+}
+
+function instantOption(name: string, value: string): string {
+  if (!instant.safeParse(value).success)
+    throw new CliError(`${name} must be an ISO 8601 instant (2014-01-01T00:00:00Z), not ${value}`);
+  return new Date(value).toISOString();
+}
+
+/** The preview window: --since/--until, by default the seven days before now. */
+export function previewWindow(
+  options: { since?: string; until?: string },
+  now: Date,
+): { start: string; end: string } {
+  const end = options.until ? instantOption('--until', options.until) : now.toISOString();
+  const start = options.since
+    ? instantOption('--since', options.since)
+    : new Date(new Date(end).getTime() - week).toISOString();
+  if (start >= end) throw new CliError(`--since (${start}) must be before --until (${end})`);
+  return { start, end };
+}
+
+async function withPreviewTools<T>(
+  run: (tools: {
+    articles: DynamoArticleRepo;
+    renderer: ReturnType<typeof createMailRenderer>;
+    stack: LocalStack;
+  }) => Promise<T>,
+): Promise<T> {
+  return withLocalStack(async (stack) => {
+    const client = createDynamoClient(stack.config);
+    try {
+      const articles = new DynamoArticleRepo(documentClient(client), stack.config.tables.articles);
+      const renderer = createMailRenderer({
+        compiler: new MjmlRenderer(),
+        baseUrl: stack.config.baseUrl,
+        timeZone: stack.config.timeZone,
+      });
+      return await run({ articles, renderer, stack });
+    } finally {
+      client.destroy();
+    }
+  });
+}
+
+function writePreview(
+  compiled: CompiledMail,
+  baseUrl: string,
+  options: PreviewOptions,
+  articles: number,
+): void {
+  const filled = personalise(compiled, previewLinks(baseUrl));
+  const out = resolve(options.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, filled.html);
+  if (options.text) {
+    const textOut = resolve(options.text);
+    mkdirSync(dirname(textOut), { recursive: true });
+    writeFileSync(textOut, filled.text);
+  }
+  console.log(`subject    ${filled.subject}
+preheader  ${compiled.preheader}
+articles   ${articles}
+html       ${out} (${(Buffer.byteLength(filled.html) / 1024).toFixed(1)} KB; Gmail clips above 102 KB)${
+    options.text ? `\ntext       ${resolve(options.text)}` : ''
+  }`);
+}
+
+async function asCliError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * `nashra digest preview` and `nashra alert preview`: render one variant from the stored articles
+ * exactly as it would be sent, with preview links in place of a reader's own, into an HTML file.
+ */
+export function registerPreview(program: Command): void {
+  commandGroup(program, 'digest', 'digests: preview, schedule and send')
+    .command('preview')
+    .description('render one variant of a digest of stored articles into an HTML file')
+    .argument('[schedule]', 'the schedule whose next window to preview (needs schedules, issue 6)')
+    .option('--since <iso>', 'start of the publication window (default: 7 days before --until)')
+    .option('--until <iso>', 'end of the publication window, exclusive (default: now)')
+    .requiredOption('--lang <variant>', 'ar, en, ar+en or en+ar')
+    .requiredOption('--out <file.html>', 'where to write the HTML')
+    .option('--text <file.txt>', 'also write the plain-text part here')
+    .action(
+      async (schedule: string | undefined, options: PreviewOptions & { since?: string; until?: string }) => {
+        if (schedule !== undefined) {
+          throw new CliError('no schedule repository yet: give the window with --since and --until instead');
+        }
+        const variant = variantOption(options.lang);
+        const window = previewWindow(options, new Date());
+        await withPreviewTools(async ({ articles, renderer, stack }) => {
+          const found = await articles.listPublished({ since: window.start, until: window.end });
+          const compiled = await asCliError(async () => {
+            if (found.length === 0)
+              throw new ValidationError(`no article published in [${window.start}, ${window.end})`);
+            return renderer.renderDigest({ issueId: 'preview', variant, articles: found, window });
+          });
+          writePreview(compiled, stack.config.baseUrl, options, found.length);
+        });
+      },
+    );
+
+  commandGroup(program, 'alert', 'instant alerts')
+    .command('preview')
+    .description('render one variant of the alert for a stored article into an HTML file')
+    .argument('<articleId>', 'the id of a stored article')
+    .requiredOption('--lang <variant>', 'ar, en, ar+en or en+ar')
+    .requiredOption('--out <file.html>', 'where to write the HTML')
+    .option('--text <file.txt>', 'also write the plain-text part here')
+    .action(async (articleId: string, options: PreviewOptions) => {
+      const variant = variantOption(options.lang);
+      await withPreviewTools(async ({ articles, renderer, stack }) => {
+        const article = await articles.get(articleId);
+        if (!article) throw new CliError(`no article with id ${articleId}`);
+        const translation = article.translationId ? await articles.get(article.translationId) : undefined;
+        const alerted: Article[] = translation ? [article, translation] : [article];
+        const compiled = await asCliError(() =>
+          renderer.renderAlert({ issueId: 'preview', variant, articles: alerted }),
+        );
+        writePreview(compiled, stack.config.baseUrl, options, alerted.length);
+      });
+    });
+}

@@ -1,0 +1,135 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { html } from '../../templates/escape';
+import { renderPage } from '../../templates/pages/layout';
+import { samplePages } from '../../templates/pages/samples';
+import { DynamoArticleRepo } from '../adapters/dynamodb/article-repo';
+import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
+import { MjmlRenderer } from '../adapters/mjml-renderer';
+import type { Article } from '../core/article';
+import { NotFoundError } from '../core/errors';
+import type { ArticleRepo } from '../core/ports';
+import { personalise } from '../core/render/personalise';
+import { previewLinks } from '../core/render/preview';
+import { createMailRenderer, type MailRenderer } from '../core/render/render-mail';
+import { languagesOf, type MailVariant, mailVariantSchema, mailVariants } from '../core/render/variant';
+import { type Config, config as processConfig } from '../shared/config';
+
+export interface PreviewRouteOptions {
+  config?: Config;
+  articles?: ArticleRepo;
+  renderer?: MailRenderer;
+}
+
+const mailKindSchema = z.enum(['digest', 'alert', 'confirm', 'welcome', 'unsubscribed']);
+type PreviewKind = z.infer<typeof mailKindSchema>;
+const mailKinds = mailKindSchema.options;
+const previewedArticles = 10;
+
+/**
+ * `GET /preview` in local mode only: every mail template × variant, rendered from the stored articles
+ * (the demo data in `nashra dev`) with preview links in place of a reader's, and every page template.
+ * `GET /preview/mail/{kind}/{variant}` is one mail (`?format=text` its plain-text part);
+ * `GET /preview/page/{name}/{lang}` one page. On AWS these routes do not exist (404).
+ */
+export function previewRoutes(options: PreviewRouteOptions = {}): Hono {
+  const routes = new Hono();
+  const settings = () => options.config ?? processConfig();
+  let tools: { articles: ArticleRepo; renderer: MailRenderer } | undefined;
+  const preview = () => {
+    if (!tools) {
+      const current = settings();
+      tools = {
+        articles:
+          options.articles ??
+          new DynamoArticleRepo(documentClient(createDynamoClient(current)), current.tables.articles),
+        renderer:
+          options.renderer ??
+          createMailRenderer({
+            compiler: new MjmlRenderer(),
+            baseUrl: current.baseUrl,
+            timeZone: current.timeZone,
+          }),
+      };
+    }
+    return tools;
+  };
+
+  const localOnly = async (_: unknown, next: () => Promise<void>) => {
+    if (settings().mode !== 'local') throw new NotFoundError('no such page');
+    await next();
+  };
+  routes.use('/preview', localOnly);
+  routes.use('/preview/*', localOnly);
+
+  routes.get('/preview', (c) => {
+    const rows = mailKinds.map(
+      (kind) =>
+        html`<tr><th scope="row">${kind}</th>${mailVariants.map(
+          (variant) =>
+            html`<td><a href="/preview/mail/${kind}/${variant}">${variant}</a> <a class="meta" href="/preview/mail/${kind}/${variant}?format=text">text</a></td>`,
+        )}</tr>`,
+    );
+    const pages = Object.keys(samplePages).map(
+      (name) =>
+        html`<tr><th scope="row">${name}</th>${(['ar', 'en'] as const).map(
+          (lang) => html`<td><a href="/preview/page/${name}/${lang}">${lang}</a></td>`,
+        )}</tr>`,
+    );
+    return c.html(
+      renderPage({
+        lang: 'en',
+        title: 'Template preview',
+        body: html`<p>Mails rendered from the ${previewedArticles} newest stored articles, with preview links where a reader's own links go.</p>
+<table><caption>Mails</caption><thead><tr><th scope="col">template</th>${mailVariants.map((variant) => html`<th scope="col">${variant}</th>`)}</tr></thead><tbody>${rows}</tbody></table>
+<table><caption>Pages</caption><thead><tr><th scope="col">page</th><th scope="col">ar</th><th scope="col">en</th></tr></thead><tbody>${pages}</tbody></table>`,
+      }),
+    );
+  });
+
+  routes.get('/preview/mail/:kind/:variant', async (c) => {
+    const kind = mailKindSchema.safeParse(c.req.param('kind'));
+    const variant = mailVariantSchema.safeParse(c.req.param('variant'));
+    if (!kind.success || !variant.success) throw new NotFoundError('no such template or variant');
+    const compiled = await renderPreview(preview(), kind.data, variant.data);
+    const filled = personalise(compiled, previewLinks(settings().baseUrl));
+    return c.req.query('format') === 'text' ? c.text(filled.text) : c.html(filled.html);
+  });
+
+  routes.get('/preview/page/:name/:lang', (c) => {
+    const page = samplePages[c.req.param('name')];
+    const lang = z.enum(['ar', 'en']).safeParse(c.req.param('lang'));
+    if (!page || !lang.success) throw new NotFoundError('no such page');
+    return c.html(page(lang.data));
+  });
+
+  return routes;
+}
+
+async function renderPreview(
+  tools: { articles: ArticleRepo; renderer: MailRenderer },
+  kind: PreviewKind,
+  variant: MailVariant,
+) {
+  if (kind === 'confirm' || kind === 'welcome' || kind === 'unsubscribed') {
+    return tools.renderer.renderSystemMail(kind, variant, { cadence: 'weekly' });
+  }
+  const newest = await tools.articles.listPublished({ limit: previewedArticles });
+  const languages = languagesOf(variant);
+  if (kind === 'digest') {
+    const inVariant = newest.filter((article) => languages.includes(article.lang));
+    const oldest = inVariant.at(-1);
+    const latest = inVariant[0];
+    if (!oldest || !latest) throw new NotFoundError(`no stored article in ${variant}`);
+    const window = {
+      start: oldest.publishedAt,
+      end: new Date(Date.parse(latest.publishedAt) + 1).toISOString(),
+    };
+    return tools.renderer.renderDigest({ issueId: 'preview', variant, articles: newest, window });
+  }
+  const article = newest.find((candidate) => languages.includes(candidate.lang));
+  if (!article) throw new NotFoundError(`no stored article in ${variant}`);
+  const translation = article.translationId ? await tools.articles.get(article.translationId) : undefined;
+  const articles: Article[] = translation ? [article, translation] : [article];
+  return tools.renderer.renderAlert({ issueId: 'preview', variant, articles });
+}

@@ -1,0 +1,167 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MjmlRenderer } from '../../functions/adapters/mjml-renderer';
+import type { CompiledMail } from '../../functions/core/render/compiled-mail';
+import { personalise } from '../../functions/core/render/personalise';
+import { createMailRenderer } from '../../functions/core/render/render-mail';
+import { type MailVariant, mailVariants } from '../../functions/core/render/variant';
+import { samplePages } from '../../templates/pages/samples';
+import { basraAr, basraEn, manyPairs, week, weekOfArticles } from '../fixtures/render-articles';
+
+const screenshots = join(import.meta.dirname, 'screenshots');
+const widths = [600, 375] as const;
+const kinds = ['digest', 'alert', 'confirm', 'welcome', 'unsubscribed'] as const;
+const baseUrl = 'https://nashra.example';
+const links = {
+  unsubscribeUrl: `${baseUrl}/unsubscribe?t=reader`,
+  preferencesUrl: `${baseUrl}/preferences?t=reader`,
+  confirmUrl: `${baseUrl}/confirm?t=reader`,
+  resubscribeUrl: `${baseUrl}/preferences?t=reader&again=1`,
+};
+
+/** A stand-in for an article's photo, served for every https image: the test never touches the network. */
+const photo = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="675"><rect width="1200" height="675" fill="#8a9bb0"/><text x="600" y="350" font-size="64" text-anchor="middle" fill="#fff">article photo</text></svg>`;
+
+let browser: Browser;
+const renderer = createMailRenderer({ compiler: new MjmlRenderer(), baseUrl, timeZone: 'Asia/Baghdad' });
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(() => browser?.close());
+
+function render(kind: (typeof kinds)[number], variant: MailVariant): Promise<CompiledMail> {
+  if (kind === 'digest')
+    return renderer.renderDigest({ issueId: 'issue-1', variant, articles: weekOfArticles, window: week });
+  if (kind === 'alert')
+    return renderer.renderAlert({ issueId: 'issue-1', variant, articles: [basraAr, basraEn] });
+  return renderer.renderSystemMail(kind, variant, { cadence: 'daily' });
+}
+
+/** Opens a document at a width with every outside request answered locally; returns what was asked for. */
+async function open(html: string, width: number): Promise<{ page: Page; requested: string[] }> {
+  // A context of its own (axe-core needs one), closed with the page.
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const page = await context.newPage();
+  page.on('close', () => void context.close());
+  const requested: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    requested.push(url);
+    if (route.request().resourceType() === 'image')
+      return route.fulfill({ contentType: 'image/svg+xml', body: photo });
+    return route.abort();
+  });
+  await page.setContent(html, { waitUntil: 'load' });
+  return { page, requested };
+}
+
+interface LayoutReport {
+  overflow: { scrollWidth: number; clientWidth: number };
+  misaligned: string[];
+  cut: string[];
+}
+
+/**
+ * Measures in the page: horizontal overflow, the direction and alignment of each language block, and
+ * any element outside the viewport or overflowing its own box. A string, because it runs in the
+ * browser, whose DOM types this Node project does not load.
+ */
+const measureLayout = `(() => {
+  const root = document.documentElement;
+  const misaligned = [];
+  for (const block of document.querySelectorAll('[lang][dir]')) {
+    if (block.closest('.preheader')) continue;
+    const style = getComputedStyle(block);
+    const rtl = block.getAttribute('dir') === 'rtl';
+    const alignedRight = style.textAlign === 'right' || (style.textAlign === 'start' && style.direction === 'rtl');
+    const alignedLeft = style.textAlign === 'left' || (style.textAlign === 'start' && style.direction === 'ltr');
+    const aligned = style.display !== 'block' || (rtl ? alignedRight : alignedLeft);
+    if (style.direction !== (rtl ? 'rtl' : 'ltr') || !aligned) {
+      misaligned.push(block.tagName + ' ' + block.lang + ' ' + style.direction + ' ' + style.textAlign + ': ' + block.textContent.slice(0, 40));
+    }
+  }
+  const cut = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    if (element.closest('.preheader') || element.closest('.skip')) continue;
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const outside = box.left < -0.5 || box.right > root.clientWidth + 0.5;
+    const overflowing = getComputedStyle(element).display !== 'inline' && element.clientWidth > 0 && element.scrollWidth > element.clientWidth + 1;
+    if (outside || overflowing) cut.push(element.tagName + '.' + element.className + ' ' + Math.round(box.left) + '–' + Math.round(box.right));
+  }
+  return { overflow: { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth }, misaligned, cut };
+})()`;
+
+function layout(page: Page): Promise<LayoutReport> {
+  return page.evaluate(measureLayout) as Promise<LayoutReport>;
+}
+
+describe.each(kinds)('the %s mail in a browser', (kind) => {
+  describe.each(mailVariants)('in %s', (variant) => {
+    it.each(widths)(
+      'fits %i px: no overflow, right-aligned Arabic, nothing cut, nothing fetched but the article photo',
+      async (width) => {
+        const { html } = personalise(await render(kind, variant), links);
+        const { page, requested } = await open(html, width);
+        const report = await layout(page);
+        await page.screenshot({ path: join(screenshots, `${kind}-${variant}-${width}.png`), fullPage: true });
+        await page.close();
+        expect(report.overflow.scrollWidth).toBeLessThanOrEqual(report.overflow.clientWidth);
+        expect(report.misaligned).toEqual([]);
+        expect(report.cut).toEqual([]);
+        const photos = weekOfArticles.flatMap((article) => (article.imageUrl ? [article.imageUrl] : []));
+        for (const url of requested) expect(photos).toContain(url);
+      },
+    );
+  });
+});
+
+describe('the heaviest digest in a browser', () => {
+  it.each(widths)('ten articles with their translations fit %i px', async (width) => {
+    const mail = await renderer.renderDigest({
+      issueId: 'i',
+      variant: 'ar+en',
+      articles: manyPairs(10),
+      window: week,
+    });
+    const { page } = await open(personalise(mail, links).html, width);
+    const report = await layout(page);
+    await page.close();
+    expect(report.overflow.scrollWidth).toBeLessThanOrEqual(report.overflow.clientWidth);
+    expect(report.cut).toEqual([]);
+  });
+});
+
+describe.each(Object.keys(samplePages))('the %s page in a browser', (name) => {
+  describe.each(['ar', 'en'] as const)('in %s', (lang) => {
+    it.each(widths)('fits %i px and passes axe-core', async (width) => {
+      const { page, requested } = await open(samplePages[name]?.(lang) ?? '', width);
+      const report = await layout(page);
+      await page.screenshot({ path: join(screenshots, `page-${name}-${lang}-${width}.png`), fullPage: true });
+      const axe = await new AxeBuilder({ page }).analyze();
+      await page.close();
+      expect(report.overflow.scrollWidth).toBeLessThanOrEqual(report.overflow.clientWidth);
+      expect(report.misaligned).toEqual([]);
+      expect(report.cut).toEqual([]);
+      expect(requested).toEqual([]);
+      expect(axe.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+    });
+  });
+});
