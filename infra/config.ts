@@ -1,18 +1,109 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name');
+
+const feedObjectSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
+    lang: z.enum(['ar', 'en']).optional(),
+  })
+  .strict();
+/** A feed given as a bare string: `https://…`, or `ar=https://…` to say the language of its items. */
+const feedSchema = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const match = /^(?:(ar|en)=)?(.+)$/.exec(value.trim());
+  return { url: match?.[2], ...(match?.[1] ? { lang: match[1] } : {}) };
+}, feedObjectSchema);
+
+const clockTime = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A context value given as a JSON array, or on the command line (`-c languages=ar,en`) as a list. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : value,
+    z.array(item),
+  );
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** Deployment settings, from `cdk.json` context or `-c key=value`, validated at synth. */
-const settingsSchema = z.object({
-  stage: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/, 'lower-case letters, digits and dashes'),
-  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
-});
+const settingsSchema = z
+  .object({
+    stage: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/, 'lower-case letters, digits and dashes'),
+    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
+    /** The SES-verified sending domain: DKIM, SPF (through the MAIL FROM domain) and DMARC align on it. */
+    domain: hostname,
+    /** The address every mail comes from; it must be on `domain` for DKIM to align. */
+    senderAddress: z.email('an email address such as bulletin@example.org'),
+    /** Display name in the From header, e.g. "ICSSI نشرة". */
+    senderName: z
+      .string()
+      .regex(/^[^\r\n<>"]{1,64}$/, 'at most 64 characters, without line breaks, quotes or angle brackets')
+      .optional(),
+    /** The mailto of List-Unsubscribe: a mailbox someone reads. Default unsubscribe@<domain>. */
+    unsubscribeMailto: z.email('an email address').optional(),
+    /** Public HTTPS URL of the HTTP API (a custom domain in front of it, or the API's own URL). */
+    baseUrl: z.url({ protocol: /^https$/, error: 'an https:// URL' }),
+    /** SES maximum send rate of the account, messages per second. */
+    sendRate: z.coerce.number().positive('a positive number of messages per second').max(1000),
+    languages: list(z.enum(['ar', 'en'])).pipe(
+      z.array(z.enum(['ar', 'en'])).min(1, 'at least one of ar, en'),
+    ),
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Baghdad'),
+    /** Feeds to poll: `{ "url": …, "lang": "ar" }`, or a URL, optionally prefixed `ar=` / `en=`. */
+    feeds: list(feedSchema).pipe(z.array(feedObjectSchema).max(40, 'at most 40 feeds')),
+    /** Minutes between two polls of the feeds; divides an hour, so that a cron says the same locally. */
+    feedPollMinutes: z.coerce
+      .number()
+      .refine((minutes) => [5, 10, 15, 20, 30, 60].includes(minutes), 'one of 5, 10, 15, 20, 30, 60')
+      .default(15),
+    /** Feed category (any case) → topic slug; the functions' default map when absent. */
+    topicMap: z.record(z.string().min(1), z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)).optional(),
+    /** Categories that make an article urgent. */
+    urgentCategories: list(z.string().min(1)).optional(),
+    /** Host name of each language's site, for pairing translations by a link from one to the other. */
+    sites: z.object({ ar: hostname.optional(), en: hostname.optional() }).strict().optional(),
+    quietHours: z.string().refine((value) => {
+      const [start, end, ...rest] = value.split('-');
+      return rest.length === 0 && clockTime.test(start ?? '') && clockTime.test(end ?? '') && start !== end;
+    }, 'two different HH:MM times such as 23:00-07:00'),
+    /** Where alarms are mailed; without it the alarm topic has no subscriber until an operator adds one. */
+    alarmEmail: z.email('an email address').optional(),
+  })
+  .superRefine((settings, ctx) => {
+    const senderDomain = settings.senderAddress.split('@')[1]?.toLowerCase() ?? '';
+    if (senderDomain !== settings.domain && !senderDomain.endsWith(`.${settings.domain}`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['senderAddress'],
+        message: `must be an address on the sending domain ${settings.domain}`,
+      });
+    }
+  });
 export type DeploySettings = z.infer<typeof settingsSchema>;
 
+const settingNames = Object.keys(settingsSchema.shape);
+
+/** Reads every setting from the construct tree's context and validates it; throws naming each bad one. */
 export function readSettings(node: Node): DeploySettings {
-  const raw = Object.fromEntries(
-    Object.keys(settingsSchema.shape).map((key) => [key, node.tryGetContext(key)]),
-  );
+  const raw = Object.fromEntries(settingNames.map((key) => [key, node.tryGetContext(key)]));
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
@@ -25,3 +116,7 @@ export function readSettings(node: Node): DeploySettings {
 
 /** The table-name prefix of a stage: the same one the functions read as NASHRA_TABLE_PREFIX. */
 export const tablePrefixFor = (stage: string) => `nashra-${stage}-`;
+
+/** The From header the functions put on every mail. */
+export const fromHeaderOf = (settings: DeploySettings) =>
+  settings.senderName ? `${settings.senderName} <${settings.senderAddress}>` : settings.senderAddress;

@@ -1,5 +1,23 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  DkimIdentity,
+  EasyDkimSigningKeyLength,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  MailFromBehaviorOnMxFailure,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   allTableNames,
@@ -8,27 +26,147 @@ import {
   tableDefinitions,
   tableNamesFor,
 } from '../../functions/shared/tables';
+import { SEND_MAX_RECEIVES, SEND_QUEUE_VISIBILITY } from '../sending';
 
 const attribute = (key: KeyAttribute) => ({
   name: key.name,
   type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
 });
 
+/** What SQS keeps of a failed message: long enough for an operator back from a fortnight away. */
+const DLQ_RETENTION = Duration.days(14);
+
 export interface StatefulStackProps extends StackProps {
+  stage: string;
   tablePrefix: string;
+  /** The SES-verified sending domain. */
+  domain: string;
 }
 
 /**
- * What holds data and must outlive any deploy: the tables, built from the same definitions local mode
- * creates, each with point-in-time recovery, deletion protection, RETAIN and encryption.
+ * What holds data, or an identity, that must outlive any deploy of the code:
+ * - the tables, built from the definitions local mode also creates, each with point-in-time recovery,
+ *   deletion protection, RETAIN and encryption;
+ * - the SES domain identity (Easy DKIM, custom MAIL FROM) and the configuration set, whose bounce and
+ *   complaint events go to an encrypted SNS topic that the feedback function reads;
+ * - the link-signing key (Secrets Manager, generated, never rotated: see below);
+ * - the send queue and every dead-letter queue (messages in flight and failures kept for inspection);
+ * - the EventBridge Scheduler group holding the staff's digest schedules (deleting a group deletes its
+ *   schedules, so it is retained here rather than rebuilt with the code).
+ *
+ * No archive bucket: the public archive is served by the HTTP API from the issues table.
  */
 export class StatefulStack extends Stack {
   readonly tables: Record<TableName, TableV2>;
+  readonly identity: EmailIdentity;
+  readonly configurationSet: ConfigurationSet;
+  readonly mailFromDomain: string;
+  /** SES bounce and complaint events of the configuration set. */
+  readonly sesEvents: Topic;
+  /** Encrypts the SNS topics; SES and CloudWatch may use it to publish. */
+  readonly notificationKey: Key;
+  readonly linkSigningKey: Secret;
+  readonly sendQueue: Queue;
+  readonly sendDeadLetters: Queue;
+  /** Schedules that could not invoke the digest function after their retries. */
+  readonly scheduleDeadLetters: Queue;
+  /** Stream batches the alert function gave up on (their shard positions, to replay by hand). */
+  readonly streamDeadLetters: Queue;
+  /** SES events the feedback function failed on after Lambda's retries. */
+  readonly feedbackDeadLetters: Queue;
+  readonly scheduleGroup: ScheduleGroup;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
-    const names = tableNamesFor(props.tablePrefix);
-    this.tables = Object.fromEntries(
+    this.tables = this.buildTables(props.tablePrefix);
+
+    this.notificationKey = new Key(this, 'notification-key', {
+      description: `nashra ${props.stage}: encrypts the SES-event and alarm topics`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // SES publishes bounce and complaint events, CloudWatch alarm state changes, into encrypted topics;
+    // neither can use the AWS-managed SNS key, so this key lets those two services (and only them) in.
+    for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      this.notificationKey.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    }
+
+    this.mailFromDomain = `bounce.${props.domain}`;
+    this.configurationSet = new ConfigurationSet(this, 'configuration-set', {
+      configurationSetName: `nashra-${props.stage}`,
+      // Readers may be at risk: never hand a message to a receiving server over plain text.
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.sesEvents = new Topic(this, 'ses-events', {
+      displayName: `nashra ${props.stage} SES bounces and complaints`,
+      masterKey: this.notificationKey,
+      enforceSSL: true,
+    });
+    // Bounces and complaints are what the feedback function acts on. No OPEN or CLICK events: with
+    // them SES would insert a tracking pixel and rewrite every link, which readers at risk must never get.
+    this.configurationSet.addEventDestination('bounces-and-complaints', {
+      destination: EventDestination.snsTopic(this.sesEvents),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    this.identity = new EmailIdentity(this, 'identity', {
+      identity: Identity.domain(props.domain),
+      configurationSet: this.configurationSet,
+      dkimIdentity: DkimIdentity.easyDkim(EasyDkimSigningKeyLength.RSA_2048_BIT),
+      dkimSigning: true,
+      mailFromDomain: this.mailFromDomain,
+      // Until the MAIL FROM records resolve, SES uses its own domain there; DKIM still aligns for DMARC.
+      mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE,
+      // Bounces and complaints arrive as events; mailing them to the sender as well would only duplicate.
+      feedbackForwarding: false,
+    });
+
+    this.linkSigningKey = new Secret(this, 'link-signing-key', {
+      description: `nashra ${props.stage}: HMAC key of every link token`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.linkSigningKey).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'The key signs the unsubscribe link of every mail ever sent, and those links must keep working for ' +
+        'years; rotating it would break them all. Revocation is per reader (the link version), not by key.',
+    });
+
+    this.sendDeadLetters = this.deadLetterQueue('send-dlq', 'send jobs received 5 times without success');
+    this.sendQueue = new Queue(this, 'send-queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: SEND_QUEUE_VISIBILITY,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.sendDeadLetters, maxReceiveCount: SEND_MAX_RECEIVES },
+    });
+    this.scheduleDeadLetters = this.deadLetterQueue(
+      'schedule-dlq',
+      'EventBridge Scheduler invocations of the digest function that failed after retries',
+    );
+    this.streamDeadLetters = this.deadLetterQueue(
+      'stream-dlq',
+      'articles-stream batches the alert function gave up on (shard positions, not the records)',
+    );
+    this.feedbackDeadLetters = this.deadLetterQueue(
+      'feedback-dlq',
+      'SES bounce and complaint events the feedback function failed on after Lambda retries',
+    );
+
+    this.scheduleGroup = new ScheduleGroup(this, 'schedule-group', {
+      scheduleGroupName: `nashra-${props.stage}`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.outputs(props.domain);
+  }
+
+  private buildTables(prefix: string): Record<TableName, TableV2> {
+    const names = tableNamesFor(prefix);
+    return Object.fromEntries(
       allTableNames.map((name) => {
         const definition = tableDefinitions[name];
         const table = new TableV2(this, `${name}-table`, {
@@ -51,5 +189,36 @@ export class StatefulStack extends Stack {
         return [name, table];
       }),
     ) as Record<TableName, TableV2>;
+  }
+
+  private deadLetterQueue(id: string, holds: string): Queue {
+    const queue = new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: `This queue is itself a dead-letter queue (it holds ${holds}); a DLQ of a DLQ would only move the problem.`,
+    });
+    return queue;
+  }
+
+  /** What an operator publishes in DNS (see the README), and what the CLI needs to reach the stage. */
+  private outputs(domain: string) {
+    this.identity.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `dkim-record-${index + 1}`, {
+        description: `DKIM: CNAME ${record.name} → ${record.value}`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
+    });
+    new CfnOutput(this, 'mail-from-records', {
+      description: 'Custom MAIL FROM: MX and SPF TXT records of the bounce subdomain',
+      value: `${this.mailFromDomain} MX 10 feedback-smtp.${this.region}.amazonses.com; ${this.mailFromDomain} TXT "v=spf1 include:amazonses.com ~all"`,
+    });
+    new CfnOutput(this, 'dmarc-record', {
+      description: 'DMARC policy of the sending domain (start with p=none, then tighten)',
+      value: `_dmarc.${domain} TXT "v=DMARC1; p=none; adkim=r; aspf=r"`,
+    });
   }
 }

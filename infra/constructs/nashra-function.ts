@@ -1,0 +1,228 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  Architecture,
+  LoggingFormat,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsLogLevel,
+  ParamsAndSecretsVersions,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const lambdaEntry = fileURLToPath(new URL('../runtime/lambda-entry.ts', import.meta.url));
+
+/** Lambda's limit on the size of a function's environment (names and values). */
+const ENVIRONMENT_LIMIT_BYTES = 4096;
+/** What a value known only at deploy time (an ARN, a queue URL) is counted as against that limit. */
+const DEPLOY_TIME_VALUE_BYTES = 128;
+
+/** Some CommonJS dependencies call `require`, which an ESM bundle lacks: give them one. */
+const requireBanner =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface NashraFunctionProps {
+  /** Entry file relative to the repository root; it exports `handler`. */
+  entry: string;
+  /** Physical name: stable, so that schedules and operators can name the function. */
+  functionName: string;
+  description: string;
+  timeout: Duration;
+  memorySize?: number;
+  reservedConcurrency?: number;
+  /** Settings every function reads (NASHRA_MODE, NASHRA_TABLE_PREFIX, NASHRA_BASE_URL, …). */
+  environment: Record<string, string>;
+  /** The link-signing key: functions/shared/config.ts requires it of every function on AWS. */
+  linkSigningKey: ISecret;
+  logRetention?: RetentionDays;
+}
+
+export interface MailSettings {
+  /** The From header, display name included. */
+  from: string;
+  /** The bare address of `from`: the only one the function may send as. */
+  fromAddress: string;
+  unsubscribeMailto: string;
+  listId: string;
+}
+
+/**
+ * One Lambda function of nashra, built the same way for every handler: an ESM bundle (minified, source
+ * maps, AWS SDK bundled) on Node.js 22 / arm64, its own log group, and a role that starts with nothing
+ * but writing to that log group. Every permission is added by a method that also sets the environment
+ * the code needs to use it, so a grant and its setting never drift apart.
+ *
+ * The bundle's entry is infra/runtime/lambda-entry.ts: it fills the secrets into process.env from the
+ * Parameters and Secrets extension, then imports the handler module, so config() finds them at cold
+ * start and the value never appears in the function's configuration.
+ *
+ * X-Ray is off: the functions carry no tracing SDK, so a trace would show only Lambda's own segment,
+ * and the put-trace permissions cannot be scoped to a resource. The structured logs carry the request
+ * ids that tie a path together.
+ */
+export class NashraFunction extends NodejsFunction {
+  // Filled from the base constructor too (it adds the environment given in props), hence no initialiser.
+  declare private environmentSizes: Map<string, number> | undefined;
+
+  constructor(scope: Construct, id: string, props: NashraFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}-logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(scope, `${id}-role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.entry}`,
+    });
+    super(scope, id, {
+      entry: lambdaEntry,
+      handler: 'handler',
+      projectRoot: repositoryRoot,
+      depsLockFilePath: `${repositoryRoot}package-lock.json`,
+      functionName: props.functionName,
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.DISABLED,
+      paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+        logLevel: ParamsAndSecretsLogLevel.WARN,
+        secretsManagerTtl: Duration.minutes(5),
+      }),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: [],
+        banner: requireBanner,
+        // lambda-entry.ts imports the function's own handler under this name, once the secrets are in.
+        esbuildArgs: { '--alias:nashra-handler': `${repositoryRoot}${props.entry}` },
+        logLevel: LogLevel.ERROR,
+      },
+    });
+    logGroup.grantWrite(role);
+    this.readsSecretInto('NASHRA_LINK_SIGNING_KEY', props.linkSigningKey);
+    this.node.addValidation({ validate: () => this.environmentProblems() });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the newest runtime the code is tested on (it also runs on Node 20 locally); move to ' +
+        'a newer runtime once the test suite runs on it.',
+    });
+  }
+
+  override addEnvironment(
+    key: string,
+    value: string,
+    options?: Parameters<NodejsFunction['addEnvironment']>[2],
+  ) {
+    this.environmentSizes ??= new Map();
+    this.environmentSizes.set(
+      key,
+      key.length + (Token.isUnresolved(value) ? DEPLOY_TIME_VALUE_BYTES : value.length),
+    );
+    return super.addEnvironment(key, value, options);
+  }
+
+  /**
+   * Read items of the table and of the named indexes (get, batch get, query, scan). Index ARNs are
+   * listed one by one rather than as `index/*`, so a new index is readable only once it is named here.
+   */
+  reads(table: ITableV2, indexNames: string[] = []): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:ConditionCheckItem',
+        ],
+        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+      }),
+    );
+    return this;
+  }
+
+  /** Put, update and delete items of the table (conditional writes included). */
+  writes(table: ITableV2): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
+        resources: [table.tableArn],
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Send raw mail from the sending domain through the stage's configuration set, and only that: the
+   * From address is pinned by a condition.
+   */
+  sends(identity: IEmailIdentity, configurationSet: IConfigurationSet, mail: MailSettings): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendRawEmail'],
+        resources: [
+          identity.emailIdentityArn,
+          Stack.of(this).formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSet.configurationSetName,
+          }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': mail.fromAddress } },
+      }),
+    );
+    this.addEnvironment('NASHRA_FROM_ADDRESS', mail.from);
+    this.addEnvironment('NASHRA_UNSUBSCRIBE_MAILTO', mail.unsubscribeMailto);
+    this.addEnvironment('NASHRA_LIST_ID', mail.listId);
+    this.addEnvironment('NASHRA_SES_CONFIGURATION_SET', configurationSet.configurationSetName);
+    return this;
+  }
+
+  /** Put send jobs on the send queue. */
+  enqueues(queue: IQueue): this {
+    queue.grantSendMessages(this);
+    this.addEnvironment('NASHRA_SEND_QUEUE_URL', queue.queueUrl);
+    return this;
+  }
+
+  /** `name` gets the secret's value at cold start; the function may read that one secret. */
+  readsSecretInto(name: string, secret: ISecret): this {
+    secret.grantRead(this);
+    this.addEnvironment(`${name}_SECRET_ARN`, secret.secretArn);
+    return this;
+  }
+
+  private environmentProblems(): string[] {
+    const size = [...(this.environmentSizes?.values() ?? [])].reduce((sum, bytes) => sum + bytes, 0);
+    return size > ENVIRONMENT_LIMIT_BYTES
+      ? [
+          `the environment of ${this.node.path} is about ${size} bytes; Lambda allows ${ENVIRONMENT_LIMIT_BYTES}`,
+        ]
+      : [];
+  }
+}

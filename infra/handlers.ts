@@ -1,0 +1,93 @@
+import { Duration } from 'aws-cdk-lib';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import type { DeploySettings } from './config';
+import type { HandlerSpec } from './handler-spec';
+import { SENDER_TIMEOUT } from './sending';
+
+/**
+ * Every Lambda function of nashra: its entry file, what triggers it and what it may touch. The stateless
+ * stack builds each entry the same way (infra/constructs/nashra-function.ts) and wires its trigger, so a
+ * new handler is one entry here. Grants are least privilege, sized to what the handler's code does
+ * today: a table not listed cannot be read.
+ */
+export function handlersFor(settings: DeploySettings): Record<string, HandlerSpec> {
+  return {
+    'http-api': {
+      entry: 'functions/handlers/http-api.ts',
+      description: 'HTTP API: subscribe, confirm, preferences, unsubscribe, archive, staff ingest',
+      trigger: { kind: 'http-api' },
+      grants: [
+        'reads:articles',
+        'writes:articles',
+        'reads:subscribers',
+        'writes:subscribers',
+        'reads:counters',
+        'writes:counters',
+        'reads:issues',
+        'sends-mail',
+      ],
+      // API Gateway gives up on an integration after 30 s; a page should answer in well under one.
+      timeout: Duration.seconds(10),
+    },
+    'feed-poller': {
+      entry: 'functions/handlers/feed-poller.ts',
+      description: 'Polls the configured feeds and stores new and edited articles',
+      trigger: {
+        kind: 'clock',
+        schedule: ScheduleExpression.rate(Duration.minutes(settings.feedPollMinutes)),
+      },
+      grants: ['reads:articles', 'writes:articles'],
+      // Forty feeds at the fetch timeout of 15 s each, with room to spare.
+      timeout: Duration.minutes(5),
+      // One poll at a time: a slow poll and the next one would only fetch the same feeds twice.
+      reservedConcurrency: 1,
+    },
+    'article-stream': {
+      entry: 'functions/handlers/article-stream.ts',
+      description: 'New articles (the articles stream, INSERTs only) → the alert path',
+      trigger: { kind: 'table-stream', table: 'articles', eventNames: ['INSERT'] },
+      grants: [],
+      timeout: Duration.minutes(1),
+    },
+    'send-worker': {
+      entry: 'functions/handlers/send-worker.ts',
+      description: 'Send queue → personalised mail through SES at the account rate, one per reader',
+      trigger: { kind: 'send-queue' },
+      grants: [
+        'reads:subscribers',
+        'reads:issues',
+        'writes:issues',
+        'reads:deliveries',
+        'writes:deliveries',
+        'sends-mail',
+      ],
+      timeout: SENDER_TIMEOUT,
+      memorySize: 1024,
+    },
+    'digest-run': {
+      entry: 'functions/handlers/digest-run.ts',
+      description:
+        'A digest schedule fired → its window, rendered once per variant, fanned out to the send queue',
+      trigger: { kind: 'digest-schedules' },
+      grants: [
+        'reads:articles',
+        'reads:schedules',
+        'writes:schedules',
+        'reads:issues',
+        'writes:issues',
+        'reads:subscribers',
+        'enqueues-sends',
+      ],
+      // Fan-out pages through every matching reader; 100,000 readers take minutes, not seconds.
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+    },
+    'ses-feedback': {
+      entry: 'functions/handlers/ses-feedback.ts',
+      description: 'SES bounces and complaints (SNS) → the reader suppressed',
+      trigger: { kind: 'ses-events' },
+      grants: ['reads:subscribers', 'writes:subscribers'],
+      timeout: Duration.seconds(30),
+    },
+  };
+}

@@ -1,0 +1,422 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, type ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { type TableName, tableDefinitions } from '../../functions/shared/tables';
+import { type DeploySettings, fromHeaderOf, tablePrefixFor } from '../config';
+import { NashraFunction } from '../constructs/nashra-function';
+import type { Grant, HandlerSpec, Trigger } from '../handler-spec';
+import { SEND_QUEUE_VISIBILITY, SENDER_TIMEOUT, senderConcurrencyFor } from '../sending';
+import type { StatefulStack } from './stateful-stack';
+
+/** Steady requests per second and burst the HTTP API accepts before answering 429. */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 200 };
+
+/** SES pauses an account near 10 % bounces and 0.5 % complaints; these alarms ring well before. */
+export const BOUNCE_RATE_ALARM = 0.05;
+export const COMPLAINT_RATE_ALARM = 0.001;
+
+/** The poll interval as the cron local mode runs it (the interval divides an hour, so they agree). */
+const feedPollCronOf = (minutes: number) => (minutes === 60 ? '0 * * * *' : `*/${minutes} * * * *`);
+
+/** Ingest rules given in the context, passed on only when set (the functions have defaults). */
+function optionalEnvironment(settings: DeploySettings): Record<string, string> {
+  const environment: Record<string, string> = {};
+  if (settings.topicMap) environment.NASHRA_TOPIC_MAP = JSON.stringify(settings.topicMap);
+  if (settings.urgentCategories) environment.NASHRA_URGENT_CATEGORY = settings.urgentCategories.join(',');
+  if (settings.sites) {
+    environment.NASHRA_SITES = Object.entries(settings.sites)
+      .map(([lang, host]) => `${lang}=${host}`)
+      .join(',');
+  }
+  return environment;
+}
+
+/**
+ * API Gateway access log fields. No source IP, user agent or path: paths carry link tokens, and readers
+ * may be at risk. The route key, status and request id are enough to follow a request into the logs.
+ */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLatency: '$context.responseLatency',
+  integrationError: '$context.integrationErrorMessage',
+});
+
+export interface StatelessStackProps extends StackProps {
+  settings: DeploySettings;
+  stateful: StatefulStack;
+  handlers: Record<string, HandlerSpec>;
+}
+
+/**
+ * The code and its wiring, safe to replace on any deploy: one function per registry entry, the HTTP API,
+ * the event sources (articles stream → alert, send queue → sender, SES events → feedback), the feed
+ * poller's clock, the role EventBridge Scheduler uses to start digests, and the alarms.
+ */
+export class StatelessStack extends Stack {
+  readonly functions: Record<string, NashraFunction> = {};
+  readonly alarmTopic: Topic;
+  readonly sendConcurrency: number;
+  readonly schedulerRole: Role;
+  readonly api?: HttpApi;
+
+  private readonly stateful: StatefulStack;
+  private readonly settings: DeploySettings;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    this.stateful = props.stateful;
+    this.settings = props.settings;
+    this.sendConcurrency = senderConcurrencyFor(props.settings.sendRate);
+    this.alarmTopic = new Topic(this, 'alarms', {
+      displayName: `nashra ${props.settings.stage} alarms`,
+      masterKey: props.stateful.notificationKey,
+      enforceSSL: true,
+    });
+    if (props.settings.alarmEmail) {
+      this.alarmTopic.addSubscription(new EmailSubscription(props.settings.alarmEmail));
+    }
+    this.schedulerRole = this.buildSchedulerRole();
+
+    const httpEntries = Object.values(props.handlers).filter((spec) => spec.trigger.kind === 'http-api');
+    if (httpEntries.length > 1) throw new Error('the handler registry names more than one http-api function');
+
+    for (const [name, spec] of Object.entries(props.handlers)) {
+      const fn = this.buildFunction(name, spec);
+      this.functions[name] = fn;
+      const api = this.wireTrigger(fn, spec.trigger);
+      if (api) this.api = api;
+    }
+    this.buildAlarms();
+    this.outputs();
+  }
+
+  private buildFunction(name: string, spec: HandlerSpec): NashraFunction {
+    const { settings, stateful } = this;
+    const fn = new NashraFunction(this, name, {
+      entry: spec.entry,
+      description: spec.description,
+      timeout: spec.timeout,
+      memorySize: spec.memorySize,
+      reservedConcurrency: spec.reservedConcurrency,
+      linkSigningKey: stateful.linkSigningKey,
+      functionName: `nashra-${settings.stage}-${name}`,
+      environment: {
+        NASHRA_MODE: 'aws',
+        NASHRA_TABLE_PREFIX: tablePrefixFor(settings.stage),
+        NASHRA_BASE_URL: settings.baseUrl,
+        NASHRA_SEND_RATE: String(settings.sendRate),
+        NASHRA_TIME_ZONE: settings.timeZone,
+        NASHRA_LANGUAGES: settings.languages.join(','),
+        NASHRA_QUIET_HOURS: settings.quietHours,
+        NASHRA_FEEDS: JSON.stringify(settings.feeds),
+        NASHRA_FEED_POLL_CRON: feedPollCronOf(settings.feedPollMinutes),
+        // config() checks these on every function, so every function has them; only the functions with
+        // the `enqueues-sends` grant may put anything on the queue.
+        NASHRA_SEND_QUEUE_URL: stateful.sendQueue.queueUrl,
+        NASHRA_SENDER_CONCURRENCY: String(this.sendConcurrency),
+        NASHRA_SENDER_TIMEOUT_SECONDS: String(SENDER_TIMEOUT.toSeconds()),
+        ...optionalEnvironment(settings),
+      },
+    });
+    for (const grant of spec.grants) this.applyGrant(fn, grant);
+    return fn;
+  }
+
+  private applyGrant(fn: NashraFunction, grant: Grant) {
+    const { stateful, settings } = this;
+    const [verb, table] = grant.split(':') as [string, TableName | undefined];
+    if (verb === 'reads' && table)
+      fn.reads(
+        stateful.tables[table],
+        tableDefinitions[table].globalIndexes.map((index) => index.indexName),
+      );
+    else if (verb === 'writes' && table) fn.writes(stateful.tables[table]);
+    else if (grant === 'sends-mail')
+      fn.sends(stateful.identity, stateful.configurationSet, {
+        from: fromHeaderOf(settings),
+        fromAddress: settings.senderAddress,
+        unsubscribeMailto: settings.unsubscribeMailto ?? `unsubscribe@${settings.domain}`,
+        listId: `nashra.${settings.domain}`,
+      });
+    else if (grant === 'enqueues-sends') fn.enqueues(stateful.sendQueue);
+  }
+
+  private wireTrigger(fn: NashraFunction, trigger: Trigger): HttpApi | undefined {
+    const { stateful } = this;
+    switch (trigger.kind) {
+      case 'http-api':
+        return this.buildHttpApi(fn);
+      case 'clock':
+        this.buildClock(fn, trigger.schedule);
+        return undefined;
+      case 'table-stream':
+        fn.addEventSource(
+          new DynamoEventSource(stateful.tables[trigger.table], {
+            startingPosition: StartingPosition.LATEST,
+            batchSize: 10,
+            filters: [FilterCriteria.filter({ eventName: FilterRule.or(...trigger.eventNames) })],
+            reportBatchItemFailures: true,
+            bisectBatchOnError: true,
+            retryAttempts: 5,
+            maxRecordAge: Duration.hours(6),
+            onFailure: new SqsDlq(stateful.streamDeadLetters),
+          }),
+        );
+        return undefined;
+      case 'send-queue':
+        this.checkVisibility(fn);
+        fn.addEventSource(
+          new SqsEventSource(stateful.sendQueue, {
+            batchSize: 10,
+            reportBatchItemFailures: true,
+            maxConcurrency: this.sendConcurrency,
+          }),
+        );
+        return undefined;
+      case 'digest-schedules':
+        this.schedulerRole.addToPolicy(
+          new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+        );
+        new CfnOutput(this, 'digest-function-arn', {
+          description: 'Target of every digest schedule',
+          value: fn.functionArn,
+        });
+        return undefined;
+      case 'ses-events':
+        stateful.sesEvents.addSubscription(new LambdaSubscription(fn));
+        fn.configureAsyncInvoke({
+          retryAttempts: 2,
+          onFailure: new SqsDestination(stateful.feedbackDeadLetters),
+        });
+        return undefined;
+    }
+  }
+
+  /**
+   * The public API: every route goes to the HTTP function, unauthenticated (readers have no account;
+   * their links carry signed tokens), except the staff ingest route, which needs SigV4 (IAM).
+   */
+  private buildHttpApi(fn: NashraFunction): HttpApi {
+    const api = new HttpApi(this, 'api', {
+      description: `nashra ${this.settings.stage}`,
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'api-access-logs', { retention: RetentionDays.ONE_MONTH });
+    new HttpStage(this, 'api-stage', {
+      httpApi: api,
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      },
+    });
+    const integration = new HttpLambdaIntegration('http-function', fn);
+    const [publicRoute] = api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration });
+    const [rootRoute] = api.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration });
+    api.addRoutes({
+      path: '/api/articles',
+      methods: [HttpMethod.POST],
+      integration,
+      authorizer: new HttpIamAuthorizer(),
+    });
+    for (const route of [publicRoute, rootRoute]) {
+      if (!route) continue;
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-APIG4',
+        reason:
+          'Public reader pages: readers have no account, and every state-changing link carries a signed ' +
+          'token checked by the function. The one staff route (POST /api/articles) is IAM-authorised.',
+      });
+    }
+    new CfnOutput(this, 'api-url', { description: 'URL of the HTTP API', value: api.apiEndpoint });
+    return api;
+  }
+
+  /** AWS asks for a queue visibility timeout of at least 6 × the consuming function's timeout. */
+  private checkVisibility(fn: NashraFunction) {
+    fn.node.addValidation({
+      validate: () => {
+        const timeout = fn.timeout?.toSeconds() ?? 3;
+        return SEND_QUEUE_VISIBILITY.toSeconds() >= 6 * timeout
+          ? []
+          : [
+              `the send queue's visibility timeout (${SEND_QUEUE_VISIBILITY.toSeconds()} s) is less than 6 × ` +
+                `the sender's timeout (${timeout} s): raise SENDER_TIMEOUT's multiple or lower the timeout`,
+            ];
+      },
+    });
+  }
+
+  /**
+   * The role EventBridge Scheduler assumes for the staff's digest schedules: it may invoke the digest
+   * function (added when the registry has one) and put a failed invocation in the schedule DLQ, and
+   * only schedules of this stage's group may assume it.
+   */
+  private buildSchedulerRole(): Role {
+    return this.schedulerRoleFor('scheduler-role', this.stateful.scheduleGroup.scheduleGroupName, {
+      roleName: `nashra-${this.settings.stage}-digest-scheduler`,
+      description: 'Assumed by the digest schedules of this stage to invoke the digest function',
+    });
+  }
+
+  /**
+   * A fixed clock of the stack (EventBridge Scheduler, default group) that invokes `fn`, through a role
+   * that may invoke that function only (no `:*` qualifier wildcard, unlike the L2 target's own role).
+   */
+  private buildClock(fn: NashraFunction, schedule: ScheduleExpression) {
+    const { stateful } = this;
+    const role = this.schedulerRoleFor(`${fn.node.id}-clock-role`, 'default', {
+      description: `Assumed by the clock of ${fn.node.id} to invoke it`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+    );
+    new Schedule(this, `${fn.node.id}-clock`, {
+      description: `Starts ${fn.node.id}`,
+      schedule,
+      target: {
+        bind: () => ({
+          arn: fn.functionArn,
+          role,
+          retryPolicy: {
+            maximumRetryAttempts: 2,
+            maximumEventAgeInSeconds: Duration.minutes(10).toSeconds(),
+          },
+          deadLetterConfig: { arn: stateful.scheduleDeadLetters.queueArn },
+        }),
+      },
+    });
+  }
+
+  /** A role only EventBridge Scheduler, for schedules of `group` in this account, may assume. */
+  private schedulerRoleFor(
+    id: string,
+    group: string,
+    options: { roleName?: string; description: string },
+  ): Role {
+    const role = new Role(this, id, {
+      ...options,
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule',
+              resourceName: `${group}/*`,
+            }),
+          },
+        },
+      }),
+    });
+    // Scheduler puts an invocation that failed all its retries in the DLQ with the schedule's role.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [this.stateful.scheduleDeadLetters.queueArn],
+      }),
+    );
+    return role;
+  }
+
+  private buildAlarms() {
+    const { stateful } = this;
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, metric: IMetric, threshold: number, description: string) => {
+      new Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(action);
+    };
+    const deadLetterQueues: Array<[string, Queue]> = [
+      ['send', stateful.sendDeadLetters],
+      ['schedule', stateful.scheduleDeadLetters],
+      ['stream', stateful.streamDeadLetters],
+      ['feedback', stateful.feedbackDeadLetters],
+    ];
+    for (const [name, queue] of deadLetterQueues) {
+      alarm(
+        `${name}-dlq-depth`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        1,
+        `A message is waiting in the ${name} dead-letter queue: read it, fix the cause, redrive it.`,
+      );
+    }
+    for (const [name, fn] of Object.entries(this.functions)) {
+      alarm(
+        `${name}-errors`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        1,
+        `${name} failed at least once in 5 minutes: see its log group.`,
+      );
+    }
+    // Account-wide reputation, as SES judges it; published at most hourly, so an hour's maximum.
+    const reputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    alarm(
+      'ses-bounce-rate',
+      reputation('Reputation.BounceRate'),
+      BOUNCE_RATE_ALARM,
+      'SES bounce rate ≥ 5 %: SES reviews accounts at 5 % and may pause sending at 10 %.',
+    );
+    alarm(
+      'ses-complaint-rate',
+      reputation('Reputation.ComplaintRate'),
+      COMPLAINT_RATE_ALARM,
+      'SES complaint rate ≥ 0.1 %: SES reviews accounts at 0.1 % and may pause sending at 0.5 %.',
+    );
+  }
+
+  /** What the staff CLI needs to reach this stage (`nashra … --stage`). */
+  private outputs() {
+    const { stateful } = this;
+    const values: Array<[string, string, string]> = [
+      ['send-queue-url', 'Send queue', stateful.sendQueue.queueUrl],
+      [
+        'schedule-group',
+        'EventBridge Scheduler group of the digest schedules',
+        stateful.scheduleGroup.scheduleGroupName,
+      ],
+      ['scheduler-role-arn', 'Role every digest schedule runs as', this.schedulerRole.roleArn],
+      [
+        'schedule-dlq-arn',
+        'Dead-letter queue of every digest schedule',
+        stateful.scheduleDeadLetters.queueArn,
+      ],
+      [
+        'send-concurrency',
+        'Maximum concurrency of the senders: ceil(sendRate / 50), at least 2',
+        String(this.sendConcurrency),
+      ],
+    ];
+    for (const [id, description, value] of values) new CfnOutput(this, id, { description, value });
+  }
+}
