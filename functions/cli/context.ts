@@ -1,4 +1,5 @@
 import { type LocalStack, openLocalStack } from '../local/stack';
+import { wireLocalRuntime } from '../local/wiring';
 import { logger } from '../shared/logger';
 
 /** Thrown for a command's own refusals: printed as the message alone, exit code 1 (or the one given). */
@@ -19,6 +20,7 @@ export class CliError extends Error {
  */
 export async function withLocalStack<T>(run: (stack: LocalStack) => Promise<T>): Promise<T> {
   const stack = await openLocalStack();
+  wireLocalRuntime(stack.runtime, stack.config);
   try {
     const result = await run(stack);
     await stack.runtime.idle();

@@ -1,5 +1,12 @@
 import { Command } from 'commander';
+import { registerArticles } from './commands/articles';
 import { registerDev } from './commands/dev';
+import { registerDigestSend } from './commands/digest-send';
+import { registerFeedback } from './commands/feedback';
+import { registerIngest } from './commands/ingest';
+import { registerIssues } from './commands/issues';
+import { registerPreview } from './commands/preview';
+import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
 import { reportFailure } from './context';
 
@@ -10,7 +17,14 @@ const program = new Command('nashra')
   .showHelpAfterError();
 
 registerDev(program);
+registerIngest(program);
+registerArticles(program);
 registerStatus(program);
+registerPreview(program);
+registerSchedule(program);
+registerDigestSend(program);
+registerIssues(program);
+registerFeedback(program);
 
 try {
   await program.parseAsync(process.argv);

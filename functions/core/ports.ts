@@ -1,4 +1,7 @@
 import type { Article, Language, SaveOutcome } from './article';
+import type { DeliveryStatus, Issue, IssueStatus } from './issue';
+import type { CompiledMail } from './render/compiled-mail';
+import type { Schedule } from './schedule';
 import type { Cadence, Subscriber } from './subscriber';
 
 /**
@@ -8,7 +11,8 @@ import type { Cadence, Subscriber } from './subscriber';
 export interface ArticleRepo {
   /**
    * Stores an article idempotently: a new id is created, a changed one updated (its `firstSeenAt`
-   * kept), an identical one left alone. Conditional writes make concurrent saves safe.
+   * kept), an identical one left alone. Conditional writes make concurrent saves safe. The translation
+   * is not content: a create stores the one given, an update keeps the stored one (see setTranslation).
    */
   save(article: Article): Promise<SaveOutcome>;
   get(id: string): Promise<Article | undefined>;
@@ -22,6 +26,15 @@ export interface ArticleRepo {
     until?: string;
     limit?: number;
   }): Promise<Article[]>;
+  /** Articles whose `url` is exactly this one (translation pairing by link). */
+  findByUrl(url: string): Promise<Article[]>;
+  /**
+   * Sets an article's translation, only if its current one is still `expected` (undefined: none);
+   * otherwise a ConflictError. A missing article is a NotFoundError.
+   */
+  setTranslation(id: string, translationId: string, expected: string | undefined): Promise<void>;
+  /** Removes an article's translation if it is still `expected`; otherwise leaves it alone. */
+  clearTranslation(id: string, expected: string): Promise<void>;
 }
 
 export interface RawMail {
@@ -38,6 +51,12 @@ export interface Mailer {
   sendRaw(mail: RawMail): Promise<{ messageId: string }>;
 }
 
+/** Compiles MJML to HTML (mjml 5 in functions/adapters/mjml-renderer.ts). */
+export interface MjmlCompiler {
+  /** One MJML document → its HTML. Throws on MJML that does not validate. */
+  compile(mjml: string): Promise<string>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -52,6 +71,8 @@ export interface SubscriberRepo {
   create(subscriber: Subscriber): Promise<{ subscriber: Subscriber; created: boolean }>;
   get(id: string): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
+  /** Several subscribers by id in one round trip (at most 100); unknown ids are simply absent. */
+  getMany(ids: string[]): Promise<Map<string, Subscriber>>;
   /** Replaces a stored subscriber (status, preferences, link version, counts); it must exist. */
   update(subscriber: Subscriber): Promise<void>;
   /**
@@ -66,4 +87,103 @@ export interface SubscriberRepo {
   scan(page: { cursor?: string; limit: number }): Promise<{ subscribers: Subscriber[]; cursor?: string }>;
   /** Erasure: the subscriber and the claim on their address. */
   remove(subscriber: Subscriber): Promise<void>;
+}
+
+export interface ScheduleRepo {
+  /** Creates a schedule; a name already taken is a ConflictError. */
+  create(schedule: Schedule): Promise<void>;
+  get(name: string): Promise<Schedule | undefined>;
+  list(): Promise<Schedule[]>;
+  update(schedule: Schedule): Promise<void>;
+  remove(name: string): Promise<void>;
+  /**
+   * Moves the schedule's window end forward to `windowEnd`, only from `expected` (its value when the
+   * window was computed): of two firings for one window, one advances it.
+   */
+  advanceWindow(name: string, expected: string | undefined, windowEnd: string, now: string): Promise<boolean>;
+}
+
+export type IssueCounts = Partial<Pick<Issue, 'recipients' | 'sent' | 'skipped' | 'failed'>>;
+
+export interface IssueRepo {
+  /** Creates the issue unless one with its id exists (a conditional write); returns the stored one. */
+  createOnce(issue: Issue): Promise<{ issue: Issue; created: boolean }>;
+  get(id: string): Promise<Issue | undefined>;
+  /** Newest first. */
+  list(page: { limit: number; cursor?: string }): Promise<{ issues: Issue[]; cursor?: string }>;
+  /** A schedule's issues created at or after `since`, for the at-most-once-per-schedule rule. */
+  listForSchedule(schedule: string, since: string): Promise<Issue[]>;
+  saveVariant(issueId: string, key: string, mail: CompiledMail): Promise<void>;
+  getVariant(issueId: string, key: string): Promise<CompiledMail | undefined>;
+  /** Adds to the counts atomically and returns the issue after the change. */
+  addCounts(id: string, counts: IssueCounts, now: string): Promise<Issue>;
+  addVariantKey(id: string, key: string, now: string): Promise<void>;
+  markFannedOut(id: string, now: string): Promise<Issue>;
+  /**
+   * Counts one enqueued page of recipients and moves the fan-out position from `expected` to `next`
+   * in one conditional write: a page is counted once even if a crashed fan-out enqueues it again.
+   */
+  recordFanOutPage(
+    id: string,
+    recipients: number,
+    expected: string,
+    next: string,
+    now: string,
+  ): Promise<boolean>;
+  /** Sets the status; with `from`, only when the current status is one of those (returns false otherwise). */
+  setStatus(id: string, status: IssueStatus, now: string, from?: IssueStatus[]): Promise<boolean>;
+}
+
+export type ClaimResult = 'claimed' | 'done' | 'busy';
+
+export interface Delivery {
+  issueId: string;
+  subscriberId: string;
+  status: DeliveryStatus;
+  variantKey?: string;
+  messageId?: string;
+  reason?: string;
+  claimedAt?: string;
+  leaseUntil?: string;
+  updatedAt: string;
+}
+
+export interface DeliveryRepo {
+  /**
+   * Claims the (issue, reader) pair before a send, with a conditional write: `claimed` when this
+   * caller may send; `done` when it was sent, failed for good or skipped already; `busy` while
+   * another sender holds an unexpired lease. An expired `sending` lease (a sender that died) may be
+   * claimed again: the only way a reader can get a mail twice, bounded by the sends in flight.
+   * A `parked` pair may be claimed again too (its issue was resumed).
+   */
+  claim(
+    issueId: string,
+    subscriberId: string,
+    variantKey: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<ClaimResult>;
+  markSent(issueId: string, subscriberId: string, messageId: string, now: Date): Promise<void>;
+  markFailed(issueId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
+  /** Records a skip once; false when the pair already had an outcome (so it is counted once). */
+  markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean>;
+  /** Holds a job back while its issue is parked (daily quota); a later claim may take it. */
+  markParked(issueId: string, subscriberId: string, variantKey: string, now: Date): Promise<void>;
+  /** The jobs held back for a parked issue. */
+  listParked(issueId: string): Promise<SendJob[]>;
+  /** Gives a claim back after a transient failure, so the next receive can claim it at once. */
+  release(issueId: string, subscriberId: string): Promise<void>;
+  listForSubscriber(subscriberId: string): Promise<Delivery[]>;
+  removeForSubscriber(subscriberId: string): Promise<number>;
+}
+
+/** One recipient of one issue: the body of a send-queue message. */
+export interface SendJob {
+  issueId: string;
+  subscriberId: string;
+  variantKey: string;
+}
+
+export interface SendQueue {
+  enqueue(jobs: SendJob[]): Promise<void>;
 }

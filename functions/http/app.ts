@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { statusForError } from '../shared/http-errors';
 import { logger } from '../shared/logger';
+import { type IngestRouteOptions, ingestRoutes } from './ingest-routes';
+import { previewRoutes } from './preview-routes';
 
 export interface AppLinks {
   /** Where local mode's mail viewer is, shown on the index page; absent on AWS. */
@@ -12,7 +14,7 @@ export interface AppLinks {
  * The HTTP API, one Hono app for Lambda (API Gateway) and for `nashra dev` (Node server). Pages are
  * server-rendered and need no JavaScript; no third-party asset is ever referenced.
  */
-export function createApp(links: AppLinks = {}): Hono {
+export function createApp(links: AppLinks = {}, deps: { ingest?: IngestRouteOptions } = {}): Hono {
   const app = new Hono();
   app.use(
     secureHeaders({
@@ -27,6 +29,8 @@ export function createApp(links: AppLinks = {}): Hono {
   );
 
   app.get('/health', (c) => c.json({ ok: true }));
+  app.route('/', ingestRoutes(deps.ingest));
+  app.route('/', previewRoutes());
 
   app.get('/', (c) =>
     c.html(`<!doctype html>

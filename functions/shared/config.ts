@@ -2,9 +2,97 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { senderConcurrencyFor } from '../core/send/rate-limit';
 import { type TableNames, tableNamesFor } from './tables';
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+const feedLanguage = z.enum(['ar', 'en']);
+const feedEntrySchema = z
+  .object({ url: z.url({ protocol: /^https?$/ }), lang: feedLanguage.optional() })
+  .strict();
+
+/** `[{"url": "…", "lang": "ar"}]`, or a comma list of URLs each optionally prefixed `ar=` / `en=`. */
+const feedsSetting = z
+  .string()
+  .transform((value, ctx) => {
+    const text = value.trim();
+    if (text === '') return [];
+    if (text.startsWith('[')) {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    }
+    return text.split(',').map((entry) => {
+      const match = /^\s*(?:(ar|en)=)?(.+?)\s*$/.exec(entry);
+      return { url: match?.[2] ?? '', ...(match?.[1] ? { lang: match[1] } : {}) };
+    });
+  })
+  .pipe(z.array(feedEntrySchema));
+
+/** A JSON object of category → topic slug; keys are matched case-blind. */
+const topicMapSetting = z
+  .string()
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().min(1),
+      z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'topic slugs are a-z, 0-9 and -'),
+    ),
+  );
+
+/** `ar=host,en=host`: the host name of each language's site. */
+const sitesSetting = z
+  .string()
+  .transform((value) =>
+    Object.fromEntries(
+      value
+        .split(',')
+        .map((entry) => entry.trim().split('='))
+        .filter((pair) => pair.length === 2)
+        .map(([lang, host]) => [lang?.trim(), host?.trim().toLowerCase()]),
+    ),
+  )
+  .pipe(
+    z
+      .object({
+        ar: z
+          .string()
+          .regex(/^[a-z0-9.-]+$/)
+          .optional(),
+        en: z
+          .string()
+          .regex(/^[a-z0-9.-]+$/)
+          .optional(),
+      })
+      .strict(),
+  );
+
+/** The network's usual WordPress categories in both languages; override with NASHRA_TOPIC_MAP. */
+const defaultTopicMap: Record<string, string> = {
+  security: 'security',
+  أمن: 'security',
+  الأمن: 'security',
+  basra: 'basra',
+  البصرة: 'basra',
+  water: 'water',
+  المياه: 'water',
+  مياه: 'water',
+  campaigns: 'campaigns',
+  حملات: 'campaigns',
+  'human rights': 'human-rights',
+  'حقوق الإنسان': 'human-rights',
+};
 
 /**
  * Every setting nashra reads, with the defaults of local mode. On AWS the stateless stack sets each of
@@ -17,6 +105,7 @@ const environmentSchema = z
     AWS_REGION: z.string().min(1).default('eu-west-1'),
     AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
     AWS_ENDPOINT_URL_SES: z.url().optional(),
+    AWS_ENDPOINT_URL_SQS: z.url().optional(),
     NASHRA_TABLE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_.-]*$/)
@@ -28,15 +117,43 @@ const environmentSchema = z
     NASHRA_LINK_SIGNING_KEY: z.string().min(32).optional(),
     NASHRA_SES_CONFIGURATION_SET: z.string().min(1).default('nashra'),
     NASHRA_SEND_RATE: z.coerce.number().positive().default(50),
+    NASHRA_SEND_QUEUE_URL: z.url().optional(),
+    NASHRA_SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+    NASHRA_SENDER_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).default(60),
+    NASHRA_TRANSIENT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
     NASHRA_TIME_ZONE: z.string().min(1).default('Asia/Baghdad'),
     NASHRA_API_PORT: port.default(8787),
     NASHRA_DYNAMODB_PORT: port.default(8788),
     NASHRA_SES_PORT: port.default(8789),
     NASHRA_INGEST_KEY: z.string().min(16).optional(),
+    NASHRA_FEEDS: feedsSetting.default([]),
+    NASHRA_FEED_POLL_CRON: z.string().min(9).default('*/15 * * * *'),
+    NASHRA_TOPIC_MAP: topicMapSetting.default(defaultTopicMap),
+    NASHRA_URGENT_CATEGORY: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      )
+      .default(['urgent', 'عاجل']),
+    NASHRA_SITES: sitesSetting.optional(),
+    NASHRA_FEED_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
+    NASHRA_ITEM_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(2 * 1024 * 1024),
+    NASHRA_FEED_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   })
   .superRefine((env, ctx) => {
     if (env.NASHRA_MODE !== 'aws') return;
-    for (const name of ['NASHRA_BASE_URL', 'NASHRA_LINK_SIGNING_KEY'] as const) {
+    for (const name of ['NASHRA_BASE_URL', 'NASHRA_LINK_SIGNING_KEY', 'NASHRA_SEND_QUEUE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required on AWS` });
     }
   });
@@ -46,7 +163,7 @@ export interface Config {
   /** Absolute path of the folder that holds all local state. */
   home: string;
   region: string;
-  endpoints: { dynamodb?: string; ses?: string };
+  endpoints: { dynamodb?: string; ses?: string; sqs?: string };
   tables: TableNames;
   tablePrefix: string;
   mail: {
@@ -57,12 +174,39 @@ export interface Config {
     /** SES maximum send rate (messages per second) across all senders. */
     sendRate: number;
   };
+  send: {
+    /** The send queue; locally the runtime's stand-in serves it. */
+    queueUrl: string;
+    /** The send queue's maximum concurrency: the account rate is split across this many senders. */
+    maxConcurrency: number;
+    batchSize: number;
+    /** A delivery claim's lease: longer than a sender invocation can run. */
+    leaseMs: number;
+    timeoutSeconds: number;
+    /** Transient bounces after which a reader is suppressed. */
+    transientBounceLimit: number;
+  };
   baseUrl: string;
   linkSigningKey: string;
   timeZone: string;
   ports: { api: number; dynamodb: number; ses: number };
   /** Key for the staff ingest endpoint in local mode; on AWS that endpoint is IAM-authorised. */
   ingestKey?: string;
+  ingest: {
+    /** Feeds the poller reads, each with the language of its items when the feed does not say. */
+    feeds: Array<{ url: string; lang?: 'ar' | 'en' }>;
+    /** When the poller runs (cron, in the configured time zone). */
+    pollCron: string;
+    /** Category (any case) → topic slug. */
+    topicMap: Record<string, string>;
+    /** Categories that make an article urgent. */
+    urgentCategories: string[];
+    /** Host name of each language's site, for pairing by a body link from one to the other. */
+    sites: { ar?: string; en?: string };
+    maxFeedBytes: number;
+    maxItemBytes: number;
+    fetchTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -85,7 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mode: e.NASHRA_MODE,
     home,
     region: e.AWS_REGION,
-    endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, ses: e.AWS_ENDPOINT_URL_SES },
+    endpoints: {
+      dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB,
+      ses: e.AWS_ENDPOINT_URL_SES,
+      sqs: e.AWS_ENDPOINT_URL_SQS,
+    },
     tables: tableNamesFor(e.NASHRA_TABLE_PREFIX),
     tablePrefix: e.NASHRA_TABLE_PREFIX,
     mail: {
@@ -95,12 +243,35 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       configurationSet: e.NASHRA_SES_CONFIGURATION_SET,
       sendRate: e.NASHRA_SEND_RATE,
     },
+    send: {
+      queueUrl: e.NASHRA_SEND_QUEUE_URL ?? 'http://127.0.0.1/000000000000/nashra-send',
+      maxConcurrency: e.NASHRA_SENDER_CONCURRENCY ?? senderConcurrencyFor(e.NASHRA_SEND_RATE),
+      batchSize: 10,
+      leaseMs: 2 * e.NASHRA_SENDER_TIMEOUT_SECONDS * 1000,
+      timeoutSeconds: e.NASHRA_SENDER_TIMEOUT_SECONDS,
+      transientBounceLimit: e.NASHRA_TRANSIENT_BOUNCE_LIMIT,
+    },
     baseUrl: (e.NASHRA_BASE_URL ?? `http://127.0.0.1:${e.NASHRA_API_PORT}`).replace(/\/$/, ''),
     linkSigningKey: e.NASHRA_LINK_SIGNING_KEY ?? localSecret(home, 'link-signing.key'),
     timeZone: e.NASHRA_TIME_ZONE,
     ports: { api: e.NASHRA_API_PORT, dynamodb: e.NASHRA_DYNAMODB_PORT, ses: e.NASHRA_SES_PORT },
     ingestKey:
       e.NASHRA_INGEST_KEY ?? (e.NASHRA_MODE === 'local' ? localSecret(home, 'ingest.key') : undefined),
+    ingest: {
+      feeds: e.NASHRA_FEEDS,
+      pollCron: e.NASHRA_FEED_POLL_CRON,
+      topicMap: e.NASHRA_TOPIC_MAP,
+      urgentCategories: e.NASHRA_URGENT_CATEGORY,
+      // The demo sites locally, so that the demo's English article pairs with its Arabic original.
+      sites:
+        e.NASHRA_SITES ??
+        (e.NASHRA_MODE === 'local'
+          ? { ar: 'ar.iraqicivilsociety.example', en: 'www.iraqicivilsociety.example' }
+          : {}),
+      maxFeedBytes: e.NASHRA_FEED_MAX_BYTES,
+      maxItemBytes: e.NASHRA_ITEM_MAX_BYTES,
+      fetchTimeoutMs: e.NASHRA_FEED_TIMEOUT_MS,
+    },
   };
 }
 

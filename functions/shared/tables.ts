@@ -44,6 +44,11 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
         partitionKey: { name: 'lang', type: 'S' },
         sortKey: { name: 'publishedAt', type: 'S' },
       },
+      {
+        // Translation pairing: an item links the other language's post by its URL.
+        indexName: 'byUrl',
+        partitionKey: { name: 'url', type: 'S' },
+      },
     ],
     stream: true,
   },
@@ -76,6 +81,12 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
       {
         indexName: 'byCreated',
         partitionKey: { name: 'listKey', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+      {
+        // Sparse: digests only. A schedule's earlier issues tell which articles it already carried.
+        indexName: 'bySchedule',
+        partitionKey: { name: 'schedule', type: 'S' },
         sortKey: { name: 'createdAt', type: 'S' },
       },
     ],

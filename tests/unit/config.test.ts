@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       NASHRA_HOME: dir,
       NASHRA_BASE_URL: 'https://n.example',
       NASHRA_LINK_SIGNING_KEY: 'k'.repeat(32),
+      NASHRA_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/nashra-send',
     });
     expect(existsSync(join(dir, 'ingest.key'))).toBe(false);
   });

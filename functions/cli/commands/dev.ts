@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { DynamoArticleRepo } from '../../adapters/dynamodb/article-repo';
 import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
 import { DynamoSubscriberRepo } from '../../adapters/dynamodb/subscriber-repo';
+import { ingestRulesOf } from '../../adapters/ingest-services';
 import { systemClock } from '../../core/ports';
 import { createApp } from '../../http/app';
 import { loadDemoDataOnce } from '../../local/demo-data';
 import { openLocalStack } from '../../local/stack';
+import { wireLocalRuntime } from '../../local/wiring';
 
 /** `nashra dev`: the whole product on loopback until Ctrl-C. */
 export function registerDev(program: Command): void {
@@ -15,8 +17,9 @@ export function registerDev(program: Command): void {
     .description('run nashra locally: DynamoDB and SES emulators, HTTP API, scheduler, demo data')
     .action(async () => {
       const stack = await openLocalStack({ dev: true });
+      wireLocalRuntime(stack.runtime, stack.config, { poll: true });
       const server = serve({
-        fetch: createApp({ mailViewer: stack.urls.mail }).fetch,
+        fetch: createApp({ mailViewer: stack.urls.mail }, { ingest: { config: stack.config } }).fetch,
         hostname: '127.0.0.1',
         port: stack.config.ports.api,
       });
@@ -29,6 +32,7 @@ export function registerDev(program: Command): void {
           subscribers: new DynamoSubscriberRepo(db, stack.config.tables.subscribers),
         },
         systemClock,
+        ingestRulesOf(stack.config),
       );
 
       console.log(`nashra is running locally${demo.loaded ? ' (demo data loaded)' : ''}.
