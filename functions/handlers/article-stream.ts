@@ -2,8 +2,12 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
+import { createSendServices } from '../adapters/send-services';
 import { type Article, articleSchema } from '../core/article';
 import { announceNewArticles, type NewArticleListener } from '../core/ingest/announce';
+import { alertListener } from '../core/send/send-alert';
+import { config } from '../shared/config';
 import { logger } from '../shared/logger';
 
 const streamEventSchema = z.object({ Records: z.array(z.unknown()) });
@@ -72,15 +76,15 @@ export function createArticleStreamHandler(listener: NewArticleListener) {
   };
 }
 
-/**
- * Until the alert path is plugged in (its own issue), a new article is recorded in the log (at debug
- * level: the CLI's `--json` output shares stdout with the logger), and nothing pretends to send.
- */
-export const logNewArticle: NewArticleListener = {
-  articleStored: async (article) => {
-    logger.debug('new article stored', { id: article.id, lang: article.lang, urgent: article.urgent });
-  },
-};
+let stream: ReturnType<typeof createArticleStreamHandler> | undefined;
 
-/** Lambda entry point: the articles table's stream, INSERTs only (event source filter). */
-export const handler = createArticleStreamHandler(logNewArticle);
+/** Lambda entry point: the articles table's stream, INSERTs only (event source filter) → the alert. */
+export const handler = (event: DynamoDBStreamEvent) => {
+  if (!stream) {
+    const settings = config();
+    stream = createArticleStreamHandler(
+      alertListener(createSendServices(settings, documentClient(createDynamoClient(settings)))),
+    );
+  }
+  return stream(event);
+};

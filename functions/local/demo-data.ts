@@ -7,6 +7,8 @@ import { languageSchema } from '../core/article';
 import { hasRejections, ingestParsedFeed } from '../core/ingest/ingest-feed';
 import type { IngestRules } from '../core/ingest/rules';
 import type { ArticleRepo, Clock, SubscriberRepo } from '../core/ports';
+import { addSchedule, type NewSchedule } from '../core/schedules';
+import { type DigestDeps, sendDigest } from '../core/send/send-digest';
 import { cadenceSchema, normaliseEmail } from '../core/subscriber';
 import demoSubscribers from './demo/subscribers.json' with { type: 'json' };
 
@@ -17,30 +19,31 @@ const demoSubscriberSchema = z.object({
   topics: z.array(z.string()),
 });
 
+const demoSchedules: NewSchedule[] = [
+  { name: 'weekly-digest', cron: '0 8 * * 5', timeZone: 'Asia/Baghdad', cadence: 'weekly', topics: [] },
+  { name: 'daily-digest', cron: '0 7 * * *', timeZone: 'Asia/Baghdad', cadence: 'daily', topics: [] },
+];
+
 const demoArticlesFile = new URL('./demo/articles.json', import.meta.url);
 
 /**
- * Loads the demo articles (the site's real Basra article, its English version and a campaign) through
- * ingestion, as staff tools send them (so they are sanitised, checked and paired like any other), and
- * four confirmed demo readers, once per NASHRA_HOME: a marker file says it was done, so a second
- * `npm start` keeps whatever the user changed since.
+ * Loads, once per NASHRA_HOME, four confirmed demo readers, then the demo articles (the site's real
+ * Basra article, its English version and a campaign) through ingestion as staff tools send them — so
+ * they are sanitised, paired and alerted like any other — then a weekly and a daily schedule, whose
+ * first digests go out at once: a newcomer's mail viewer shows the product's real output. A marker
+ * file says it was done, so a second `npm start` keeps whatever the user changed since.
  */
 export async function loadDemoDataOnce(
   home: string,
   repos: { articles: ArticleRepo; subscribers: SubscriberRepo },
   clock: Clock,
   rules: IngestRules,
+  send: DigestDeps,
 ) {
   const marker = join(home, 'demo-loaded');
   if (existsSync(marker)) return { loaded: false };
   const now = clock.now().toISOString();
-  const parsed = createFeedParser({ maxFeedBytes: 1024 * 1024 }).parse(readFileSync(demoArticlesFile));
-  const report = await ingestParsedFeed(
-    { articles: repos.articles, clock, rules },
-    { location: 'demo articles' },
-    parsed,
-  );
-  if (hasRejections(report)) throw new Error(`demo articles rejected: ${JSON.stringify(report.rejected)}`);
+  // Readers first, so the new articles' alerts reach the instant reader.
   for (const raw of demoSubscribers) {
     const reader = demoSubscriberSchema.parse(raw);
     await repos.subscribers.create({
@@ -58,6 +61,20 @@ export async function loadDemoDataOnce(
       confirmedAt: now,
     });
   }
+  const parsed = createFeedParser({ maxFeedBytes: 1024 * 1024 }).parse(readFileSync(demoArticlesFile));
+  const report = await ingestParsedFeed(
+    { articles: repos.articles, clock, rules },
+    { location: 'demo articles' },
+    parsed,
+  );
+  if (hasRejections(report)) throw new Error(`demo articles rejected: ${JSON.stringify(report.rejected)}`);
+  const digests = [];
+  for (const schedule of demoSchedules) {
+    await addSchedule(schedule, { schedules: send.schedules, clock });
+    const stored = await send.schedules.get(schedule.name);
+    // The demo articles span 2014 to now: the first digests carry all of them.
+    if (stored) digests.push(await sendDigest(stored, { since: '2014-01-01T00:00:00.000Z' }, send));
+  }
   writeFileSync(marker, now);
-  return { loaded: true };
+  return { loaded: true, digests };
 }

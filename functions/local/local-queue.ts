@@ -9,6 +9,7 @@ export interface LocalQueueOptions {
   batchSize: number;
   /** The event source's maximum concurrency: batches handled at once. */
   maxConcurrency: number;
+  /** How long a failed message stays invisible before it is handed out again. */
   visibilityTimeoutMs: number;
   /** After this many failed receives a message goes to the dead-letter list, as SQS redrive does. */
   maxReceiveCount: number;
@@ -31,7 +32,12 @@ interface QueuedMessage {
  * it had queued, which the delivery records make safe to send again.
  */
 export class LocalQueue {
-  private readonly messages: QueuedMessage[] = [];
+  /** Visible messages, oldest first; `head` skips the ones already taken (compacted now and then). */
+  private ready: QueuedMessage[] = [];
+  private head = 0;
+  /** Failed messages waiting out their visibility timeout. */
+  private delayed: QueuedMessage[] = [];
+  private inFlightMessages = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -40,20 +46,21 @@ export class LocalQueue {
 
   constructor(private readonly options: LocalQueueOptions) {}
 
+  /** Messages queued, waiting or in flight. */
   get depth(): number {
-    return this.messages.length;
+    return this.ready.length - this.head + this.delayed.length + this.inFlightMessages;
   }
 
   send(bodies: string[]): void {
     const now = Date.now();
     for (const body of bodies)
-      this.messages.push({ messageId: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now });
+      this.ready.push({ messageId: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now });
     this.pump();
   }
 
   /** Resolves once nothing is queued or in flight. */
   idle(): Promise<void> {
-    if (this.messages.length === 0 && this.inFlight === 0) return Promise.resolve();
+    if (this.depth === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -67,26 +74,39 @@ export class LocalQueue {
     if (this.stopped) return;
     clearTimeout(this.timer);
     const now = Date.now();
-    while (this.inFlight < this.options.maxConcurrency) {
-      const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.options.batchSize);
-      if (batch.length === 0) break;
+    if (this.delayed.some((m) => m.visibleAt <= now)) {
+      this.ready.push(...this.delayed.filter((m) => m.visibleAt <= now));
+      this.delayed = this.delayed.filter((m) => m.visibleAt > now);
+    }
+    while (this.inFlight < this.options.maxConcurrency && this.head < this.ready.length) {
+      // In flight until the handler returns: on AWS the visibility timeout (6 × the function's
+      // timeout) outlasts any invocation, so a message is never handed out twice at once.
+      const batch = this.ready.slice(this.head, this.head + this.options.batchSize);
+      this.head += batch.length;
       for (const message of batch) {
         message.receiveCount += 1;
         message.firstReceivedAt ??= now;
-        message.visibleAt = now + this.options.visibilityTimeoutMs;
       }
       this.inFlight += 1;
+      this.inFlightMessages += batch.length;
       void this.deliver(batch).finally(() => {
         this.inFlight -= 1;
+        this.inFlightMessages -= batch.length;
         this.pump();
       });
     }
-    const next = Math.min(...this.messages.map((m) => m.visibleAt));
-    if (Number.isFinite(next) && this.inFlight < this.options.maxConcurrency) {
+    if (this.head > 1024 && this.head * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.head);
+      this.head = 0;
+    }
+    if (this.delayed.length > 0) {
+      const next = this.delayed.reduce(
+        (soonest, m) => Math.min(soonest, m.visibleAt),
+        Number.POSITIVE_INFINITY,
+      );
       this.timer = setTimeout(() => this.pump(), Math.max(0, next - now));
     }
-    if (this.messages.length === 0 && this.inFlight === 0)
-      for (const resolve of this.waiters.splice(0)) resolve();
+    if (this.depth === 0) for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   private async deliver(batch: QueuedMessage[]): Promise<void> {
@@ -102,21 +122,18 @@ export class LocalQueue {
       });
       failed = new Set(batch.map((m) => m.messageId));
     }
+    const retryAt = Date.now() + this.options.visibilityTimeoutMs;
     for (const message of batch) {
-      if (!failed.has(message.messageId)) {
-        this.remove(message);
-      } else if (message.receiveCount >= this.options.maxReceiveCount) {
-        this.remove(message);
+      if (!failed.has(message.messageId)) continue;
+      if (message.receiveCount >= this.options.maxReceiveCount) {
         const record = this.record(message);
         this.deadLetters.push(record);
         await this.options.onDeadLetter?.(record);
+      } else {
+        message.visibleAt = retryAt;
+        this.delayed.push(message);
       }
     }
-  }
-
-  private remove(message: QueuedMessage): void {
-    const index = this.messages.indexOf(message);
-    if (index >= 0) this.messages.splice(index, 1);
   }
 
   private record(message: QueuedMessage): SQSRecord {

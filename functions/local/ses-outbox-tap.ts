@@ -8,6 +8,22 @@ export function outboxFileName(messageId: string): string {
 }
 
 /**
+ * Writes without overwriting: the SES emulator draws its ids from nine random digits, so over a
+ * large run two messages can share one; the second is kept as `<id>-2.eml`.
+ */
+function keep(outboxDir: string, messageId: string, raw: Buffer): void {
+  const base = outboxFileName(messageId).replace(/\.eml$/, '');
+  for (let n = 1; ; n++) {
+    try {
+      writeFileSync(join(outboxDir, n === 1 ? `${base}.eml` : `${base}-${n}.eml`), raw, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/**
  * Keeps every raw message that SES accepted as `<outbox>/<message-id>.eml`, byte for byte. The SES
  * emulator parses raw mail on receipt and drops its headers; the outbox is where a person or a test
  * reads exactly what was sent.
@@ -21,7 +37,7 @@ export function sesOutboxTap(outboxDir: string): Tap {
     const data = form.get('RawMessage.Data');
     if (form.get('Action') !== 'SendRawEmail' || !data) return response;
     const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(response.body.toString('utf8'))?.[1];
-    if (messageId) writeFileSync(join(outboxDir, outboxFileName(messageId)), Buffer.from(data, 'base64'));
+    if (messageId) keep(outboxDir, messageId, Buffer.from(data, 'base64'));
     return response;
   };
 }

@@ -9,6 +9,7 @@ import { type RunningService, startDynamoEmulator, startSesEmulator } from './em
 import { LocalRuntime } from './runtime';
 import { startServiceTap } from './service-tap';
 import { sesOutboxTap } from './ses-outbox-tap';
+import { startSqsEndpoint } from './sqs-endpoint';
 
 export type Origin = 'started' | 'dev' | 'external';
 
@@ -38,7 +39,7 @@ const stackFileSchema = z.object({
   pid: z.number().int(),
   startedAt: z.string(),
   urls: z.object({ api: z.string(), mail: z.string(), dynamodb: z.string(), ses: z.string() }),
-  clientEndpoints: z.object({ dynamodb: z.string(), ses: z.string() }),
+  clientEndpoints: z.object({ dynamodb: z.string(), ses: z.string(), sqs: z.string() }),
 });
 type StackFile = z.infer<typeof stackFileSchema>;
 
@@ -128,14 +129,19 @@ export async function openLocalStack(
       ses = { client: dev.clientEndpoints.ses, shown: dev.urls.ses, mail: dev.urls.mail, origin: 'dev' };
     }
 
+    // Jobs enqueued by this process go to the queues of the process that runs the senders.
+    const sqs = dev ? dev.clientEndpoints.sqs : (await start(startSqsEndpoint(runtime))).url;
+
     const effectiveEnv = {
       ...env,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.client,
       AWS_ENDPOINT_URL_SES: ses.client,
+      AWS_ENDPOINT_URL_SQS: sqs,
     };
     // Handlers read config() at their cold start: point them at the endpoints this stack serves.
     process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.client;
     process.env.AWS_ENDPOINT_URL_SES = ses.client;
+    process.env.AWS_ENDPOINT_URL_SQS = sqs;
     const config = loadConfig(effectiveEnv);
 
     const client = createDynamoClient(config);
@@ -167,7 +173,7 @@ export async function openLocalStack(
         pid: process.pid,
         startedAt: new Date().toISOString(),
         urls: stack.urls,
-        clientEndpoints: { dynamodb: dynamodb.client, ses: ses.client },
+        clientEndpoints: { dynamodb: dynamodb.client, ses: ses.client, sqs },
       };
       writeFileSync(stackFilePath(home), `${JSON.stringify(file, null, 2)}\n`);
     }

@@ -2,11 +2,8 @@ import { createDynamoClient, documentClient } from '../adapters/dynamodb/client'
 import { createIngestServices } from '../adapters/ingest-services';
 import { createSendServices } from '../adapters/send-services';
 import type { NewArticleListener } from '../core/ingest/announce';
-import {
-  articleStreamEventNames,
-  createArticleStreamHandler,
-  logNewArticle,
-} from '../handlers/article-stream';
+import { alertListener } from '../core/send/send-alert';
+import { articleStreamEventNames, createArticleStreamHandler } from '../handlers/article-stream';
 import { createFeedPollerHandler } from '../handlers/feed-poller';
 import { createSendWorker, maxReceiveCount } from '../handlers/send-worker';
 import type { Config } from '../shared/config';
@@ -36,7 +33,7 @@ export function wireLocalRuntime(
   runtime.onStream('articles', {
     name: 'article-stream',
     eventNames: [...articleStreamEventNames],
-    handler: createArticleStreamHandler(options.listener ?? logNewArticle),
+    handler: createArticleStreamHandler(options.listener ?? alertListener(services)),
   });
   if (!options.poll || config.ingest.feeds.length === 0) return;
   const feeds = config.ingest.feeds.map((feed) => ({ location: feed.url, lang: feed.lang }));

@@ -1,30 +1,9 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cliRunner } from '../support/cli';
 
-const cli = join(import.meta.dirname, '../../bin/nashra.js');
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures/feeds', name);
-const env = {
-  ...process.env,
-  NASHRA_HOME: mkdtempSync(join(tmpdir(), 'nashra-ingest-cli-')),
-  NASHRA_TABLE_PREFIX: `c${randomBytes(4).toString('hex')}-`,
-  AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbUrl'),
-  AWS_ENDPOINT_URL_SES: inject('sesUrl'),
-};
-
-async function nashra(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const { run: nashra } = cliRunner();
 
 const arBasra = 'https://ar.iraqicivilsociety.example/?p=2781';
 const enBasra = 'https://www.iraqicivilsociety.example/?p=4410';

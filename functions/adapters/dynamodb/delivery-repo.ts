@@ -1,0 +1,262 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DeliveryStatus } from '../../core/issue';
+import type { ClaimResult, Delivery, DeliveryRepo, SendJob } from '../../core/ports';
+import { isConditionFailure } from './client';
+
+/**
+ * One item per (issue, reader). Every transition is a conditional write, so a retried or duplicated
+ * send job can never take a pair that another attempt has finished or still holds.
+ */
+export class DynamoDeliveryRepo implements DeliveryRepo {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(
+    issueId: string,
+    subscriberId: string,
+    variantKey: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<ClaimResult> {
+    // A holder may release its claim between our refused write and our read: then try again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await this.tryClaim(issueId, subscriberId, variantKey, now, leaseMs);
+      if (result) return result;
+    }
+    return 'busy';
+  }
+
+  private async tryClaim(
+    issueId: string,
+    subscriberId: string,
+    variantKey: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<ClaimResult | undefined> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            issueId,
+            subscriberId,
+            status: 'sending',
+            variantKey,
+            claimedAt: now.toISOString(),
+            leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+            updatedAt: now.toISOString(),
+          },
+          ConditionExpression:
+            'attribute_not_exists(issueId) OR #status = :parked OR (#status = :sending AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':parked': 'parked',
+            ':now': now.toISOString(),
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const current = await this.get(issueId, subscriberId);
+    if (!current) return undefined;
+    return current.status === 'sending' ? 'busy' : 'done';
+  }
+
+  async markSent(issueId: string, subscriberId: string, messageId: string, now: Date): Promise<void> {
+    await this.finish(issueId, subscriberId, 'sent', now, { messageId });
+  }
+
+  async markFailed(issueId: string, subscriberId: string, reason: string, now: Date): Promise<void> {
+    await this.finish(issueId, subscriberId, 'failed', now, { reason });
+  }
+
+  async markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { issueId, subscriberId, status: 'skipped', reason, updatedAt: now.toISOString() },
+          ConditionExpression: 'attribute_not_exists(issueId) OR #status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markParked(issueId: string, subscriberId: string, variantKey: string, now: Date): Promise<void> {
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { issueId, subscriberId, status: 'parked', variantKey, updatedAt: now.toISOString() },
+          ConditionExpression: 'attribute_not_exists(issueId) OR #status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  async listParked(issueId: string): Promise<SendJob[]> {
+    const jobs: SendJob[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'issueId = :issue',
+          FilterExpression: '#status = :parked',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':issue': issueId, ':parked': 'parked' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        jobs.push({ issueId, subscriberId: String(item.subscriberId), variantKey: String(item.variantKey) });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return jobs;
+  }
+
+  async release(issueId: string, subscriberId: string): Promise<void> {
+    await this.db
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { issueId, subscriberId },
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  /** The deliveries of an issue that failed for good: what the dead-letter queue holds for it. */
+  async listFailed(issueId: string): Promise<Delivery[]> {
+    const failed: Delivery[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'issueId = :issue',
+          FilterExpression: '#status = :failed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':issue': issueId, ':failed': 'failed' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      failed.push(...((page.Items ?? []) as Delivery[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return failed;
+  }
+
+  async countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>> {
+    const counts: Record<DeliveryStatus, number> = { sending: 0, sent: 0, failed: 0, skipped: 0, parked: 0 };
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'issueId = :issue',
+          ProjectionExpression: '#status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':issue': issueId },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) counts[item.status as DeliveryStatus] += 1;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return counts;
+  }
+
+  async listForSubscriber(subscriberId: string): Promise<Delivery[]> {
+    const deliveries: Delivery[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'bySubscriber',
+          KeyConditionExpression: 'subscriberId = :id',
+          ExpressionAttributeValues: { ':id': subscriberId },
+          ExclusiveStartKey: start,
+        }),
+      );
+      deliveries.push(...((page.Items ?? []) as Delivery[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return deliveries;
+  }
+
+  async removeForSubscriber(subscriberId: string): Promise<number> {
+    const deliveries = await this.listForSubscriber(subscriberId);
+    for (const delivery of deliveries) {
+      await this.db.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { issueId: delivery.issueId, subscriberId } }),
+      );
+    }
+    return deliveries.length;
+  }
+
+  private async get(issueId: string, subscriberId: string): Promise<Delivery | undefined> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'issueId = :issue AND subscriberId = :subscriber',
+        ExpressionAttributeValues: { ':issue': issueId, ':subscriber': subscriberId },
+        ConsistentRead: true,
+      }),
+    );
+    return page.Items?.[0] as Delivery | undefined;
+  }
+
+  private async finish(
+    issueId: string,
+    subscriberId: string,
+    status: 'sent' | 'failed',
+    now: Date,
+    extra: Record<string, string>,
+  ) {
+    const names = Object.keys(extra);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { issueId, subscriberId },
+        UpdateExpression: `SET #status = :status, updatedAt = :now${names.map((n) => `, ${n} = :${n}`).join('')} REMOVE leaseUntil`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':now': now.toISOString(),
+          ...Object.fromEntries(names.map((n) => [`:${n}`, extra[n]])),
+        },
+      }),
+    );
+  }
+}

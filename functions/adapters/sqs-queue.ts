@@ -1,0 +1,33 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SendJob, SendQueue } from '../core/ports';
+import type { Config } from '../shared/config';
+import { clientOptions } from './aws-client-options';
+
+export function createSqsClient(config: Config): SQSClient {
+  return new SQSClient(clientOptions(config, config.endpoints.sqs));
+}
+
+/** Enqueues send jobs ten to a request (SQS's batch limit), retrying entries SQS did not take. */
+export class SqsSendQueue implements SendQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(jobs: SendJob[]): Promise<void> {
+    for (let start = 0; start < jobs.length; start += 10) {
+      let entries = jobs
+        .slice(start, start + 10)
+        .map((job, index) => ({ Id: String(index), MessageBody: JSON.stringify(job) }));
+      for (let attempt = 1; entries.length > 0; attempt++) {
+        const result = await this.sqs.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+        );
+        const failed = new Set((result.Failed ?? []).map((failure) => failure.Id));
+        if (failed.size > 0 && attempt >= 5)
+          throw new Error(`SQS refused ${failed.size} send jobs after ${attempt} attempts`);
+        entries = entries.filter((entry) => failed.has(entry.Id));
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const issueStatusSchema = z.enum(['sending', 'sent', 'partial', 'parked', 'empty']);
+export type IssueStatus = z.infer<typeof issueStatusSchema>;
+
+export const issueSchema = z.object({
+  id: z.string().min(1),
+  kind: z.enum(['digest', 'alert']),
+  schedule: z.string().optional(),
+  articleIds: z.array(z.string()),
+  windowStart: z.iso.datetime().optional(),
+  windowEnd: z.iso.datetime().optional(),
+  status: issueStatusSchema,
+  /** Keys of the compiled variants this issue was rendered into (one MJML compile each). */
+  variantKeys: z.array(z.string()).default([]),
+  /** Set once fan-out has enqueued every recipient: only then can the issue be finished. */
+  fannedOut: z.boolean().default(false),
+  /** Where fan-out has got to (the cadence index and page cursor after the last counted page), so it resumes. */
+  fanOutPosition: z.string().default(''),
+  recipients: z.number().int().default(0),
+  sent: z.number().int().default(0),
+  skipped: z.number().int().default(0),
+  failed: z.number().int().default(0),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Issue = z.infer<typeof issueSchema>;
+
+/** `parked`: held back while the issue waits out SES's daily quota; `nashra digest resume` sends it. */
+export const deliveryStatusSchema = z.enum(['sending', 'sent', 'failed', 'skipped', 'parked']);
+export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
+
+/** Where an issue stands, from its counts: finished only when every recipient has an outcome. */
+export function finalStatus(
+  issue: Pick<Issue, 'fannedOut' | 'recipients' | 'sent' | 'skipped' | 'failed'>,
+): IssueStatus | undefined {
+  if (!issue.fannedOut) return undefined;
+  if (issue.sent + issue.skipped + issue.failed < issue.recipients) return undefined;
+  if (issue.recipients === 0) return 'empty';
+  return issue.failed > 0 ? 'partial' : 'sent';
+}

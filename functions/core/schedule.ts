@@ -1,0 +1,68 @@
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { ValidationError } from './errors';
+
+export const digestCadenceSchema = z.enum(['daily', 'weekly']);
+export type DigestCadence = z.infer<typeof digestCadenceSchema>;
+
+export const scheduleNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, at most 63 characters');
+
+export const scheduleSchema = z.object({
+  name: scheduleNameSchema,
+  /** A five- or six-field cron expression, in `timeZone`. */
+  cron: z.string().optional(),
+  /** A one-off local date-time (`2026-12-01T08:00`), in `timeZone`. */
+  at: z.string().optional(),
+  timeZone: z.string().default('Asia/Baghdad'),
+  cadence: digestCadenceSchema,
+  /** Topics the digest carries; empty means all. */
+  topics: z.array(z.string()).default([]),
+  enabled: z.boolean().default(true),
+  /** The end of the last window a digest of this schedule covered: the next window starts here. */
+  lastWindowEnd: z.iso.datetime().optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** Refuses a time zone the runtime does not know, with its name. */
+export function checkTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new ValidationError(`unknown time zone "${timeZone}"`);
+  }
+}
+
+/** Refuses a malformed cron expression with croner's own explanation. */
+export function checkCron(expression: string, timeZone: string): void {
+  checkTimeZone(timeZone);
+  try {
+    new Cron(expression, { timezone: timeZone, paused: true }).stop();
+  } catch (error) {
+    throw new ValidationError(`invalid cron expression "${expression}": ${(error as Error).message}`);
+  }
+}
+
+/** Refuses a one-off time that is not a local ISO date-time (`YYYY-MM-DDTHH:MM[:SS]`, no offset). */
+export function checkLocalTime(at: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(at) || Number.isNaN(Date.parse(`${at}Z`))) {
+    throw new ValidationError(`invalid time "${at}": give a local date-time such as 2026-12-01T08:00`);
+  }
+}
+
+/** The next time a schedule fires after `from`, or null (a past one-off, or disabled). */
+export function nextRun(
+  schedule: Pick<Schedule, 'cron' | 'at' | 'timeZone' | 'enabled'>,
+  from: Date,
+): Date | null {
+  if (!schedule.enabled) return null;
+  const pattern = schedule.cron ?? schedule.at;
+  if (!pattern) return null;
+  const job = new Cron(pattern, { timezone: schedule.timeZone, paused: true });
+  const next = job.nextRun(from);
+  job.stop();
+  return next;
+}

@@ -1,0 +1,93 @@
+import type { Article } from '../article';
+import type { Issue } from '../issue';
+import type { Clock, IssueRepo, SendJob, SendQueue, SubscriberRepo } from '../ports';
+import type { CompiledMail } from '../render/compiled-mail';
+import type { MailVariant } from '../render/variant';
+import type { Cadence, Subscriber } from '../subscriber';
+import { variantKey } from './audience';
+
+export interface FanOutDeps {
+  subscribers: SubscriberRepo;
+  issues: IssueRepo;
+  queue: SendQueue;
+  clock: Clock;
+  pageSize: number;
+}
+
+/** What one reader gets of an issue, or nothing. */
+export type ReaderSelection = (
+  reader: Subscriber,
+) => { variant: MailVariant; articles: Article[] } | undefined;
+
+export interface FanOutResult {
+  recipients: number;
+  byVariant: Record<string, number>;
+  compiles: number;
+}
+
+const position = (cadenceIndex: number, cursor: string | undefined) =>
+  JSON.stringify([cadenceIndex, cursor ?? null]);
+
+/**
+ * Pages through the active readers of the given cadences, picks what each gets, renders each distinct
+ * (variant, articles) once, and enqueues one send job per reader — a page at a time, so memory stays
+ * flat however many readers there are. Each page is counted with a conditional write on the fan-out
+ * position, so a fan-out that died resumes where it stopped and counts no page twice (a page it
+ * enqueued but had not counted is enqueued again; the delivery claims keep that from mailing twice).
+ * With `dryRun` nothing is rendered, stored or enqueued.
+ */
+export async function fanOut(
+  issue: Issue,
+  cadences: Cadence[],
+  select: ReaderSelection,
+  render: (variant: MailVariant, articles: Article[]) => Promise<CompiledMail>,
+  deps: FanOutDeps,
+  options: { dryRun?: boolean; onReader?: (reader: Subscriber, variant: MailVariant) => void } = {},
+): Promise<FanOutResult> {
+  const result: FanOutResult = { recipients: 0, byVariant: {}, compiles: 0 };
+  const rendered = new Set(issue.variantKeys);
+  const [startIndex, startCursor] = issue.fanOutPosition
+    ? (JSON.parse(issue.fanOutPosition) as [number, string | null])
+    : [0, null];
+  let current = issue.fanOutPosition;
+  for (let index = startIndex; index < cadences.length; index++) {
+    const cadence = cadences[index] as Cadence;
+    let cursor: string | undefined = index === startIndex ? (startCursor ?? undefined) : undefined;
+    do {
+      const page = await deps.subscribers.pageSegment(cadence, { cursor, limit: deps.pageSize });
+      const jobs: SendJob[] = [];
+      for (const reader of page.subscribers) {
+        const selection = select(reader);
+        if (!selection) continue;
+        const key = variantKey(selection.variant, selection.articles);
+        if (!rendered.has(key) && !options.dryRun) {
+          const compiled = await render(selection.variant, selection.articles);
+          result.compiles += 1;
+          await deps.issues.saveVariant(issue.id, key, compiled);
+          await deps.issues.addVariantKey(issue.id, key, deps.clock.now().toISOString());
+        }
+        rendered.add(key);
+        result.byVariant[selection.variant] = (result.byVariant[selection.variant] ?? 0) + 1;
+        options.onReader?.(reader, selection.variant);
+        jobs.push({ issueId: issue.id, subscriberId: reader.id, variantKey: key });
+      }
+      result.recipients += jobs.length;
+      const next = page.cursor ? position(index, page.cursor) : position(index + 1, undefined);
+      if (!options.dryRun) {
+        if (jobs.length > 0) await deps.queue.enqueue(jobs);
+        const counted = await deps.issues.recordFanOutPage(
+          issue.id,
+          jobs.length,
+          current,
+          next,
+          deps.clock.now().toISOString(),
+        );
+        if (!counted)
+          throw new Error(`fan-out of issue ${issue.id} moved under us: another fan-out is running`);
+        current = next;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return result;
+}

@@ -1,0 +1,193 @@
+import type { Article } from '../article';
+import { finalStatus, type Issue } from '../issue';
+import type { ArticleRepo, ScheduleRepo } from '../ports';
+import type { MailRenderer } from '../render/render-mail';
+import { variantFor } from '../render/variant';
+import type { Schedule } from '../schedule';
+import type { Subscriber } from '../subscriber';
+import { articlesForReader, wantsTopics } from './audience';
+import { type FanOutDeps, type FanOutResult, fanOut } from './fan-out';
+
+export interface DigestDeps extends FanOutDeps {
+  articles: ArticleRepo;
+  schedules: ScheduleRepo;
+  renderer: MailRenderer;
+}
+
+export interface DigestWindow {
+  start: string;
+  end: string;
+}
+
+export interface DigestPlan {
+  window: DigestWindow;
+  /** Articles of the window on the schedule's topics that no earlier issue of the schedule carried. */
+  articles: Article[];
+  /** Articles of the window left out because an earlier issue of the schedule carried them. */
+  alreadyCarried: number;
+}
+
+export type DigestOutcome =
+  | { status: 'nothing-new'; plan: DigestPlan }
+  | {
+      status: 'dry-run';
+      plan: DigestPlan;
+      fanOut: FanOutResult;
+      readers: Array<{ subscriberId: string; email: string; variant: string }>;
+    }
+  | { status: 'already-exists'; plan: DigestPlan; issue: Issue }
+  | {
+      status: 'sending' | 'sent' | 'partial' | 'empty';
+      plan: DigestPlan;
+      issue: Issue;
+      fanOut: FanOutResult;
+    };
+
+const lookbackMs = { daily: 24 * 60 * 60 * 1000, weekly: 7 * 24 * 60 * 60 * 1000 };
+
+/**
+ * The window and articles of a schedule's next digest: from the end of its last window (or one
+ * cadence back) to now, unless staff give --since/--until. An article reaches a reader at most once
+ * per schedule: what an earlier issue of the schedule carried is left out.
+ */
+export async function planDigest(
+  schedule: Schedule,
+  requested: { since?: string; until?: string },
+  deps: DigestDeps,
+): Promise<DigestPlan> {
+  const end = requested.until ?? deps.clock.now().toISOString();
+  const start =
+    requested.since ??
+    schedule.lastWindowEnd ??
+    new Date(Date.parse(end) - lookbackMs[schedule.cadence]).toISOString();
+  const inWindow = (await deps.articles.listPublished({ since: start, until: end })).filter((article) =>
+    wantsTopics(schedule.topics, article.topics),
+  );
+  const carried = new Set(
+    (await deps.issues.listForSchedule(schedule.name, '0000')).flatMap((issue) => issue.articleIds),
+  );
+  const articles = inWindow.filter((article) => !carried.has(article.id));
+  return { window: { start, end }, articles, alreadyCarried: inWindow.length - articles.length };
+}
+
+/** A digest's issue id: the schedule and its window's end, so one window makes one issue. */
+export function digestIssueId(schedule: string, windowEnd: string): string {
+  return `${schedule}-${windowEnd.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}
+
+function readerSelection(articles: Article[]) {
+  return (reader: Subscriber) => {
+    const chosen = articlesForReader(reader, articles);
+    return chosen.length > 0 ? { variant: variantFor(reader.languages), articles: chosen } : undefined;
+  };
+}
+
+/**
+ * Builds and sends one digest of a schedule: plans the window, creates the issue once (a conditional
+ * write on its id), moves the schedule's window on (unless staff gave the window), renders each needed
+ * variant once and fans out. An issue whose fan-out was interrupted is finished first.
+ */
+export async function sendDigest(
+  schedule: Schedule,
+  options: { since?: string; until?: string; dryRun?: boolean },
+  deps: DigestDeps,
+): Promise<DigestOutcome> {
+  const manualWindow = options.since !== undefined || options.until !== undefined;
+  if (!options.dryRun) await finishInterrupted(schedule, deps);
+  const plan = await planDigest(schedule, options, deps);
+  const now = deps.clock.now().toISOString();
+
+  if (plan.articles.length === 0) {
+    if (!manualWindow && !options.dryRun)
+      await deps.schedules.advanceWindow(schedule.name, schedule.lastWindowEnd, plan.window.end, now);
+    return { status: 'nothing-new', plan };
+  }
+
+  const select = readerSelection(plan.articles);
+  if (options.dryRun) {
+    const readers: Array<{ subscriberId: string; email: string; variant: string }> = [];
+    const draft = newIssue(schedule, plan, now);
+    const result = await fanOut(
+      draft,
+      [schedule.cadence],
+      select,
+      () => Promise.reject(new Error('no render in a dry run')),
+      deps,
+      {
+        dryRun: true,
+        onReader: (reader, variant) =>
+          readers.push({ subscriberId: reader.id, email: reader.email, variant }),
+      },
+    );
+    return { status: 'dry-run', plan, fanOut: result, readers };
+  }
+
+  const { issue, created } = await deps.issues.createOnce(newIssue(schedule, plan, now));
+  if (!created && issue.fannedOut) return { status: 'already-exists', plan, issue };
+  if (!manualWindow)
+    await deps.schedules.advanceWindow(schedule.name, schedule.lastWindowEnd, plan.window.end, now);
+  return finishFanOut(issue, schedule, plan, deps);
+}
+
+/** Fans out an issue (or the rest of it) and settles its status when every outcome is already in. */
+async function finishFanOut(
+  issue: Issue,
+  schedule: Schedule,
+  plan: DigestPlan,
+  deps: DigestDeps,
+): Promise<DigestOutcome> {
+  const articles = plan.articles;
+  const result = await fanOut(
+    issue,
+    [schedule.cadence],
+    readerSelection(articles),
+    (variant, chosen) =>
+      deps.renderer.renderDigest({ issueId: issue.id, variant, articles: chosen, window: plan.window }),
+    deps,
+  );
+  const now = deps.clock.now().toISOString();
+  const fannedOut = await deps.issues.markFannedOut(issue.id, now);
+  const status = finalStatus(fannedOut);
+  if (status) await deps.issues.setStatus(issue.id, status, now, ['sending']);
+  const stored = (await deps.issues.get(issue.id)) ?? fannedOut;
+  return {
+    status:
+      stored.status === 'parked' ? 'sending' : (stored.status as 'sending' | 'sent' | 'partial' | 'empty'),
+    plan,
+    issue: stored,
+    fanOut: result,
+  };
+}
+
+/** Completes the fan-out of any earlier issue of the schedule that a crash or a timeout cut short. */
+async function finishInterrupted(schedule: Schedule, deps: DigestDeps): Promise<void> {
+  const earlier = await deps.issues.listForSchedule(schedule.name, '0000');
+  for (const issue of earlier.filter((candidate) => !candidate.fannedOut)) {
+    const articles = (await Promise.all(issue.articleIds.map((id) => deps.articles.get(id)))).filter(
+      (a): a is Article => !!a,
+    );
+    const window = { start: issue.windowStart ?? issue.createdAt, end: issue.windowEnd ?? issue.createdAt };
+    await finishFanOut(issue, schedule, { window, articles, alreadyCarried: 0 }, deps);
+  }
+}
+
+function newIssue(schedule: Schedule, plan: DigestPlan, now: string): Issue {
+  return {
+    id: digestIssueId(schedule.name, plan.window.end),
+    kind: 'digest',
+    schedule: schedule.name,
+    articleIds: plan.articles.map((article) => article.id),
+    windowStart: plan.window.start,
+    windowEnd: plan.window.end,
+    status: 'sending',
+    variantKeys: [],
+    fannedOut: false,
+    fanOutPosition: '',
+    recipients: 0,
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
+import { DynamoSubscriberRepo } from '../adapters/dynamodb/subscriber-repo';
+import { applyFeedback, type FeedbackOutcome, parseSesEvent } from '../core/feedback';
+import { type Clock, type SubscriberRepo, systemClock } from '../core/ports';
+import { config } from '../shared/config';
+import { logger } from '../shared/logger';
+
+const snsEventSchema = z.object({
+  Records: z.array(z.object({ Sns: z.object({ Message: z.string() }) })).min(1),
+});
+const eventBridgeSchema = z.object({ source: z.literal('aws.ses'), detail: z.unknown() });
+
+/** The SES events inside an SNS delivery (one per record) or an EventBridge event (its detail). */
+function sesEventsOf(event: unknown): unknown[] {
+  const sns = snsEventSchema.safeParse(event);
+  if (sns.success) return sns.data.Records.map((record) => JSON.parse(record.Sns.Message) as unknown);
+  return [eventBridgeSchema.parse(event).detail];
+}
+
+/**
+ * SES bounces and complaints → suppression. Takes the configuration set's event destination as
+ * delivered by SNS or by EventBridge; anything else is a validation error (and the delivery retries).
+ */
+export function createFeedbackHandler(deps: {
+  subscribers: SubscriberRepo;
+  clock: Clock;
+  transientBounceLimit: number;
+}) {
+  return async (event: unknown): Promise<FeedbackOutcome[]> => {
+    const outcomes: FeedbackOutcome[] = [];
+    for (const raw of sesEventsOf(event)) {
+      const sesEvent = parseSesEvent(raw);
+      const outcome = await applyFeedback(sesEvent, deps);
+      logger.info('ses feedback applied', { eventType: sesEvent.eventType, ...outcome });
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  };
+}
+
+let feedback: ReturnType<typeof createFeedbackHandler> | undefined;
+
+/** Lambda entry point: SNS topic of the SES configuration set's event destination. */
+export const handler = (event: unknown) => {
+  if (!feedback) {
+    const settings = config();
+    feedback = createFeedbackHandler({
+      subscribers: new DynamoSubscriberRepo(
+        documentClient(createDynamoClient(settings)),
+        settings.tables.subscribers,
+      ),
+      clock: systemClock,
+      transientBounceLimit: settings.send.transientBounceLimit,
+    });
+  }
+  return feedback(event);
+};

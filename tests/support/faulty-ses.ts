@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { closeServer, type RunningService, serverUrl } from '../../functions/local/emulators';
+
+export interface FaultRates {
+  /** Share of calls answered 400 Throttling "Maximum sending rate exceeded." */
+  throttle?: number;
+  /** Share answered 500 InternalFailure. */
+  serverError?: number;
+  /** Share whose connection is dropped before the call reaches SES (nothing is sent). */
+  drop?: number;
+  /** After this many accepted sends, every call is refused with "Daily message quota exceeded." */
+  dailyQuota?: number;
+}
+
+export interface FaultCounts {
+  calls: number;
+  forwarded: number;
+  throttled: number;
+  serverErrors: number;
+  dropped: number;
+  quotaRefused: number;
+}
+
+const sesError = (code: string, message: string) =>
+  `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+
+/** A deterministic pseudo-random sequence (mulberry32), so a fault run can be repeated exactly. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * An SES-speaking endpoint that misbehaves: in front of the SES emulator it throttles, fails and drops
+ * a share of calls, or refuses everything past a daily quota, as configured. `rates` may be changed
+ * while it runs.
+ */
+export async function startFaultySes(
+  upstream: string,
+  rates: FaultRates,
+  seed = 7,
+): Promise<RunningService & { counts: FaultCounts; rates: FaultRates }> {
+  const random = seeded(seed);
+  const counts: FaultCounts = {
+    calls: 0,
+    forwarded: 0,
+    throttled: 0,
+    serverErrors: 0,
+    dropped: 0,
+    quotaRefused: 0,
+  };
+  const current = rates;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      counts.calls += 1;
+      const roll = random();
+      const xml = (status: number, body: string) =>
+        res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+      if (current.dailyQuota !== undefined && counts.forwarded >= current.dailyQuota) {
+        counts.quotaRefused += 1;
+        return xml(400, sesError('Throttling', 'Daily message quota exceeded.'));
+      }
+      const throttle = current.throttle ?? 0;
+      const serverError = throttle + (current.serverError ?? 0);
+      const drop = serverError + (current.drop ?? 0);
+      if (roll < throttle) {
+        counts.throttled += 1;
+        return xml(400, sesError('Throttling', 'Maximum sending rate exceeded.'));
+      }
+      if (roll < serverError) {
+        counts.serverErrors += 1;
+        return xml(
+          500,
+          sesError('InternalFailure', 'The request processing has failed because of an unknown error.'),
+        );
+      }
+      if (roll < drop) {
+        counts.dropped += 1;
+        return req.socket.destroy();
+      }
+      counts.forwarded += 1;
+      const response = await fetch(`${upstream}${req.url}`, {
+        method: 'POST',
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(
+            ([name, value]) =>
+              typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name),
+          ),
+        ) as Record<string, string>,
+        body: Buffer.concat(chunks),
+      });
+      res
+        .writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'text/xml' })
+        .end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { url: serverUrl(server), close: () => closeServer(server), counts, rates: current };
+}

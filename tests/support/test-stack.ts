@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
+import { inject } from 'vitest';
+import { createDynamoClient, documentClient } from '../../functions/adapters/dynamodb/client';
+import { createSendServices, type SendServices } from '../../functions/adapters/send-services';
+import type { Subscriber } from '../../functions/core/subscriber';
+import { type LocalStack, openLocalStack } from '../../functions/local/stack';
+import { wireLocalRuntime } from '../../functions/local/wiring';
+
+export interface TestStack {
+  stack: LocalStack;
+  services: SendServices;
+  db: DynamoDBDocumentClient;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole local stack for one suite, against the run's emulators (or `env` overrides, such as a
+ * faulty SES in front of them): taps, the local SQS endpoint, the runtime wired with the real
+ * handlers, its own tables and NASHRA_HOME.
+ */
+export async function openTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
+  const stack = await openLocalStack({
+    env: {
+      NASHRA_HOME: mkdtempSync(join(tmpdir(), 'nashra-stack-')),
+      NASHRA_TABLE_PREFIX: `s${randomBytes(4).toString('hex')}-`,
+      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbUrl'),
+      AWS_ENDPOINT_URL_SES: inject('sesUrl'),
+      NASHRA_LINK_SIGNING_KEY: 'test-signing-key-0123456789abcdef0123456789',
+      NASHRA_SEND_RATE: '2000',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      ...env,
+    },
+  });
+  wireLocalRuntime(stack.runtime, stack.config);
+  const client = createDynamoClient(stack.config);
+  const db = documentClient(client);
+  const services = createSendServices(stack.config, db);
+  return {
+    stack,
+    services,
+    db,
+    close: async () => {
+      client.destroy();
+      await stack.close();
+    },
+  };
+}
+
+let counter = 0;
+
+/** An active reader, unless changes say otherwise. */
+export function reader(changes: Partial<Subscriber> = {}): Subscriber {
+  counter += 1;
+  const now = '2026-11-01T00:00:00.000Z';
+  return {
+    id: `r${randomBytes(8).toString('hex')}`,
+    email: `reader${counter}-${randomBytes(3).toString('hex')}@example.org`,
+    status: 'active',
+    languages: ['en'],
+    cadence: 'weekly',
+    topics: [],
+    urgentAlerts: false,
+    paused: false,
+    consent: { at: now, method: 'test' },
+    linkVersion: 1,
+    bounceCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    ...changes,
+  };
+}
+
+export interface OutboxMail {
+  file: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Map<string, string>;
+}
+
+/** Every message the outbox tap kept, parsed; header names lower-cased, folded lines joined. */
+export async function readOutbox(stack: LocalStack): Promise<OutboxMail[]> {
+  const files = readdirSync(stack.outbox).filter((file) => file.endsWith('.eml'));
+  return Promise.all(
+    files.map(async (file) => {
+      const parsed = await simpleParser(readFileSync(join(stack.outbox, file)));
+      const headers = new Map(
+        parsed.headerLines.map((h) => [
+          h.key,
+          h.line
+            .slice(h.line.indexOf(':') + 1)
+            .replace(/\r?\n\s+/g, ' ')
+            .trim(),
+        ]),
+      );
+      const to = Array.isArray(parsed.to) ? (parsed.to[0]?.text ?? '') : (parsed.to?.text ?? '');
+      return {
+        file,
+        to,
+        subject: parsed.subject ?? '',
+        html: parsed.html || '',
+        text: parsed.text ?? '',
+        headers,
+      };
+    }),
+  );
+}
