@@ -25,6 +25,13 @@ const wrappedBodySchema = z.union([
   z.object({ feed: z.string() }).strict(),
 ]);
 
+/** The IAM identity API Gateway's authoriser puts in the request context (hono/aws-lambda's `c.env`). */
+const iamCallerSchema = z.object({
+  requestContext: z
+    .object({ authorizer: z.object({ iam: z.object({ userArn: z.string().min(1) }).loose() }).loose() })
+    .loose(),
+});
+
 /** Constant-time comparison of the bearer token with the key (hashed first, so lengths do not leak). */
 function bearerMatches(header: string | undefined, key: string): boolean {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
@@ -41,7 +48,7 @@ function bearerMatches(header: string | undefined, key: string): boolean {
  * items are stored all the same), 400 when the body is not a feed at all.
  *
  * Authorisation: on AWS, API Gateway lets only IAM-signed requests reach this route (the route's
- * authoriser), so the function does not check again. Locally there is no IAM: the request must carry
+ * authoriser), and the function checks that the request carries the IAM identity the authoriser set. Locally there is no IAM: the request must carry
  * `Authorization: Bearer <ingest key>` (NASHRA_INGEST_KEY, or NASHRA_HOME/ingest.key).
  */
 export function ingestRoutes(options: IngestRouteOptions = {}): Hono {
@@ -55,6 +62,10 @@ export function ingestRoutes(options: IngestRouteOptions = {}): Hono {
       const { mode, ingestKey } = settings();
       if (mode === 'local' && !(ingestKey && bearerMatches(c.req.header('authorization'), ingestKey)))
         throw new UnauthorizedError('a valid "Authorization: Bearer <ingest key>" header is required');
+      // API Gateway's IAM authoriser guards the exact route; a look-alike path that falls through to
+      // the public default route arrives without an IAM identity and is refused here.
+      if (mode === 'aws' && !iamCallerSchema.safeParse(c.env).success)
+        throw new UnauthorizedError('this route needs an IAM-signed request');
       await next();
     },
     (c, next) =>

@@ -91,15 +91,18 @@ describe('POST /api/articles', () => {
     expect((await post('[]', authorised, '/api/articles?lang=fr')).status).toBe(400);
   });
 
-  it('on AWS leaves authorisation to API Gateway (IAM) and takes the request', async () => {
+  it('on AWS takes a request that carries the IAM identity API Gateway set, and refuses one without', async () => {
     const aws = { ...config, mode: 'aws' as const, ingestKey: undefined };
     const awsApp = createApp({}, { ingest: { config: aws, services } });
-    const response = await awsApp.request('/api/articles', {
-      method: 'POST',
-      body: JSON.stringify([
-        { ...statement, id: 'api-3', url: 'https://www.iraqicivilsociety.example/api-3/' },
-      ]),
-    });
+    const body = JSON.stringify([
+      { ...statement, id: 'api-3', url: 'https://www.iraqicivilsociety.example/api-3/' },
+    ]);
+    const signed = {
+      requestContext: { authorizer: { iam: { userArn: 'arn:aws:iam::111111111111:role/staff-tool' } } },
+    };
+    const response = await awsApp.request('/api/articles', { method: 'POST', body }, signed);
     expect(response.status).toBe(200);
+    const unsigned = await awsApp.request('/api/articles', { method: 'POST', body }, { requestContext: {} });
+    expect(unsigned.status).toBe(401);
   });
 });
