@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../shared/logger';
 
@@ -14,6 +16,11 @@ export interface LocalQueueOptions {
   /** After this many failed receives a message goes to the dead-letter list, as SQS redrive does. */
   maxReceiveCount: number;
   onDeadLetter?: (record: SQSRecord) => void | Promise<void>;
+  /**
+   * A folder that keeps every message until it is handled, as SQS keeps it: a process that dies
+   * leaves its queue there, and the next one to open the stack takes it up.
+   */
+  store?: string;
 }
 
 interface QueuedMessage {
@@ -28,8 +35,9 @@ interface QueuedMessage {
 /**
  * Stands in for an SQS queue with a Lambda event source (ReportBatchItemFailures): batches of up to
  * `batchSize`, at most `maxConcurrency` in flight, failed records visible again after the visibility
- * timeout, dead-lettered after `maxReceiveCount` receives. In memory: a process that dies loses what
- * it had queued, which the delivery records make safe to send again.
+ * timeout, dead-lettered after `maxReceiveCount` receives. With `store`, every message is also a file
+ * until it is handled, so a killed process loses nothing; the delivery records make it safe to send
+ * again.
  */
 export class LocalQueue {
   /** Visible messages, oldest first; `head` skips the ones already taken (compacted now and then). */
@@ -44,7 +52,16 @@ export class LocalQueue {
   private waiters: Array<() => void> = [];
   readonly deadLetters: SQSRecord[] = [];
 
-  constructor(private readonly options: LocalQueueOptions) {}
+  constructor(private readonly options: LocalQueueOptions) {
+    if (!options.store) return;
+    mkdirSync(options.store, { recursive: true });
+    const kept = readdirSync(options.store)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => JSON.parse(readFileSync(join(options.store as string, file), 'utf8')) as QueuedMessage)
+      .sort((a, b) => a.sentAt - b.sentAt);
+    for (const message of kept) this.ready.push({ ...message, visibleAt: Date.now() });
+    if (kept.length > 0) queueMicrotask(() => this.pump());
+  }
 
   /** Messages queued, waiting or in flight. */
   get depth(): number {
@@ -53,8 +70,11 @@ export class LocalQueue {
 
   send(bodies: string[]): void {
     const now = Date.now();
-    for (const body of bodies)
-      this.ready.push({ messageId: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now });
+    for (const body of bodies) {
+      const message = { messageId: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now };
+      this.keep(message);
+      this.ready.push(message);
+    }
     this.pump();
   }
 
@@ -124,16 +144,30 @@ export class LocalQueue {
     }
     const retryAt = Date.now() + this.options.visibilityTimeoutMs;
     for (const message of batch) {
-      if (!failed.has(message.messageId)) continue;
+      if (!failed.has(message.messageId)) {
+        this.forget(message);
+        continue;
+      }
       if (message.receiveCount >= this.options.maxReceiveCount) {
+        this.forget(message);
         const record = this.record(message);
         this.deadLetters.push(record);
         await this.options.onDeadLetter?.(record);
       } else {
         message.visibleAt = retryAt;
+        this.keep(message);
         this.delayed.push(message);
       }
     }
+  }
+
+  private keep(message: QueuedMessage): void {
+    if (this.options.store)
+      writeFileSync(join(this.options.store, `${message.messageId}.json`), JSON.stringify(message));
+  }
+
+  private forget(message: QueuedMessage): void {
+    if (this.options.store) unlinkSync(join(this.options.store, `${message.messageId}.json`));
   }
 
   private record(message: QueuedMessage): SQSRecord {

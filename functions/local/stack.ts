@@ -30,6 +30,11 @@ export interface LocalStack {
   urls: StackUrls;
   origin: { dynamodb: Origin; ses: Origin; api: Origin | 'not running' };
   outbox: string;
+  /**
+   * Where this process keeps its queues' messages until they are handled; absent when it joined a
+   * running `nashra dev`, whose senders take every job.
+   */
+  queueStore?: string;
   runtime: LocalRuntime;
   /** Stops what this process started, in reverse order. */
   close(): Promise<void>;
@@ -162,6 +167,7 @@ export async function openLocalStack(
         api: dev ? 'dev' : options.dev ? 'started' : 'not running',
       },
       outbox,
+      ...(dev ? {} : { queueStore: join(home, 'queues') }),
       runtime,
       close: async () => {
         await closeAll();

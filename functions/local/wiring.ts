@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
 import { createIngestServices } from '../adapters/ingest-services';
 import { createSendServices } from '../adapters/send-services';
@@ -17,7 +18,7 @@ import type { LocalRuntime } from './runtime';
 export function wireLocalRuntime(
   runtime: LocalRuntime,
   config: Config,
-  options: { poll?: boolean; listener?: NewArticleListener } = {},
+  options: { poll?: boolean; listener?: NewArticleListener; queueStore?: string } = {},
 ): void {
   const services = createSendServices(config, documentClient(createDynamoClient(config)));
   runtime.queue({
@@ -29,6 +30,7 @@ export function wireLocalRuntime(
     // retry comes back after two seconds, so a throttled send does not stall a developer's digest.
     visibilityTimeoutMs: 2000,
     maxReceiveCount,
+    ...(options.queueStore ? { store: join(options.queueStore, 'nashra-send') } : {}),
   });
   runtime.onStream('articles', {
     name: 'article-stream',

@@ -36,7 +36,7 @@ export async function openTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestSt
       ...env,
     },
   });
-  wireLocalRuntime(stack.runtime, stack.config);
+  wireLocalRuntime(stack.runtime, stack.config, { queueStore: stack.queueStore });
   const client = createDynamoClient(stack.config);
   const db = documentClient(client);
   const services = createSendServices(stack.config, db);
