@@ -28,6 +28,16 @@ export class RateLimitedError extends Error {
   override name = 'RateLimitedError';
 }
 
+/** A request body of a type the route does not take (a form route sent XML, say). */
+export class UnsupportedMediaTypeError extends Error {
+  override name = 'UnsupportedMediaTypeError';
+}
+
+/** A request body over the route's size limit. */
+export class PayloadTooLargeError extends Error {
+  override name = 'PayloadTooLargeError';
+}
+
 /** SES or another downstream said "try again later" (throttling, 5xx, dropped connection). */
 export class TransientSendError extends Error {
   override name = 'TransientSendError';

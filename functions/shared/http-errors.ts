@@ -8,8 +8,12 @@ const statusByErrorName: Record<string, ContentfulStatusCode> = {
   ValidationError: 400,
   UnauthorizedError: 401,
   NotFoundError: 404,
+  // A link token that is not ours, not for this route or revoked: as if the page did not exist.
+  InvalidTokenError: 404,
+  ExpiredTokenError: 410,
   ConflictError: 409,
   PayloadTooLargeError: 413,
+  UnsupportedMediaTypeError: 415,
   RateLimitedError: 429,
 };
 

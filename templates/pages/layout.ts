@@ -33,6 +33,8 @@ button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid ${pal
 ul.issues{list-style:none;padding:0}ul.issues li{padding:.5rem 0;border-bottom:1px solid ${palette.rule}}
 .meta{color:${palette.muted};font-size:.9rem}
 .skip{position:absolute;inset-inline-start:-999px}.skip:focus{inset-inline-start:1rem;top:1rem;background:#fff;padding:.5rem}
+input[type=email]{font:inherit;width:100%;padding:.5rem;border:1px solid ${palette.muted};border-radius:4px;margin:.25rem 0}
+.hp{display:none}
 `;
 
 /** A block of the other language on a page: its own `lang` and `dir`. */

@@ -3,7 +3,9 @@ import { directionOf } from '../../functions/core/render/variant';
 import type { Cadence } from '../../functions/core/subscriber';
 import { html } from '../escape';
 import { inLanguage, renderPage } from './layout';
-import { pageCopy } from './page-copy';
+import { type ErrorStatus, type LanguageChoice, pageCopy } from './page-copy';
+
+export type { ErrorStatus } from './page-copy';
 
 /**
  * The pages of the HTTP API. Each takes what the route knows and returns a whole document; links and
@@ -31,18 +33,138 @@ export function unsubscribePage(input: { lang: Language; action: string }): stri
   return renderPage({
     lang: input.lang,
     title: words.title,
-    body: html`<p>${words.body}</p><form method="post" action="${input.action}"><button type="submit">${words.button}</button></form>`,
+    body: html`<p>${words.body}</p><form method="post" action="${input.action}"><input type="hidden" name="source" value="page"><button type="submit">${words.button}</button></form>`,
   });
 }
 
-/** After the unsubscribe POST. */
-export function unsubscribedPage(input: { lang: Language; resubscribeUrl?: string }): string {
+/** After the unsubscribe POST: done, and a button (a POST to `resubscribeAction`) to come back. */
+export function unsubscribedPage(input: { lang: Language; resubscribeAction?: string }): string {
   const words = pageCopy[input.lang].unsubscribed;
   return renderPage({
     lang: input.lang,
     title: words.title,
-    body: html`<p>${words.body}</p>${input.resubscribeUrl && html`<p><a href="${input.resubscribeUrl}">${words.resubscribe}</a></p>`}`,
+    body: html`<p>${words.body}</p>${input.resubscribeAction && html`<form method="post" action="${input.resubscribeAction}"><button type="submit">${words.resubscribe}</button></form>`}`,
   });
+}
+
+/** GET of a resubscribe link: a button that POSTs to `action`; nothing changes before the POST. */
+export function resubscribePage(input: { lang: Language; action: string }): string {
+  const words = pageCopy[input.lang].resubscribe;
+  return renderPage({
+    lang: input.lang,
+    title: words.title,
+    body: html`<p>${words.body}</p><form method="post" action="${input.action}"><button type="submit">${words.button}</button></form>`,
+  });
+}
+
+/** After the resubscribe POST: back (with the preferences link), or refused for a suppressed address. */
+export function resubscribedPage(input: {
+  lang: Language;
+  resubscribed: boolean;
+  preferencesUrl?: string;
+}): string {
+  if (!input.resubscribed) {
+    const words = pageCopy[input.lang].notResubscribed;
+    return renderPage({ lang: input.lang, title: words.title, body: html`<p>${words.body}</p>` });
+  }
+  const words = pageCopy[input.lang].resubscribed;
+  return renderPage({
+    lang: input.lang,
+    title: words.title,
+    body: html`<p>${words.body}</p>${input.preferencesUrl && html`<p><a href="${input.preferencesUrl}">${words.preferences}</a></p>`}`,
+  });
+}
+
+/** GET of a confirm link: one button that POSTs to `action` (link scanners only GET). */
+export function confirmPromptPage(input: { lang: Language; action: string }): string {
+  const words = pageCopy[input.lang].confirmPrompt;
+  return renderPage({
+    lang: input.lang,
+    title: words.title,
+    body: html`<p>${words.body}</p><form method="post" action="${input.action}"><button type="submit">${words.button}</button></form>`,
+  });
+}
+
+/** An expired confirm link: a button that POSTs to `action` for a new confirmation mail. */
+export function confirmExpiredPage(input: { lang: Language; action: string }): string {
+  const words = pageCopy[input.lang].confirmExpired;
+  return renderPage({
+    lang: input.lang,
+    title: words.title,
+    body: html`<p>${words.body}</p><form method="post" action="${input.action}"><button type="submit">${words.button}</button></form>`,
+  });
+}
+
+/** After asking for a new confirm link: the same words whether or not a mail went. */
+export function confirmResentPage(input: { lang: Language }): string {
+  const words = pageCopy[input.lang].confirmResent;
+  return renderPage({ lang: input.lang, title: words.title, body: html`<p>${words.body}</p>` });
+}
+
+/** The usual topic slugs with their names in both languages; an unnamed slug is shown as it is. */
+export function topicChoices(slugs: readonly string[]): { id: string; label: Record<Language, string> }[] {
+  return slugs.map((id) => ({
+    id,
+    label: { ar: pageCopy.ar.topicNames[id] ?? id, en: pageCopy.en.topicNames[id] ?? id },
+  }));
+}
+
+const languageChoices: LanguageChoice[] = ['ar', 'en', 'ar,en', 'en,ar'];
+
+/** The four ways to read as radio buttons named `languages`: order without JavaScript. */
+function languageRadios(lang: Language, chosen: readonly Language[]) {
+  const current = chosen.join(',');
+  return languageChoices.map(
+    (choice) =>
+      html`<label><input type="radio" name="languages" value="${choice}"${choice === current ? html` checked` : false} required> ${pageCopy[lang].languageChoices[choice]}</label>`,
+  );
+}
+
+/**
+ * The subscribe form: address, languages (with their order), cadence, topics, and a honeypot field
+ * (`website`) hidden from people (and from screen readers) that bots fill in. It POSTs to `action`.
+ */
+export function subscribePage(input: {
+  lang: Language;
+  action: string;
+  otherLanguageUrl: string;
+  topics: { id: string; label: Record<Language, string> }[];
+}): string {
+  const words = pageCopy[input.lang].subscribe;
+  const preferences = pageCopy[input.lang].preferences;
+  const other: Language = input.lang === 'ar' ? 'en' : 'ar';
+  const cadences = (['instant', 'daily', 'weekly'] as const).map(
+    (cadence) =>
+      html`<label><input type="radio" name="cadence" value="${cadence}"${cadence === 'weekly' ? html` checked` : false} required> ${preferences.cadenceNames[cadence]}</label>`,
+  );
+  const topics = input.topics.map(
+    (topic) =>
+      html`<label><input type="checkbox" name="topics" value="${topic.id}"> ${topic.label[input.lang]}</label>`,
+  );
+  return renderPage({
+    lang: input.lang,
+    title: words.title,
+    body: html`<p><a href="${input.otherLanguageUrl}" hreflang="${other}">${inLanguage(other, html`${words.otherLanguage}`, 'span')}</a></p>
+<p>${words.intro}</p>
+<form method="post" action="${input.action}">
+<input type="hidden" name="lang" value="${input.lang}">
+<p><label for="email">${words.email}</label>
+<input type="email" id="email" name="email" required autocomplete="email" maxlength="254" aria-describedby="email-hint" dir="ltr">
+<span id="email-hint" class="meta">${words.emailHint}</span></p>
+<div class="hp"><label for="website">${words.honeypot}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
+<fieldset><legend>${preferences.languages}</legend>${languageRadios(input.lang, [input.lang])}</fieldset>
+<fieldset><legend>${preferences.cadence}</legend>${cadences}</fieldset>
+${topics.length > 0 && html`<fieldset><legend>${preferences.topics}</legend><p class="meta">${preferences.topicsHint}</p>${topics}</fieldset>`}
+<p class="meta">${words.privacy}</p>
+<button type="submit">${words.button}</button>
+</form>`,
+  });
+}
+
+/** The answer to every subscribe: the same words whether or not the address was known. */
+export function subscribeAcceptedPage(input: { lang: Language }): string {
+  const words = pageCopy[input.lang].subscribeAccepted;
+  return renderPage({ lang: input.lang, title: words.title, body: html`<p>${words.body}</p>` });
 }
 
 export interface PreferencesValues {
@@ -54,9 +176,9 @@ export interface PreferencesValues {
 }
 
 /**
- * The preferences form, filled with the reader's current values. Field names: `languages` (repeated,
- * in the order ticked: the route decides the order), `cadence`, `topics` (repeated), `urgentAlerts`
- * and `paused` (present when ticked).
+ * The preferences form, filled with the reader's current values. Field names: `languages` (one of
+ * `ar`, `en`, `ar,en`, `en,ar`: the reader's order, chosen without JavaScript), `cadence`, `topics`
+ * (repeated), `urgentAlerts` and `paused` (present when ticked).
  */
 export function preferencesPage(input: {
   lang: Language;
@@ -64,13 +186,11 @@ export function preferencesPage(input: {
   values: PreferencesValues;
   topics: { id: string; label: Record<Language, string> }[];
   saved?: boolean;
+  /** False for a reader who is not subscribed now (their choices wait for a return). */
+  subscribed?: boolean;
 }): string {
   const words = pageCopy[input.lang].preferences;
   const checked = (on: boolean) => (on ? html` checked` : false);
-  const languageChoices = (['ar', 'en'] as const).map(
-    (lang) =>
-      html`<label><input type="checkbox" name="languages" value="${lang}"${checked(input.values.languages.includes(lang))}> ${inLanguage(lang, html`${pageCopy[lang].preferences.languageNames[lang]}`, 'span')}</label>`,
-  );
   const cadences = (['instant', 'daily', 'weekly'] as const).map(
     (cadence) =>
       html`<label><input type="radio" name="cadence" value="${cadence}"${checked(input.values.cadence === cadence)}> ${words.cadenceNames[cadence]}</label>`,
@@ -83,8 +203,9 @@ export function preferencesPage(input: {
     lang: input.lang,
     title: words.title,
     body: html`${input.saved && html`<p class="notice" role="status">${words.saved}</p>`}
+${input.subscribed === false && html`<p class="notice">${pageCopy[input.lang].notSubscribedNotice}</p>`}
 <form method="post" action="${input.action}">
-<fieldset><legend>${words.languages}</legend>${languageChoices}</fieldset>
+<fieldset><legend>${words.languages}</legend>${languageRadios(input.lang, input.values.languages)}</fieldset>
 <fieldset><legend>${words.cadence}</legend>${cadences}</fieldset>
 ${topics.length > 0 && html`<fieldset><legend>${words.topics}</legend><p class="meta">${words.topicsHint}</p>${topics}</fieldset>`}
 <fieldset><legend>${words.more}</legend>
@@ -112,8 +233,6 @@ export function archivePage(input: {
     body: items.length > 0 ? html`<ul class="issues">${items}</ul>` : html`<p>${words.empty}</p>`,
   });
 }
-
-export type ErrorStatus = 400 | 404 | 429 | 500;
 
 /**
  * An error page. Without a known reader language it speaks both, the given language first (for a

@@ -1,9 +1,17 @@
 import type { Language } from '../../functions/core/article';
 import {
   archivePage,
+  confirmExpiredPage,
   confirmPage,
+  confirmPromptPage,
+  confirmResentPage,
   errorPage,
   preferencesPage,
+  resubscribedPage,
+  resubscribePage,
+  subscribeAcceptedPage,
+  subscribePage,
+  topicChoices,
   unsubscribedPage,
   unsubscribePage,
 } from './pages';
@@ -19,7 +27,22 @@ export const samplePages: Record<string, (lang: Language) => string> = {
     confirmPage({ lang, confirmed: true, preferencesUrl: `${example}/preferences?t=example` }),
   'confirm-failed': (lang) => confirmPage({ lang, confirmed: false }),
   unsubscribe: (lang) => unsubscribePage({ lang, action: `${example}/unsubscribe?t=example` }),
-  unsubscribed: (lang) => unsubscribedPage({ lang, resubscribeUrl: `${example}/preferences?t=example` }),
+  unsubscribed: (lang) => unsubscribedPage({ lang, resubscribeAction: `${example}/resubscribe/example` }),
+  subscribe: (lang) =>
+    subscribePage({
+      lang,
+      action: '/subscribe',
+      otherLanguageUrl: `/subscribe?lang=${lang === 'ar' ? 'en' : 'ar'}`,
+      topics: topicChoices(['basra', 'campaigns', 'human-rights', 'security', 'water']),
+    }),
+  'subscribe-accepted': (lang) => subscribeAcceptedPage({ lang }),
+  'confirm-prompt': (lang) => confirmPromptPage({ lang, action: '/confirm/example' }),
+  'confirm-expired': (lang) => confirmExpiredPage({ lang, action: '/confirm/example/resend' }),
+  'confirm-resent': (lang) => confirmResentPage({ lang }),
+  resubscribe: (lang) => resubscribePage({ lang, action: '/resubscribe/example' }),
+  resubscribed: (lang) =>
+    resubscribedPage({ lang, resubscribed: true, preferencesUrl: '/preferences/example' }),
+  'not-resubscribed': (lang) => resubscribedPage({ lang, resubscribed: false }),
   preferences: (lang) =>
     preferencesPage({
       lang,
@@ -37,6 +60,14 @@ export const samplePages: Record<string, (lang: Language) => string> = {
         { id: 'freedoms', label: { ar: 'الحريات', en: 'Freedoms' } },
       ],
       saved: true,
+    }),
+  'preferences-unsubscribed': (lang) =>
+    preferencesPage({
+      lang,
+      action: '/preferences/example',
+      values: { languages: ['en', 'ar'], cadence: 'daily', topics: [], urgentAlerts: false, paused: true },
+      topics: topicChoices(['security', 'water']),
+      subscribed: false,
     }),
   archive: (lang) =>
     archivePage({
@@ -58,4 +89,5 @@ export const samplePages: Record<string, (lang: Language) => string> = {
     }),
   'not-found': () => errorPage({ status: 404 }),
   error: (lang) => errorPage({ status: 500, lang }),
+  expired: (lang) => errorPage({ status: 410, lang }),
 };

@@ -49,3 +49,28 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
   });
   return composer.compile().build();
 }
+
+/**
+ * The opt-in confirmation: the one mail sent to an address whose owner has not (yet) subscribed. It
+ * carries no `List-Unsubscribe`: whoever typed the address may not be its owner, there is nothing to
+ * leave yet, and an unsubscribe link here would let a mail client change state for someone who never
+ * subscribed. The mail itself says to ignore it. `List-Id` stays, so filters can still sort it.
+ */
+export async function composeOptInMime(
+  mail: Omit<OutgoingMail, 'unsubscribeUrl' | 'unsubscribeMailto'>,
+): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: headerValue('From', mail.from),
+    to: headerValue('To', mail.to),
+    subject: headerValue('Subject', mail.subject),
+    html: mail.html,
+    text: mail.text,
+    textEncoding: 'base64',
+    headers: {
+      'List-Id': `<${headerValue('List-Id', mail.listId)}>`,
+      'Content-Language': headerValue('Content-Language', mail.contentLanguage),
+      'Feedback-ID': headerValue('Feedback-ID', mail.feedbackId),
+    },
+  });
+  return composer.compile().build();
+}
