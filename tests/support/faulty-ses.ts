@@ -11,6 +11,10 @@ export interface FaultRates {
   drop?: number;
   /** After this many accepted sends, every call is refused with "Daily message quota exceeded." */
   dailyQuota?: number;
+  /** SES is down: every connection is dropped. */
+  down?: boolean;
+  /** Hold each answer this long after SES accepted the mail (a window to kill a sender in). */
+  answerDelayMs?: number;
 }
 
 export interface FaultCounts {
@@ -65,6 +69,10 @@ export async function startFaultySes(
       const roll = random();
       const xml = (status: number, body: string) =>
         res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+      if (current.down) {
+        counts.dropped += 1;
+        return req.socket.destroy();
+      }
       if (current.dailyQuota !== undefined && counts.forwarded >= current.dailyQuota) {
         counts.quotaRefused += 1;
         return xml(400, sesError('Throttling', 'Daily message quota exceeded.'));
@@ -98,9 +106,11 @@ export async function startFaultySes(
         ) as Record<string, string>,
         body: Buffer.concat(chunks),
       });
+      const answer = Buffer.from(await response.arrayBuffer());
+      if (current.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, current.answerDelayMs));
       res
         .writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'text/xml' })
-        .end(Buffer.from(await response.arrayBuffer()));
+        .end(answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
