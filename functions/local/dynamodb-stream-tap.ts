@@ -74,7 +74,8 @@ export function dynamoStreamTap(options: {
 
   return async (request, forward) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const writes = request.body.length > 0 ? writesIn(operation, safeJson(request.body)) : [];
+    if (!writeOperations.has(operation)) return forward();
+    const writes = writesIn(operation, safeJson(request.body));
     if (writes.length === 0) return forward();
 
     const before = await Promise.all(writes.map(read));
@@ -94,6 +95,8 @@ export function dynamoStreamTap(options: {
     return response;
   };
 }
+
+const writeOperations = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 
 function safeJson(body: Buffer): Record<string, unknown> {
   try {

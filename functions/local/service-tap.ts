@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { closeServer, type RunningService, serverUrl } from './emulators';
 
 export interface TappedRequest {
@@ -10,7 +10,7 @@ export interface TappedRequest {
 
 export interface UpstreamResponse {
   status: number;
-  headers: Headers;
+  headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
@@ -29,18 +29,57 @@ const hopByHop = new Set([
   'content-encoding',
 ]);
 
+function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !hopByHop.has(name)) kept[name] = value;
+  }
+  return kept;
+}
+
 /**
  * A loopback proxy in front of an AWS-speaking endpoint. Local mode puts one in front of DynamoDB (to
  * stand in for DynamoDB Streams) and one in front of SES (to keep every raw message in the outbox),
  * so these stand-ins work whichever process wrote or sent, and whichever endpoint is behind them.
- * A dropped upstream connection is passed on as a dropped connection.
+ * A dropped upstream connection is passed on as a dropped connection. Upstream connections are kept
+ * alive: the tap sits on every call of the send path.
  */
 export async function startServiceTap(options: {
   port: number;
   upstream: string;
   tap: Tap;
 }): Promise<RunningService> {
-  const upstream = options.upstream.replace(/\/$/, '');
+  const upstream = new URL(options.upstream);
+  const basePath = upstream.pathname.replace(/\/$/, '');
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const forwardRequest = (request: TappedRequest) =>
+    new Promise<UpstreamResponse>((resolve, reject) => {
+      const outgoing = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: request.method,
+          path: `${basePath}${request.path}`,
+          headers: { ...withoutHopByHop(request.headers), 'content-length': String(request.body.length) },
+          agent,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 502,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(request.body);
+    });
+
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -51,38 +90,23 @@ export async function startServiceTap(options: {
         headers: req.headers,
         body: Buffer.concat(chunks),
       };
-      const forward = async (): Promise<UpstreamResponse> => {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(request.headers)) {
-          if (value === undefined || hopByHop.has(name)) continue;
-          headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-        }
-        const response = await fetch(`${upstream}${request.path}`, {
-          method: request.method,
-          headers,
-          ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: request.body }),
-        });
-        return {
-          status: response.status,
-          headers: response.headers,
-          body: Buffer.from(await response.arrayBuffer()),
-        };
-      };
-      options.tap(request, forward).then(
-        (response) => {
-          const headers: Record<string, string> = {};
-          response.headers.forEach((value, name) => {
-            if (!hopByHop.has(name)) headers[name] = value;
-          });
-          res.writeHead(response.status, headers).end(response.body);
-        },
-        () => res.destroy(),
-      );
+      options
+        .tap(request, () => forwardRequest(request))
+        .then(
+          (response) => res.writeHead(response.status, withoutHopByHop(response.headers)).end(response.body),
+          () => res.destroy(),
+        );
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
-  return { url: serverUrl(server), close: () => closeServer(server) };
+  return {
+    url: serverUrl(server),
+    close: async () => {
+      agent.destroy();
+      await closeServer(server);
+    },
+  };
 }
