@@ -1,0 +1,67 @@
+// One digest through the real local path, in a process of its own so that its peak memory is
+// nashra's alone: fan-out → the local send queue → the sender → SES (the emulator, through the
+// outbox tap). Started by end-to-end.ts with the stack's environment; writes its figures to
+// BENCH_RESULT_FILE. Its logs (JSON lines on stdout) are read by end-to-end.ts.
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createDynamoClient, documentClient } from '../functions/adapters/dynamodb/client';
+import { createSendServices } from '../functions/adapters/send-services';
+import { sendDigest } from '../functions/core/send/send-digest';
+import { openLocalStack } from '../functions/local/stack';
+import { wireLocalRuntime } from '../functions/local/wiring';
+import { fixtureWindow } from './fixtures';
+
+const scheduleName = process.env.BENCH_SCHEDULE ?? 'bench';
+const resultFile = process.env.BENCH_RESULT_FILE;
+if (!resultFile) throw new Error('BENCH_RESULT_FILE is not set');
+let peakSampledRss = process.memoryUsage.rss();
+const sampler = setInterval(() => {
+  peakSampledRss = Math.max(peakSampledRss, process.memoryUsage.rss());
+}, 100);
+
+const stack = await openLocalStack({ env: process.env });
+wireLocalRuntime(stack.runtime, stack.config);
+const client = createDynamoClient(stack.config);
+const services = createSendServices(stack.config, documentClient(client));
+const schedule = await services.schedules.get(scheduleName);
+if (!schedule) throw new Error(`no schedule ${scheduleName}: end-to-end.ts seeds it`);
+
+const cpuBefore = process.cpuUsage();
+const eluBefore = performance.eventLoopUtilization();
+const startedAt = Date.now();
+const outcome = await sendDigest(
+  schedule,
+  { since: fixtureWindow.start, until: fixtureWindow.end },
+  services,
+);
+const fannedOutAt = Date.now();
+await stack.runtime.idle();
+const finishedAt = Date.now();
+const cpu = process.cpuUsage(cpuBefore);
+const elu = performance.eventLoopUtilization(eluBefore);
+clearInterval(sampler);
+
+if (!('issue' in outcome)) throw new Error(`the digest was not sent: ${outcome.status}`);
+const issue = await services.issues.get(outcome.issue.id);
+const queue = stack.runtime.getQueue(stack.config.send.queueUrl.split('/').pop() ?? '');
+const result = {
+  status: issue?.status,
+  recipients: issue?.recipients ?? 0,
+  sent: issue?.sent ?? 0,
+  skipped: issue?.skipped ?? 0,
+  failed: issue?.failed ?? 0,
+  compiles: services.compiler.compileCount,
+  variants: issue?.variantKeys.length ?? 0,
+  deadLetters: queue?.deadLetters.length ?? 0,
+  startedAt,
+  fannedOutAt,
+  finishedAt,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  eventLoopUtilization: elu.utilization,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+  peakSampledRssMb: peakSampledRss / 1024 / 1024,
+  senderConcurrency: stack.config.send.maxConcurrency,
+};
+client.destroy();
+await stack.close();
+writeFileSync(resultFile, JSON.stringify(result));

@@ -1,0 +1,132 @@
+import type { BundleResult } from './bundles';
+import type { Ceiling } from './emulator-ceiling';
+import type { EndToEndResult } from './end-to-end';
+import type { RenderResult } from './render';
+
+export interface BenchResults {
+  date: string;
+  mode: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  render: RenderResult;
+  endToEnd: EndToEndResult;
+  pacing: EndToEndResult;
+  ceilings: {
+    digestBytes: number;
+    dynamodb: Ceiling;
+    dynamodbViaTap: Ceiling;
+    ses: Ceiling;
+    sesViaTap: Ceiling;
+  };
+  bundles: BundleResult[];
+}
+
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+function table(title: string, header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  return [
+    title,
+    line(header),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...cells.slice(1).map(line),
+    '',
+  ].join('\n');
+}
+
+/** The figures as tables, each beside its goal. */
+export function printReport(results: BenchResults): void {
+  const { render, endToEnd, pacing, ceilings } = results;
+  const out: string[] = [];
+  out.push(
+    `nashra bench (${results.mode}) · ${results.date} · ${results.machine.cpus} × ${results.machine.cpuModel} · Node ${results.machine.node}\n`,
+  );
+  out.push(
+    table(
+      `Render: ${render.detail.articles}-article bilingual digest, per recipient (medians)`,
+      ['figure', 'value', 'goal', ''],
+      [
+        ['real path (sign + fill + MIME)', `${render.perRecipientMicros} µs`, '', ''],
+        [
+          'fill + MIME',
+          `${render.detail.fillAndMimeMicros} µs`,
+          '≤ 100 µs',
+          verdict(render.detail.fillAndMimeMicros <= 100),
+        ],
+        ['MJML compile per recipient', `${render.naivePerRecipientMicros} µs`, '', ''],
+        ['speedup', `${render.speedup}×`, '≥ 300×', verdict(render.speedup >= 300)],
+        [
+          'compiles per digest',
+          render.compilesPerDigest,
+          '1 per variant',
+          verdict(render.compilesPerDigest === 4),
+        ],
+      ],
+    ),
+  );
+  const e2eRow = (name: string, run: EndToEndResult) => [
+    name,
+    run.subscribers,
+    `${run.targetRate}/s`,
+    `${run.achievedRate}/s`,
+    run.ratio,
+    run.delivered,
+    run.duplicates,
+    run.detail.sesRetries + run.detail.requeued,
+    `${run.peakRssMb} MB`,
+    `${run.detail.cpuCores.nashra} / ${run.detail.cpuCores.dynalite} / ${run.detail.cpuCores.ses}`,
+  ];
+  out.push(
+    table(
+      'End to end: fan-out → queue → sender → SES emulator (goal: ratio ≥ 0.95, every mail once, no retries)',
+      [
+        'run',
+        'readers',
+        'R',
+        'achieved',
+        'ratio',
+        'delivered',
+        'dupes',
+        'retries',
+        'peak RSS',
+        'CPU cores nashra/dynalite/ses',
+      ],
+      [e2eRow('at R', endToEnd), e2eRow('pacing', pacing)],
+    ),
+  );
+  const ceilingRow = (name: string, ceiling: Ceiling) => [
+    name,
+    ceiling.viaTap ? 'through the local tap' : 'straight',
+    `${ceiling.mailsPerSecond}/s`,
+    `${ceiling.emulatorCpuMsPerMail} ms`,
+    `${ceiling.clientCpuMsPerMail} ms`,
+  ];
+  out.push(
+    table(
+      `Emulators alone (a mail = claim PutItem + mark UpdateItem; SendRawEmail of ${ceilings.digestBytes} bytes)`,
+      ['emulator', 'path', 'ceiling', 'emulator CPU/mail', 'client CPU/mail'],
+      [
+        ceilingRow('dynalite', ceilings.dynamodb),
+        ceilingRow('dynalite', ceilings.dynamodbViaTap),
+        ceilingRow('aws-ses-v2-local', ceilings.ses),
+        ceilingRow('aws-ses-v2-local', ceilings.sesViaTap),
+      ],
+    ),
+  );
+  out.push(
+    table(
+      'Cold start: Lambda bundles (goal for handlers that do not render: ≤ 500 KB, ≤ 150 ms to import)',
+      ['handler', 'renders', 'mjml inside', 'size', 'import', ''],
+      results.bundles.map((bundle) => [
+        bundle.handler,
+        bundle.renders ? 'yes' : 'no',
+        bundle.containsMjml ? 'yes' : 'no',
+        `${Math.round(bundle.bytes / 1024)} KB`,
+        `${bundle.importMs} ms`,
+        bundle.renders ? '' : verdict(bundle.bytes <= 500 * 1024 && bundle.importMs <= 150),
+      ]),
+    ),
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+}

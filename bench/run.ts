@@ -1,0 +1,129 @@
+// npm run bench [-- --quick | --full] [--rate R] [--subscribers N] [--pace-rate P] [--profile]
+// The send path's figures: render cost per recipient, a digest end to end against the emulators,
+// the emulators' own ceilings, and each Lambda bundle's size and import time. Prints a table and
+// writes bench/results.json. Times are reported, never asserted; only a wrong delivery (a mail
+// missing or sent twice) fails the run.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureBundles } from './bundles';
+import { digestSizedMessage, measureDynamoCeiling, measureSesCeiling } from './emulator-ceiling';
+import { type ChildEmulator, startDynalite, startSesEmulator } from './emulators';
+import { measureEndToEnd } from './end-to-end';
+import { measureRender } from './render';
+import { printReport } from './report';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    rate: { type: 'string', default: '500' },
+    subscribers: { type: 'string' },
+    'pace-rate': { type: 'string', default: '50' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+if (values.quick && values.full) throw new Error('give --quick or --full, not both');
+const positive = (name: string, value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive whole number`);
+  return number;
+};
+const mode = values.quick ? 'quick' : values.full ? 'full' : 'default';
+const rate = positive('rate', values.rate);
+const paceRate = positive('pace-rate', values['pace-rate']);
+const subscribers = values.subscribers
+  ? positive('subscribers', values.subscribers)
+  : { quick: 2_000, default: 10_000, full: 100_000 }[mode];
+const scale = {
+  quick: { recipients: 2_000, naive: 8, importRuns: 1, ceilingMails: 300, paced: 200 },
+  default: { recipients: 20_000, naive: 40, importRuns: 5, ceilingMails: 2_000, paced: 1_000 },
+  full: { recipients: 20_000, naive: 40, importRuns: 5, ceilingMails: 3_000, paced: 2_000 },
+}[mode];
+const outDir = join(import.meta.dirname, 'out');
+
+const emulators: ChildEmulator[] = [];
+const stopEmulators = () => Promise.all(emulators.splice(0).map((emulator) => emulator.stop()));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopEmulators().finally(() => process.exit(130));
+  });
+}
+
+const step = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+step('render: real path against an MJML compile per recipient');
+const render = await measureRender({ recipients: scale.recipients, naiveRecipients: scale.naive });
+
+step('bundles: each handler built as CDK builds it, imported in a fresh node');
+const bundles = await measureBundles({ runs: scale.importRuns, outDir: join(outDir, 'bundles') });
+
+step('starting dynalite and aws-ses-v2-local as child processes');
+const [dynalite, ses] = await Promise.all([startDynalite(), startSesEmulator()]);
+emulators.push(dynalite, ses);
+try {
+  step('emulator ceilings: each emulator alone, straight and through the local taps');
+  const raw = await digestSizedMessage();
+  const ceilings = {
+    digestBytes: raw.length,
+    dynamodb: await measureDynamoCeiling({
+      dynalite,
+      mails: scale.ceilingMails,
+      concurrency: 100,
+      viaTap: false,
+    }),
+    dynamodbViaTap: await measureDynamoCeiling({
+      dynalite,
+      mails: scale.ceilingMails,
+      concurrency: 100,
+      viaTap: true,
+    }),
+    ses: await measureSesCeiling({ ses, raw, mails: scale.ceilingMails, concurrency: 20, viaTap: false }),
+    sesViaTap: await measureSesCeiling({
+      ses,
+      raw,
+      mails: scale.ceilingMails,
+      concurrency: 20,
+      viaTap: true,
+    }),
+  };
+
+  step(`end to end: ${subscribers} readers at ${rate}/s`);
+  const endToEnd = await measureEndToEnd({
+    subscribers,
+    rate,
+    dynalite,
+    ses,
+    ...(values.profile ? { profileDir: join(outDir, 'profile') } : {}),
+  });
+
+  step(`pacing: ${scale.paced} readers at ${paceRate}/s, under every ceiling`);
+  const pacing = await measureEndToEnd({ subscribers: scale.paced, rate: paceRate, dynalite, ses });
+
+  const results = {
+    date: new Date().toISOString(),
+    mode,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    render,
+    endToEnd,
+    pacing,
+    ceilings,
+    bundles,
+  };
+  writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printReport(results);
+
+  const wrong = [endToEnd, pacing].filter((run) => run.duplicates > 0 || run.delivered !== run.subscribers);
+  if (wrong.length > 0) {
+    process.stderr.write('bench: a reader got no mail or more than one: the send path is wrong\n');
+    process.exitCode = 1;
+  }
+} finally {
+  await stopEmulators();
+}
