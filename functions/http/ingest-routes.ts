@@ -107,7 +107,11 @@ function unwrap(bytes: Uint8Array): Uint8Array {
   }
   const wrapped = wrappedBodySchema.safeParse(body);
   if (!wrapped.success) return bytes;
-  return new TextEncoder().encode(
-    'feed' in wrapped.data ? wrapped.data.feed : JSON.stringify(wrapped.data.articles),
-  );
+  if ('feed' in wrapped.data) return new TextEncoder().encode(wrapped.data.feed);
+  try {
+    return new TextEncoder().encode(JSON.stringify(wrapped.data.articles));
+  } catch {
+    // JSON.stringify recurses: a list nested tens of thousands deep overflows the stack.
+    throw new Error('is nested too deeply to be a list of articles');
+  }
 }

@@ -42,7 +42,7 @@ import {
   unsubscribe,
 } from '../core/subscribers/reader-flows';
 import { type Config, config as processConfig } from '../shared/config';
-import { hashForLog, logger } from '../shared/logger';
+import { hashForLog, logger, logSafeError } from '../shared/logger';
 import { type ReaderEnv, speakTo } from './reader-language';
 
 export interface SubscriberRouteOptions {
@@ -266,7 +266,10 @@ export function subscriberRoutes(options: SubscriberRouteOptions = {}): Hono<Rea
       return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
     const result = await confirmSubscription(token, services());
     if (result.mailError)
-      logger.error('welcome mail failed', { subscriber: result.subscriber.id, error: result.mailError });
+      logger.error('welcome mail failed', {
+        subscriber: result.subscriber.id,
+        error: logSafeError(result.mailError),
+      });
     logger.info('confirm', {
       subscriber: result.subscriber.id,
       confirmed: result.confirmed,
@@ -309,7 +312,7 @@ export function subscriberRoutes(options: SubscriberRouteOptions = {}): Hono<Rea
     if (result.mailError)
       logger.error('unsubscribe notice failed', {
         subscriber: result.subscriber.id,
-        error: result.mailError,
+        error: logSafeError(result.mailError),
       });
     logger.info('unsubscribe', {
       subscriber: result.subscriber.id,

@@ -166,3 +166,88 @@ describe('personal data', () => {
     expect((await services.subscribers.create(reader({ email: person.email }))).created).toBe(true);
   });
 });
+
+describe('personal data of a reader who came through every flow', () => {
+  it('exports every trace the tables hold of them, and erasure leaves none', async () => {
+    const base = 'https://nashra.example';
+    const { createApp } = await import('../../functions/http/app');
+    const { addSchedule } = await import('../../functions/core/schedules');
+    const { sendDigest } = await import('../../functions/core/send/send-digest');
+    const app = createApp({}, { subscribers: { config: t.stack.config, services } });
+    const from = { incoming: { socket: { remoteAddress: '192.0.2.44' } } };
+    const email = 'whole-life@example.org';
+
+    // Subscribes on the form, confirms from the mail, gets a digest; one send failed, one was parked.
+    const form = new URLSearchParams({ email, languages: 'en', cadence: 'weekly', lang: 'en' });
+    expect((await app.request('/subscribe', { method: 'POST', body: form }, from)).status).toBe(200);
+    const confirmation = (await readOutbox(t.stack)).find((mail) => mail.to === email);
+    const token = new RegExp(`${base}/confirm/([\\w.-]+)`).exec(confirmation?.text ?? '')?.[1];
+    expect((await app.request(`/confirm/${token}`, { method: 'POST' }, from)).status).toBe(200);
+    const person = await services.subscribers.findByEmail(email);
+    if (!person) throw new Error('the reader was not stored');
+    const published = new Date(Date.now() - 60 * 60 * 1000).toISOString();
+    await t.services.articles.save({
+      id: 'erasure-article',
+      lang: 'en',
+      title: 'A statement',
+      summary: 'Summary',
+      bodyHtml: '<p>Body</p>',
+      url: 'https://www.iraqicivilsociety.example/erasure/',
+      topics: [],
+      publishedAt: published,
+      urgent: false,
+      firstSeenAt: published,
+      updatedAt: published,
+    });
+    await t.stack.runtime.idle();
+    await addSchedule(
+      { name: 'erasure-weekly', cron: '0 8 * * 5', timeZone: 'Asia/Baghdad', cadence: 'weekly', topics: [] },
+      t.services,
+    );
+    const schedule = await t.services.schedules.get('erasure-weekly');
+    if (!schedule) throw new Error('schedule not stored');
+    await sendDigest(schedule, {}, t.services);
+    await t.stack.runtime.idle();
+    await t.services.deliveries.claim('issue-failed', person.id, 'en.x', now, 60_000);
+    await t.services.deliveries.markFailed('issue-failed', person.id, 'MessageRejected', now);
+    await t.services.deliveries.markParked('issue-parked', person.id, 'en.x', now);
+
+    const traces = (await everything()).filter(
+      (item) => item.includes(person.id) || item.includes(emailHash(email)) || item.includes(email),
+    );
+    const exported = await personalData(email, services);
+    expect(exported?.subscriber).toMatchObject({
+      id: person.id,
+      email,
+      status: 'active',
+      consent: { method: 'double-opt-in', source: 'subscribe form' },
+    });
+    expect(exported?.subscriber.confirmedAt).toBeDefined();
+    expect(exported?.deliveries.map((delivery) => delivery.status).sort()).toEqual([
+      'failed',
+      'parked',
+      'sent',
+    ]);
+    // Every item of every table that names the person is in the export: their record, the claim on
+    // their address (the record's email), and each delivery. Nothing else in any table names them.
+    expect(traces.filter((item) => item.startsWith('subscribers'))).toHaveLength(2);
+    expect(traces.filter((item) => item.startsWith('deliveries'))).toHaveLength(
+      exported?.deliveries.length ?? -1,
+    );
+    expect(
+      traces.filter((item) => !item.startsWith('subscribers') && !item.startsWith('deliveries')),
+    ).toEqual([]);
+
+    const counterKeys = services.limiter.keysOf('address', email, now);
+    expect(await eraseReader(email, services)).toMatchObject({ subscriberId: person.id, deliveries: 3 });
+    const left = (await everything()).filter(
+      (item) =>
+        item.includes(person.id) ||
+        item.includes(emailHash(email)) ||
+        item.includes(email) ||
+        counterKeys.some((key) => item.includes(key)),
+    );
+    expect(left).toEqual([]);
+    expect(await personalData(email, services)).toBeUndefined();
+  });
+});

@@ -67,4 +67,36 @@ describe('composeMime', () => {
       { numRuns: 150 },
     );
   });
+
+  it('keeps any sender name intact, and no name or subject can add a header (property)', async () => {
+    const oneLineText = fc
+      .oneof(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 80 }),
+        fc.constantFrom('Bcc: victim@example.net', '"quoted" <x@y.z>', 'a, b <c@d.e>', '‮ICSSI', 'نشرة; x=y'),
+      )
+      .map((value) => value.replace(/[\r\n]/g, ' ').trim())
+      .filter((value) => value.length > 0 && !value.includes('=?'));
+    await fc.assert(
+      fc.asyncProperty(oneLineText, oneLineText, async (name, subject) => {
+        const raw = await composeMime({
+          ...mail,
+          from: `"${name.replace(/["\\]/g, '')}" <bulletin@nashra.example>`,
+          subject,
+        });
+        const parsed = await simpleParser(raw);
+        expect(parsed.from?.value).toEqual([
+          {
+            name: name.replace(/["\\]/g, '').replace(/\s+/g, ' ').trim(),
+            address: 'bulletin@nashra.example',
+          },
+        ]);
+        expect(parsed.subject).toBe(subject.replace(/\s+/g, ' '));
+        expect(parsed.to).toMatchObject({ text: mail.to });
+        const keys = parsed.headerLines.map((h) => h.key);
+        expect(keys.filter((key) => key === 'bcc' || key === 'x')).toEqual([]);
+        expect(keys.filter((key) => key === 'from' || key === 'subject' || key === 'to')).toHaveLength(3);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });

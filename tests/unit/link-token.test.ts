@@ -74,4 +74,78 @@ describe('LinkSigner', () => {
       linkVersion: 2,
     });
   });
+
+  const anyClaims = fc.record({
+    subscriberId: fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 64 })
+      .filter((id) => id.length <= 64),
+    purpose: fc.constantFrom('confirm' as const, 'unsubscribe' as const, 'preferences' as const),
+    linkVersion: fc.integer({ min: 1, max: 2 ** 31 }),
+  });
+
+  it('round-trips any claims, for any key and any instant within the lifetime (property)', () => {
+    fc.assert(
+      fc.property(
+        anyClaims,
+        fc.string({ minLength: 32, maxLength: 80 }),
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 6 * day }),
+        (any, key, signedAt, later) => {
+          const keyed = new LinkSigner(key);
+          const token = keyed.sign(any, signedAt);
+          expect(token).toMatch(/^[\w-]+\.[\w-]+$/);
+          expect(keyed.verify(token, any.purpose, new Date(signedAt.getTime() + later))).toEqual(any);
+        },
+      ),
+    );
+  });
+
+  it('refuses any modification of a genuine token: a change, an insertion, a deletion (property)', () => {
+    const edit = fc.oneof(
+      fc.record({
+        kind: fc.constant('replace' as const),
+        at: fc.nat(),
+        with: fc.string({ minLength: 1, maxLength: 3 }),
+      }),
+      fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(),
+        with: fc.string({ minLength: 1, maxLength: 3 }),
+      }),
+      fc.record({
+        kind: fc.constant('delete' as const),
+        at: fc.nat(),
+        with: fc.constant(''),
+        length: fc.integer({ min: 1, max: 5 }),
+      }),
+    );
+    fc.assert(
+      fc.property(anyClaims, edit, (any, change) => {
+        const token = signer.sign(any, now);
+        const at = change.at % (token.length + 1);
+        const changed =
+          change.kind === 'insert'
+            ? token.slice(0, at) + change.with + token.slice(at)
+            : change.kind === 'replace'
+              ? token.slice(0, at) + change.with + token.slice(at + change.with.length)
+              : token.slice(0, at) + token.slice(at + ('length' in change ? change.length : 1));
+        fc.pre(changed !== token);
+        expect(() => signer.verify(changed, any.purpose, now)).toThrow(InvalidTokenError);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a genuine token for any other purpose and under any other key (property)', () => {
+    fc.assert(
+      fc.property(anyClaims, fc.string({ minLength: 32, maxLength: 64 }), (any, key) => {
+        fc.pre(key !== 'k'.repeat(32));
+        const token = signer.sign(any, now);
+        for (const purpose of ['confirm', 'unsubscribe', 'preferences'] as const)
+          if (purpose !== any.purpose)
+            expect(() => signer.verify(token, purpose, now)).toThrow(InvalidTokenError);
+        expect(() => new LinkSigner(key).verify(token, any.purpose, now)).toThrow(InvalidTokenError);
+      }),
+    );
+  });
 });

@@ -108,3 +108,67 @@ describe('MimeTemplate', () => {
     );
   });
 });
+
+/** Subjects as a hostile feed could make them: any text, and the strings the MIME machinery itself uses. */
+const hostileSubject = fc
+  .oneof(
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }),
+    fc.string({ minLength: 1, maxLength: 120 }),
+    fc.constantFrom(
+      'nashra-recipient@marker.invalid',
+      'https://unsubscribe.marker.invalid/',
+      '<nashra-message-id@marker.invalid>',
+      'Thu, 01 Jan 1970 00:00:00 +0000',
+      'TkFTSFJBVEVYVFBBUlRNQVJLRVIwMDAw',
+      'TkFTSFJBSFRNTFBBUlRNQVJLRVIwMDAw',
+      'Bcc: victim@example.net',
+      'x: y',
+      "$& $1 $` $'",
+      '‮gnp.exe',
+    ),
+  )
+  .map((subject) => subject.replace(/[\r\n]/g, ' ').trim())
+  .filter((subject) => subject.length > 0 && !subject.includes('=?'));
+
+describe('MimeTemplate (properties)', () => {
+  it('keeps any subject as it is and never lets it take a reader’s address, link or body', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileSubject, fc.string({ minLength: 1, maxLength: 80 }), async (subject, body) => {
+        const template = await MimeTemplate.build({ ...variant, subject });
+        const raw = template.forRecipient(
+          {
+            to: 'reader@example.org',
+            unsubscribeUrl: 'https://n.example/unsubscribe/t.s',
+            html: body,
+            text: body,
+          },
+          now,
+        );
+        const { parsed, headers } = await parse(raw);
+        expect(parsed.subject).toBe(subject.replace(/\s+/g, ' '));
+        expect(parsed.to).toMatchObject({ text: 'reader@example.org' });
+        expect(parsed.text).toBe(body);
+        expect(parsed.date?.toISOString()).toBe(now.toISOString());
+        expect(headers.get('list-unsubscribe')).toContain('<https://n.example/unsubscribe/t.s>');
+        expect(parsed.headerLines.map((h) => h.key).filter((key) => key === 'bcc' || key === 'x')).toEqual(
+          [],
+        );
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('puts the reader’s values only where they belong, whatever the subject', async () => {
+    // The old fixed marker of the text part, as an article title: the body must stay the body.
+    const template = await MimeTemplate.build({ ...variant, subject: 'TkFTSFJBVEVYVFBBUlRNQVJLRVIwMDAw' });
+    const text = 'line one\n'.repeat(40);
+    const { parsed } = await parse(
+      template.forRecipient(
+        { to: 'a@example.org', unsubscribeUrl: 'https://n/u', html: '<p>h</p>', text },
+        now,
+      ),
+    );
+    expect(parsed.subject).toBe('TkFTSFJBVEVYVFBBUlRNQVJLRVIwMDAw');
+    expect(parsed.text).toBe(text);
+  });
+});

@@ -7,9 +7,21 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const unsafeInLine = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
+/**
+ * Invisible characters that only hide or split words (zero-width space, word joiner, zero-width
+ * no-break space / BOM): removed, so "Bas\u200Bra" reads and matches as "Basra". ZWNJ and ZWJ stay:
+ * Arabic-script text needs them to join or part letters.
+ */
+const invisibleInLine = /[\u200b\u2060\ufeff]/g;
+
 /** One line of plain text: unsafe characters become spaces, runs of white space one space, trimmed. */
 export function oneLine(text: string): string {
-  return text.normalize('NFC').replace(unsafeInLine, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFC')
+    .replace(invisibleInLine, '')
+    .replace(unsafeInLine, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Shortens text to at most `max` characters at a word boundary, marking the cut with an ellipsis. */

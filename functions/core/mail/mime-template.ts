@@ -1,21 +1,31 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { ValidationError } from '../errors';
 import type { OutgoingMail } from './compose-mime';
 
-/** Values MailComposer is given in place of each reader's own, found and replaced per recipient. */
-const marker = {
-  to: 'nashra-recipient@marker.invalid',
-  unsubscribeUrl: 'https://unsubscribe.marker.invalid/',
-  messageId: '<nashra-message-id@marker.invalid>',
-  date: new Date(0),
-  text: 'NASHRATEXTPARTMARKER0000',
-  html: 'NASHRAHTMLPARTMARKER0000',
-};
+/**
+ * Values MailComposer is given in place of each reader's own, found and replaced per recipient. They
+ * carry a nonce of their own per template: a subject (an article's title, so a feed's) that spelled out
+ * a fixed marker would otherwise take the reader's address, link or body in place of the real one.
+ */
+function markersOf(nonce: string) {
+  const text = `NASHRATEXTPART${nonce}`;
+  const html = `NASHRAHTMLPART${nonce}`;
+  return {
+    to: `nashra-recipient-${nonce}@marker.invalid`,
+    unsubscribeUrl: `https://unsubscribe-${nonce}.marker.invalid/`,
+    messageId: `<nashra-message-id-${nonce}@marker.invalid>`,
+    // MailComposer writes the Date header itself; the epoch is its marker, found in the header block only.
+    date: new Date(0),
+    text,
+    html,
+    encodedText: base64(text),
+    encodedHtml: base64(html),
+  };
+}
+type Markers = ReturnType<typeof markersOf>;
 const encodedDate = 'Thu, 01 Jan 1970 00:00:00 +0000';
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-const encodedText = base64(marker.text);
-const encodedHtml = base64(marker.html);
 
 /** RFC 2045: base64 lines of at most 76 characters. */
 function wrapBase64(encoded: string): string {
@@ -42,12 +52,14 @@ export interface RecipientParts {
 export class MimeTemplate {
   private constructor(
     private readonly skeleton: string,
+    private readonly marker: Markers,
     private readonly domain: string,
   ) {}
 
   static async build(
     mail: Omit<OutgoingMail, 'to' | 'unsubscribeUrl' | 'html' | 'text'>,
   ): Promise<MimeTemplate> {
+    const marker = markersOf(randomBytes(12).toString('hex').toUpperCase());
     const composer = new MailComposer({
       from: mail.from,
       to: marker.to,
@@ -79,14 +91,14 @@ export class MimeTemplate {
       marker.to,
       marker.unsubscribeUrl,
       marker.messageId,
-      encodedDate,
-      encodedText,
-      encodedHtml,
+      `Date: ${encodedDate}`,
+      marker.encodedText,
+      marker.encodedHtml,
     ]) {
       if (!skeleton.includes(expected)) throw new Error(`MIME template is missing its ${expected} marker`);
     }
     const domain = /@([^>\s]+)>?\s*$/.exec(mail.from)?.[1] ?? 'nashra.invalid';
-    return new MimeTemplate(skeleton, domain);
+    return new MimeTemplate(skeleton, marker, domain);
   }
 
   /** True when this template can carry the address (plain ASCII, no line break). */
@@ -100,15 +112,16 @@ export class MimeTemplate {
     if (/[\r\n\s<>]/.test(parts.unsubscribeUrl))
       throw new ValidationError('invalid character in the unsubscribe URL');
     const date = now.toUTCString().replace('GMT', '+0000');
+    const marker = this.marker;
     return Buffer.from(
       this.skeleton
         // Replacer functions: a `$` in an address must not be read as a replacement pattern.
         .replace(marker.to, () => parts.to)
         .replace(marker.unsubscribeUrl, () => parts.unsubscribeUrl)
         .replace(marker.messageId, () => `<${randomUUID()}@${this.domain}>`)
-        .replace(encodedDate, () => date)
-        .replace(encodedText, () => wrapBase64(base64(parts.text)))
-        .replace(encodedHtml, () => wrapBase64(base64(parts.html))),
+        .replace(`\r\nDate: ${encodedDate}\r\n`, () => `\r\nDate: ${date}\r\n`)
+        .replace(marker.encodedText, () => wrapBase64(base64(parts.text)))
+        .replace(marker.encodedHtml, () => wrapBase64(base64(parts.html))),
       'utf8',
     );
   }

@@ -97,14 +97,16 @@ export interface Preferences {
  * injection attempt, or garbage. Nested arrays are checked too.
  */
 export function refuseControlCharacters(fields: Record<string, unknown>): void {
-  const check = (name: string, value: unknown) => {
-    if (typeof value === 'string' && controlCharacter.test(value))
-      throw new ValidationError(`${oneLineName(name)} holds a line break or control character`);
-    if (Array.isArray(value)) for (const item of value) check(name, item);
-  };
+  // A list is walked with a stack, not by recursion: a JSON body nested thousands of lists deep
+  // must be a 400, not a stack overflow.
   for (const [name, value] of Object.entries(fields)) {
-    check(name, name);
-    check(name, value);
+    const pending: unknown[] = [name, value];
+    while (pending.length > 0) {
+      const item = pending.pop();
+      if (typeof item === 'string' && controlCharacter.test(item))
+        throw new ValidationError(`${oneLineName(name)} holds a line break or control character`);
+      if (Array.isArray(item)) pending.push(...item);
+    }
   }
 }
 
