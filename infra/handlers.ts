@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { ALERT_SWEEP_MINUTES } from '../functions/core/send/quiet-hours';
 import type { DeploySettings } from './config';
 import type { HandlerSpec } from './handler-spec';
 import { SENDER_TIMEOUT } from './sending';
@@ -46,7 +47,8 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       entry: 'functions/handlers/article-stream.ts',
       description: 'New articles (the articles stream, INSERTs only) → the alert path',
       trigger: { kind: 'table-stream', table: 'articles', eventNames: ['INSERT'] },
-      grants: [],
+      // The alert: the article and its translation, the issue written once, readers paged, jobs queued.
+      grants: ['reads:articles', 'reads:issues', 'writes:issues', 'reads:subscribers', 'enqueues-sends'],
       timeout: Duration.minutes(1),
     },
     'send-worker': {
@@ -81,6 +83,21 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       // Fan-out pages through every matching reader; 100,000 readers take minutes, not seconds.
       timeout: Duration.minutes(10),
       memorySize: 1024,
+    },
+    'alert-sweep': {
+      entry: 'functions/handlers/alert-sweep.ts',
+      description: 'Sends the alerts held in quiet hours once they are over',
+      // On the five-minute marks (UTC), so quiet hours ending on one release their alerts that minute.
+      trigger: {
+        kind: 'clock',
+        schedule: ScheduleExpression.cron({ minute: `0/${ALERT_SWEEP_MINUTES}` }),
+      },
+      grants: ['reads:articles', 'reads:issues', 'writes:issues', 'reads:subscribers', 'enqueues-sends'],
+      // A released alert that has not moved for 15 minutes is resumed by a later sweep: stay well under.
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+      // One sweep at a time: two would only race for the same held alerts.
+      reservedConcurrency: 1,
     },
     'ses-feedback': {
       entry: 'functions/handlers/ses-feedback.ts',

@@ -4,6 +4,7 @@ import { systemClock } from '../core/ports';
 import { createMailRenderer, type MailRenderer } from '../core/render/render-mail';
 import { realSleep, SendRatePool } from '../core/send/rate-limit';
 import { defaultRetryPolicy } from '../core/send/retry';
+import type { AlertDeps } from '../core/send/send-alert';
 import type { DigestDeps } from '../core/send/send-digest';
 import type { SenderDeps } from '../core/send/send-jobs';
 import type { Config } from '../shared/config';
@@ -17,6 +18,7 @@ import { createSesClient, SesMailer } from './ses-mailer';
 import { createSqsClient, SqsSendQueue } from './sqs-queue';
 
 export type SendServices = DigestDeps &
+  AlertDeps &
   SenderDeps & { renderer: MailRenderer; compiler: MjmlRenderer; ratePool: SendRatePool };
 
 /**
@@ -45,6 +47,7 @@ export function createSendServices(config: Config, db: DynamoDBDocumentClient): 
       unsubscribeMailto: config.mail.unsubscribeMailto,
       baseUrl: config.baseUrl,
     },
+    quietHours: config.quietHours,
     leaseMs: config.send.leaseMs,
     variantCache: new Map(),
     pageSize: 100,

@@ -20,7 +20,7 @@ export class CliError extends Error {
  */
 export async function withLocalStack<T>(run: (stack: LocalStack) => Promise<T>): Promise<T> {
   const stack = await openLocalStack();
-  wireLocalRuntime(stack.runtime, stack.config);
+  wireLocalRuntime(stack.runtime, stack.config, { queueStore: stack.queueStore });
   try {
     const result = await run(stack);
     await stack.runtime.idle();
@@ -34,10 +34,17 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** Refusals of the core that are the user's to fix: said plainly, not logged as failures. */
+const userErrors = new Set(['ValidationError', 'NotFoundError', 'ConflictError', 'ConfigError']);
+
 export function reportFailure(error: unknown): number {
   if (error instanceof CliError) {
     process.stderr.write(`nashra: ${error.message}\n`);
     return error.exitCode;
+  }
+  if (error instanceof Error && userErrors.has(error.name)) {
+    process.stderr.write(`nashra: ${error.message}\n`);
+    return 1;
   }
   logger.error('command failed', { error });
   process.stderr.write(`nashra: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -8,6 +8,7 @@ import { registerIssues } from './commands/issues';
 import { registerPreview } from './commands/preview';
 import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
+import { registerSubscribers } from './commands/subscribers';
 import { reportFailure } from './context';
 
 const program = new Command('nashra')
@@ -20,6 +21,7 @@ registerDev(program);
 registerIngest(program);
 registerArticles(program);
 registerStatus(program);
+registerSubscribers(program);
 registerPreview(program);
 registerSchedule(program);
 registerDigestSend(program);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const issueStatusSchema = z.enum(['sending', 'sent', 'partial', 'parked', 'empty']);
+/** `held`: an alert that arrived in quiet hours, waiting for `sendAfter` (the held-alert sweep sends it). */
+export const issueStatusSchema = z.enum(['held', 'sending', 'sent', 'partial', 'parked', 'empty']);
 export type IssueStatus = z.infer<typeof issueStatusSchema>;
 
 export const issueSchema = z.object({
@@ -11,6 +12,8 @@ export const issueSchema = z.object({
   windowStart: z.iso.datetime().optional(),
   windowEnd: z.iso.datetime().optional(),
   status: issueStatusSchema,
+  /** A held alert is sent at or after this instant: when the quiet hours it arrived in end. */
+  sendAfter: z.iso.datetime().optional(),
   /** Keys of the compiled variants this issue was rendered into (one MJML compile each). */
   variantKeys: z.array(z.string()).default([]),
   /** Set once fan-out has enqueued every recipient: only then can the issue be finished. */

@@ -2,7 +2,7 @@ import type { Article, Language, SaveOutcome } from './article';
 import type { DeliveryStatus, Issue, IssueStatus } from './issue';
 import type { CompiledMail } from './render/compiled-mail';
 import type { Schedule } from './schedule';
-import type { Cadence, Subscriber } from './subscriber';
+import type { Cadence, Subscriber, SubscriberStatus } from './subscriber';
 
 /**
  * The ports the core talks to. Adapters implement them against AWS services (functions/adapters);
@@ -73,8 +73,12 @@ export interface SubscriberRepo {
   findByEmail(email: string): Promise<Subscriber | undefined>;
   /** Several subscribers by id in one round trip (at most 100); unknown ids are simply absent. */
   getMany(ids: string[]): Promise<Map<string, Subscriber>>;
-  /** Replaces a stored subscriber (status, preferences, link version, counts); it must exist. */
-  update(subscriber: Subscriber): Promise<void>;
+  /**
+   * Replaces a stored subscriber (status, preferences, link version, counts); it must exist
+   * (NotFoundError). With `ifStatus`, only while its stored status is one of those, else a
+   * ConflictError: of two concurrent confirmations, one wins.
+   */
+  update(subscriber: Subscriber, options?: { ifStatus?: SubscriberStatus[] }): Promise<void>;
   /**
    * One page of active, unpaused readers of a cadence, in id order, for fan-out that never holds the
    * whole list in memory. Pass the returned cursor back for the next page; none means done.
@@ -103,6 +107,30 @@ export interface ScheduleRepo {
   advanceWindow(name: string, expected: string | undefined, windowEnd: string, now: string): Promise<boolean>;
 }
 
+/**
+ * What the clock that fires digests holds for one schedule (EventBridge Scheduler on AWS; locally the
+ * runtime reads the schedules table itself and needs none of this).
+ */
+export interface ScheduleTrigger {
+  name: string;
+  /** `cron(…)` or `at(…)` in EventBridge Scheduler's form (functions/core/scheduler-expression.ts). */
+  expression: string;
+  timeZone: string;
+  enabled: boolean;
+}
+
+export interface ScheduleTriggers {
+  /**
+   * Every trigger the clock holds; `targetDrifted` where its target, input, role, retry policy or
+   * dead-letter queue differ from what this deployment would write.
+   */
+  list(): Promise<Array<ScheduleTrigger & { targetDrifted: boolean }>>;
+  /** Creates the trigger, or replaces the one of that name. */
+  put(trigger: ScheduleTrigger): Promise<void>;
+  /** Deletes the trigger of that name; one already gone is not an error. */
+  remove(name: string): Promise<void>;
+}
+
 export type IssueCounts = Partial<Pick<Issue, 'recipients' | 'sent' | 'skipped' | 'failed'>>;
 
 export interface IssueRepo {
@@ -111,6 +139,8 @@ export interface IssueRepo {
   get(id: string): Promise<Issue | undefined>;
   /** Newest first. */
   list(page: { limit: number; cursor?: string }): Promise<{ issues: Issue[]; cursor?: string }>;
+  /** Every issue created at or after `since`, newest first (the held-alert sweep looks back a day or two). */
+  listSince(since: string): Promise<Issue[]>;
   /** A schedule's issues created at or after `since`, for the at-most-once-per-schedule rule. */
   listForSchedule(schedule: string, since: string): Promise<Issue[]>;
   saveVariant(issueId: string, key: string, mail: CompiledMail): Promise<void>;
@@ -128,6 +158,16 @@ export interface IssueRepo {
     recipients: number,
     expected: string,
     next: string,
+    now: string,
+  ): Promise<boolean>;
+  /**
+   * Replaces the outcome counts with ones recounted from the deliveries, only if the issue has not
+   * changed since `seenUpdatedAt` (a concurrent batch's counts would otherwise be lost): false if it had.
+   */
+  replaceCounts(
+    id: string,
+    counts: Required<Pick<Issue, 'sent' | 'skipped' | 'failed'>>,
+    seenUpdatedAt: string,
     now: string,
   ): Promise<boolean>;
   /** Sets the status; with `from`, only when the current status is one of those (returns false otherwise). */
@@ -173,6 +213,10 @@ export interface DeliveryRepo {
   listParked(issueId: string): Promise<SendJob[]>;
   /** Gives a claim back after a transient failure, so the next receive can claim it at once. */
   release(issueId: string, subscriberId: string): Promise<void>;
+  /** The deliveries of an issue that failed for good: what the dead-letter queue holds for it. */
+  listFailed(issueId: string): Promise<Delivery[]>;
+  /** How many of an issue's deliveries are in each state: the truth the issue's counts are kept from. */
+  countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>>;
   listForSubscriber(subscriberId: string): Promise<Delivery[]>;
   removeForSubscriber(subscriberId: string): Promise<number>;
 }
@@ -186,4 +230,23 @@ export interface SendJob {
 
 export interface SendQueue {
   enqueue(jobs: SendJob[]): Promise<void>;
+}
+
+/** One counter of the counters table: its opaque key, count and expiry (epoch seconds). */
+export interface Counter {
+  key: string;
+  count: number;
+  expiresAt: number;
+}
+
+/**
+ * Short-lived counters (rate limits). Keys are opaque hashes: the core never hands an address or IP
+ * to this port. Expired counters are gone on AWS (TTL) and ignored everywhere else.
+ */
+export interface CounterRepo {
+  /** Adds one to the counter (created at 1 with this expiry) and returns the count after, atomically. */
+  hit(key: string, expiresAt: number): Promise<number>;
+  /** The live counters among these keys (expired ones are left out). */
+  getMany(keys: string[], now: Date): Promise<Counter[]>;
+  remove(keys: string[]): Promise<void>;
 }

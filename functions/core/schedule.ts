@@ -22,6 +22,8 @@ export const scheduleSchema = z.object({
   enabled: z.boolean().default(true),
   /** The end of the last window a digest of this schedule covered: the next window starts here. */
   lastWindowEnd: z.iso.datetime().optional(),
+  /** When a one-off (`at`) schedule fired: it is then disabled for good and fires no more. */
+  completedAt: z.iso.datetime().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -53,16 +55,38 @@ export function checkLocalTime(at: string): void {
   }
 }
 
-/** The next time a schedule fires after `from`, or null (a past one-off, or disabled). */
+/** The next time a schedule fires after `from`, or null (a past or completed one-off, or disabled). */
 export function nextRun(
-  schedule: Pick<Schedule, 'cron' | 'at' | 'timeZone' | 'enabled'>,
+  schedule: Pick<Schedule, 'cron' | 'at' | 'timeZone' | 'enabled' | 'completedAt'>,
   from: Date,
 ): Date | null {
-  if (!schedule.enabled) return null;
+  if (!schedule.enabled || schedule.completedAt) return null;
   const pattern = schedule.cron ?? schedule.at;
   if (!pattern) return null;
   const job = new Cron(pattern, { timezone: schedule.timeZone, paused: true });
   const next = job.nextRun(from);
   job.stop();
   return next;
+}
+
+/**
+ * The last time a recurring schedule was due at or before `reference` (one-offs: their time, once it
+ * has passed), or null. The local clock uses it to notice a firing it missed while it was down.
+ */
+export function lastDueRun(
+  schedule: Pick<Schedule, 'cron' | 'at' | 'timeZone'>,
+  reference: Date,
+): Date | null {
+  const pattern = schedule.cron ?? schedule.at;
+  if (!pattern) return null;
+  const job = new Cron(pattern, { timezone: schedule.timeZone, paused: true });
+  const once = job.getOnce();
+  // previousRuns leaves out a run at the very millisecond of the reference: look one second later.
+  const due = once
+    ? once.getTime() <= reference.getTime()
+      ? once
+      : null
+    : (job.previousRuns(1, new Date(reference.getTime() + 1000))[0] ?? null);
+  job.stop();
+  return due && due.getTime() <= reference.getTime() ? due : null;
 }

@@ -1,5 +1,5 @@
-import { ValidationError } from './errors';
-import type { Clock, ScheduleRepo } from './ports';
+import { NotFoundError, ValidationError } from './errors';
+import type { Clock, ScheduleRepo, ScheduleTrigger, ScheduleTriggers } from './ports';
 import {
   checkCron,
   checkLocalTime,
@@ -9,6 +9,7 @@ import {
   type Schedule,
   scheduleNameSchema,
 } from './schedule';
+import { eventBridgeExpression } from './scheduler-expression';
 
 export interface NewSchedule {
   name: string;
@@ -19,11 +20,51 @@ export interface NewSchedule {
   topics: string[];
 }
 
-/** Creates a schedule after checking its name, its cron or one-off time, and its time zone. */
-export async function addSchedule(
-  input: NewSchedule,
-  deps: { schedules: ScheduleRepo; clock: Clock },
-): Promise<Schedule> {
+/**
+ * What the staff's schedule commands need. `triggers` is the clock on AWS (EventBridge Scheduler):
+ * absent locally, where `nashra dev` reads the schedules table itself. The table is the truth; the
+ * triggers follow it.
+ */
+export interface ScheduleDeps {
+  schedules: ScheduleRepo;
+  clock: Clock;
+  triggers?: ScheduleTriggers;
+}
+
+/**
+ * The trigger a schedule should have on the clock, or undefined for none: a completed one-off, or a
+ * one-off whose time has passed (EventBridge would never fire it; `schedule run` sends it by hand).
+ */
+export function triggerFor(schedule: Schedule, now: Date): ScheduleTrigger | undefined {
+  if (schedule.completedAt) return undefined;
+  if (schedule.at !== undefined && nextRun({ ...schedule, enabled: true }, now) === null) return undefined;
+  return {
+    name: schedule.name,
+    expression: eventBridgeExpression(schedule),
+    timeZone: schedule.timeZone,
+    enabled: schedule.enabled,
+  };
+}
+
+/** Puts the schedule's trigger on the clock, or takes it off when it should have none. */
+async function follow(schedule: Schedule, deps: ScheduleDeps): Promise<void> {
+  if (!deps.triggers) return;
+  const trigger = triggerFor(schedule, deps.clock.now());
+  if (trigger) await deps.triggers.put(trigger);
+  else await deps.triggers.remove(schedule.name);
+}
+
+async function existing(name: string, deps: ScheduleDeps): Promise<Schedule> {
+  const schedule = await deps.schedules.get(name);
+  if (!schedule) throw new NotFoundError(`no schedule named "${name}" (see \`nashra schedule list\`)`);
+  return schedule;
+}
+
+/**
+ * Creates a schedule after checking its name, its cron or one-off time (also against what EventBridge
+ * Scheduler can run, so a schedule tried locally deploys), and its time zone; then its trigger.
+ */
+export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promise<Schedule> {
   const name = scheduleNameSchema.safeParse(input.name);
   if (!name.success)
     throw new ValidationError(`invalid schedule name "${input.name}": ${name.error.issues[0]?.message}`);
@@ -32,6 +73,7 @@ export async function addSchedule(
   checkTimeZone(input.timeZone);
   if (input.cron !== undefined) checkCron(input.cron, input.timeZone);
   if (input.at !== undefined) checkLocalTime(input.at);
+  eventBridgeExpression(input);
   const now = deps.clock.now().toISOString();
   const schedule: Schedule = {
     name: name.data,
@@ -45,14 +87,98 @@ export async function addSchedule(
     updatedAt: now,
   };
   await deps.schedules.create(schedule);
+  await follow(schedule, deps);
   return schedule;
 }
 
-/** Every schedule with the next time it fires (null when paused or a one-off in the past). */
+/** Every schedule with the next time it fires (null when paused, or a one-off done or past). */
 export async function listSchedules(deps: { schedules: ScheduleRepo; clock: Clock }) {
   const now = deps.clock.now();
   return (await deps.schedules.list()).map((schedule) => ({
     ...schedule,
     nextRun: nextRun(schedule, now)?.toISOString() ?? null,
   }));
+}
+
+/**
+ * Pauses or resumes a schedule (its trigger is disabled or enabled with it). A paused schedule's
+ * window does not move: the first digest after `resume` covers the whole pause. A completed one-off
+ * cannot be resumed: add a new one.
+ */
+export async function setScheduleEnabled(
+  name: string,
+  enabled: boolean,
+  deps: ScheduleDeps,
+): Promise<Schedule> {
+  const schedule = await existing(name, deps);
+  if (enabled && schedule.completedAt)
+    throw new ValidationError(`schedule "${name}" was a one-off and fired at ${schedule.completedAt}`);
+  const changed: Schedule = { ...schedule, enabled, updatedAt: deps.clock.now().toISOString() };
+  await deps.schedules.update(changed);
+  await follow(changed, deps);
+  return changed;
+}
+
+/** Removes a schedule and its trigger. Its issues stay in the archive. */
+export async function removeSchedule(name: string, deps: ScheduleDeps): Promise<void> {
+  await existing(name, deps);
+  if (deps.triggers) await deps.triggers.remove(name);
+  await deps.schedules.remove(name);
+}
+
+/** Marks a one-off schedule as fired: disabled for good, its trigger gone. */
+export async function completeOneOff(schedule: Schedule, deps: ScheduleDeps): Promise<Schedule> {
+  const now = deps.clock.now().toISOString();
+  const done: Schedule = { ...schedule, enabled: false, completedAt: now, updatedAt: now };
+  await deps.schedules.update(done);
+  await follow(done, deps);
+  return done;
+}
+
+export interface SyncReport {
+  created: string[];
+  updated: string[];
+  removed: string[];
+  unchanged: string[];
+}
+
+/**
+ * Brings the clock in step with the schedules table, the truth: creates missing triggers, replaces
+ * ones that differ (expression, time zone, state, or target), deletes triggers no schedule wants.
+ */
+export async function syncTriggers(
+  deps: Required<Pick<ScheduleDeps, 'triggers'>> & ScheduleDeps,
+): Promise<SyncReport> {
+  const now = deps.clock.now();
+  const wanted = new Map<string, ScheduleTrigger>();
+  for (const schedule of await deps.schedules.list()) {
+    const trigger = triggerFor(schedule, now);
+    if (trigger) wanted.set(trigger.name, trigger);
+  }
+  const report: SyncReport = { created: [], updated: [], removed: [], unchanged: [] };
+  const held = await deps.triggers.list();
+  for (const trigger of held) {
+    const want = wanted.get(trigger.name);
+    if (!want) {
+      await deps.triggers.remove(trigger.name);
+      report.removed.push(trigger.name);
+    } else if (
+      trigger.targetDrifted ||
+      trigger.expression !== want.expression ||
+      trigger.timeZone !== want.timeZone ||
+      trigger.enabled !== want.enabled
+    ) {
+      await deps.triggers.put(want);
+      report.updated.push(trigger.name);
+    } else {
+      report.unchanged.push(trigger.name);
+    }
+  }
+  const present = new Set(held.map((trigger) => trigger.name));
+  for (const want of wanted.values()) {
+    if (present.has(want.name)) continue;
+    await deps.triggers.put(want);
+    report.created.push(want.name);
+  }
+  return report;
 }

@@ -1,27 +1,37 @@
 import { z } from 'zod';
 import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
 import { createSendServices, type SendServices } from '../adapters/send-services';
-import { NotFoundError } from '../core/errors';
+import type { ScheduleTriggers } from '../core/ports';
 import { scheduleNameSchema } from '../core/schedule';
-import { type DigestOutcome, sendDigest } from '../core/send/send-digest';
+import { runScheduledDigest, type ScheduledRunOutcome } from '../core/send/run-schedule';
 import { config } from '../shared/config';
 import { logger } from '../shared/logger';
 
-/** The schedule's target input, as EventBridge Scheduler (or the local scheduler) passes it. */
-export const digestRunEventSchema = z.object({ scheduleName: scheduleNameSchema });
+/**
+ * The schedule's target input, as EventBridge Scheduler passes it (`scheduledTime` is its
+ * `<aws.scheduler.scheduled-time>` context attribute) or the local scheduler does (croner's fire
+ * time). Without `scheduledTime` the firing is taken to be now.
+ */
+export const digestRunEventSchema = z.object({
+  scheduleName: scheduleNameSchema,
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+});
+export type DigestRunEvent = z.infer<typeof digestRunEventSchema>;
 
-/** A schedule fired → one digest of its window. A disabled schedule sends nothing. */
-export function createDigestRun(services: SendServices) {
-  return async (event: unknown): Promise<DigestOutcome | { status: 'disabled' }> => {
-    const { scheduleName } = digestRunEventSchema.parse(event);
-    const schedule = await services.schedules.get(scheduleName);
-    if (!schedule) throw new NotFoundError(`no schedule named "${scheduleName}"`);
-    if (!schedule.enabled) return { status: 'disabled' };
-    const outcome = await sendDigest(schedule, {}, services);
+/**
+ * A schedule fired → one digest of its window, ending at the time it was due. `triggers`, where the
+ * caller manages EventBridge Scheduler (the staff CLI), lets a one-off that fired take its trigger off.
+ */
+export function createDigestRun(services: SendServices & { triggers?: ScheduleTriggers }) {
+  return async (event: unknown): Promise<ScheduledRunOutcome> => {
+    const { scheduleName, scheduledTime } = digestRunEventSchema.parse(event);
+    const firedAt = scheduledTime ? new Date(scheduledTime) : services.clock.now();
+    const outcome = await runScheduledDigest(scheduleName, firedAt, services);
     logger.info('digest run', {
       schedule: scheduleName,
+      firedAt: firedAt.toISOString(),
       status: outcome.status,
-      articles: outcome.plan.articles.length,
+      ...('plan' in outcome ? { articles: outcome.plan.articles.length } : {}),
       ...('issue' in outcome ? { issue: outcome.issue.id, recipients: outcome.issue.recipients } : {}),
     });
     return outcome;

@@ -1,9 +1,14 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type ErrorStatus, errorPage } from '../../templates/pages/pages';
 import { statusForError } from '../shared/http-errors';
-import { logger } from '../shared/logger';
+import { logger, logSafeError } from '../shared/logger';
+import { archiveRoutes } from './archive-routes';
 import { type IngestRouteOptions, ingestRoutes } from './ingest-routes';
 import { previewRoutes } from './preview-routes';
+import { type ReaderEnv, readerLanguageOf } from './reader-language';
+import { type SubscriberRouteOptions, subscriberRoutes } from './subscriber-routes';
 
 export interface AppLinks {
   /** Where local mode's mail viewer is, shown on the index page; absent on AWS. */
@@ -14,8 +19,11 @@ export interface AppLinks {
  * The HTTP API, one Hono app for Lambda (API Gateway) and for `nashra dev` (Node server). Pages are
  * server-rendered and need no JavaScript; no third-party asset is ever referenced.
  */
-export function createApp(links: AppLinks = {}, deps: { ingest?: IngestRouteOptions } = {}): Hono {
-  const app = new Hono();
+export function createApp(
+  links: AppLinks = {},
+  deps: { ingest?: IngestRouteOptions; subscribers?: SubscriberRouteOptions } = {},
+): Hono<ReaderEnv> {
+  const app = new Hono<ReaderEnv>();
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -31,6 +39,8 @@ export function createApp(links: AppLinks = {}, deps: { ingest?: IngestRouteOpti
   app.get('/health', (c) => c.json({ ok: true }));
   app.route('/', ingestRoutes(deps.ingest));
   app.route('/', previewRoutes());
+  app.route('/', archiveRoutes());
+  app.route('/', subscriberRoutes(deps.subscribers));
 
   app.get('/', (c) =>
     c.html(`<!doctype html>
@@ -39,14 +49,47 @@ export function createApp(links: AppLinks = {}, deps: { ingest?: IngestRouteOpti
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
 <h1>nashra <span lang="ar" dir="rtl">نشرة</span></h1>
 <p>The newsletter and alert service of the network is running.</p>
-<ul>${links.mailViewer ? `<li><a href="${links.mailViewer}">Mail sent in local mode</a></li>` : ''}</ul>
+<ul><li><a href="/subscribe?lang=ar" hreflang="ar" lang="ar" dir="rtl">اشترك في النشرة</a></li><li><a href="/subscribe?lang=en" hreflang="en">Subscribe to the bulletin</a></li>${links.mailViewer ? `<li><a href="${links.mailViewer}">Mail sent in local mode</a></li>` : ''}</ul>
 </body></html>`),
   );
 
+  // The same page for every unknown address as for a forged or revoked link: a 404 says nothing more.
+  app.notFound((c) => c.html(errorPage({ status: 404 }), 404));
+
   app.onError((error, c) => {
     const status = statusForError(error);
-    if (status === 500) logger.error('request failed', { path: c.req.path, error });
-    return c.text(status === 500 ? 'Something went wrong.' : error.message, status);
+    // The route pattern, never the path: paths carry link tokens, which are credentials.
+    if (status === 500)
+      logger.error('request failed', {
+        method: c.req.method,
+        route: c.req.routePath,
+        error: logSafeError(error),
+      });
+    const message = status === 500 ? 'Something went wrong.' : error.message;
+    if (c.req.path.startsWith('/api/')) return c.text(message, status);
+    if (wantsJson(c)) return c.json({ error: message }, status);
+    return c.html(errorPage({ status: pageStatusOf(status), lang: readerLanguageOf(c) }), status);
   });
   return app;
+}
+
+const pageStatuses: readonly ErrorStatus[] = [400, 404, 410, 413, 415, 429, 500];
+
+/** The error page nearest a status: its own where one is written, else the general 400 or 500. */
+function pageStatusOf(status: ContentfulStatusCode): ErrorStatus {
+  return (pageStatuses as readonly number[]).includes(status)
+    ? (status as ErrorStatus)
+    : status >= 500
+      ? 500
+      : 400;
+}
+
+/** A JSON client (a JSON body, or JSON asked for and HTML not): errors as `{ "error": … }`. */
+function wantsJson(c: Context): boolean {
+  const type = c.req.header('content-type') ?? '';
+  const accept = c.req.header('accept') ?? '';
+  return (
+    type.startsWith('application/json') ||
+    (accept.includes('application/json') && !accept.includes('text/html'))
+  );
 }

@@ -6,8 +6,20 @@ export interface LocalScheduleEntry {
   /** A cron expression, or a one-off ISO date-time. */
   expression: string | Date;
   timeZone: string;
-  /** The schedule target's input: what EventBridge Scheduler would pass to the function. */
-  fire: () => Promise<unknown>;
+  /**
+   * Calls the schedule's target with what EventBridge Scheduler would pass it, given the time the
+   * firing was due (its `<aws.scheduler.scheduled-time>`), not the moment the timer ran.
+   */
+  fire: (scheduledTime: Date) => Promise<unknown>;
+}
+
+/**
+ * The time a firing was due: a one-off's own time, or the schedule's latest run at or before the
+ * moment croner ran the job (a timer runs a few milliseconds late, or more on a busy event loop).
+ */
+function dueTimeOf(job: Cron): Date {
+  const ran = job.currentRun() ?? new Date();
+  return job.getOnce() ?? job.previousRuns(1, new Date(ran.getTime() + 1))[0] ?? ran;
 }
 
 /**
@@ -22,9 +34,9 @@ export class LocalScheduler {
     const job = new Cron(
       entry.expression,
       { name: entry.name, timezone: entry.timeZone, protect: true },
-      async () => {
+      async (self: Cron) => {
         try {
-          await entry.fire();
+          await entry.fire(dueTimeOf(self));
         } catch (error) {
           logger.error('scheduled run failed', { schedule: entry.name, error });
         }

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseQuietHours, type QuietHours } from '../core/send/quiet-hours';
 import { senderConcurrencyFor } from '../core/send/rate-limit';
+import { type Limit, parseLimits } from '../core/subscribers/rate-limit';
 import { type TableNames, tableNamesFor } from './tables';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -78,6 +80,16 @@ const sitesSetting = z
       .strict(),
   );
 
+/** Rate limits as `COUNT/SECONDS[,COUNT/SECONDS…]`: `1/600,4/86400` is one per 10 minutes and four a day. */
+const limitsSetting = z.string().transform((value, ctx) => {
+  try {
+    return parseLimits(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
 /** The network's usual WordPress categories in both languages; override with NASHRA_TOPIC_MAP. */
 const defaultTopicMap: Record<string, string> = {
   security: 'security',
@@ -93,6 +105,14 @@ const defaultTopicMap: Record<string, string> = {
   'human rights': 'human-rights',
   'حقوق الإنسان': 'human-rights',
 };
+
+/** The four settings the schedule commands need to keep EventBridge Scheduler in step (stack outputs). */
+const schedulerSettingNames = [
+  'NASHRA_SCHEDULE_GROUP',
+  'NASHRA_DIGEST_FUNCTION_ARN',
+  'NASHRA_SCHEDULER_ROLE_ARN',
+  'NASHRA_SCHEDULE_DLQ_ARN',
+] as const;
 
 /**
  * Every setting nashra reads, with the defaults of local mode. On AWS the stateless stack sets each of
@@ -119,9 +139,18 @@ const environmentSchema = z
     NASHRA_SEND_RATE: z.coerce.number().positive().default(50),
     NASHRA_SEND_QUEUE_URL: z.url().optional(),
     NASHRA_SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
-    NASHRA_SENDER_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).default(60),
+    NASHRA_SENDER_TIMEOUT_SECONDS: z.coerce.number().int().min(3).max(900).default(60),
     NASHRA_TRANSIENT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
     NASHRA_TIME_ZONE: z.string().min(1).default('Asia/Baghdad'),
+    NASHRA_QUIET_HOURS: z
+      .string()
+      .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/i, 'HH:MM-HH:MM, or off')
+      .default('23:00-07:00'),
+    NASHRA_SCHEDULE_GROUP: z.string().min(1).optional(),
+    NASHRA_DIGEST_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
+    NASHRA_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
+    NASHRA_SCHEDULE_DLQ_ARN: z.string().startsWith('arn:').optional(),
+    AWS_ENDPOINT_URL_SCHEDULER: z.url().optional(),
     NASHRA_API_PORT: port.default(8787),
     NASHRA_DYNAMODB_PORT: port.default(8788),
     NASHRA_SES_PORT: port.default(8789),
@@ -150,8 +179,25 @@ const environmentSchema = z
       .positive()
       .default(2 * 1024 * 1024),
     NASHRA_FEED_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+    NASHRA_SUBSCRIBE_LIMIT_CLIENT: limitsSetting.default(parseLimits('20/600,200/86400')),
+    NASHRA_SUBSCRIBE_LIMIT_ADDRESS: limitsSetting.default(parseLimits('1/600,4/86400')),
+    NASHRA_UNSUBSCRIBE_NOTICE: z.enum(['never', 'page', 'always']).default('never'),
   })
   .superRefine((env, ctx) => {
+    try {
+      parseQuietHours(env.NASHRA_QUIET_HOURS, env.NASHRA_TIME_ZONE);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['NASHRA_QUIET_HOURS'], message: (error as Error).message });
+    }
+    const scheduler = schedulerSettingNames.filter((name) => env[name] !== undefined);
+    if (scheduler.length > 0 && scheduler.length < schedulerSettingNames.length) {
+      for (const name of schedulerSettingNames.filter((setting) => env[setting] === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} is required with ${scheduler.join(', ')}: the schedule commands need all four`,
+        });
+    }
     if (env.NASHRA_MODE !== 'aws') return;
     for (const name of ['NASHRA_BASE_URL', 'NASHRA_LINK_SIGNING_KEY', 'NASHRA_SEND_QUEUE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required on AWS` });
@@ -189,6 +235,22 @@ export interface Config {
   baseUrl: string;
   linkSigningKey: string;
   timeZone: string;
+  /** Alerts arriving inside these are held until they end (urgent ones excepted); undefined: off. */
+  quietHours?: QuietHours;
+  /**
+   * Where digest schedules live on EventBridge Scheduler, when this process manages them (the staff
+   * CLI against a deployed stage). Absent locally, where `nashra dev` reads the schedules table.
+   */
+  scheduler?: {
+    group: string;
+    /** The digest function every schedule invokes. */
+    targetArn: string;
+    /** The role EventBridge Scheduler invokes it as. */
+    roleArn: string;
+    /** Where an invocation that failed every retry goes. */
+    deadLetterArn: string;
+    endpoint?: string;
+  };
   ports: { api: number; dynamodb: number; ses: number };
   /** Key for the staff ingest endpoint in local mode; on AWS that endpoint is IAM-authorised. */
   ingestKey?: string;
@@ -206,6 +268,12 @@ export interface Config {
     maxFeedBytes: number;
     maxItemBytes: number;
     fetchTimeoutMs: number;
+  };
+  subscribe: {
+    /** Subscribe requests per client (IPv4 address or IPv6 /64), and mails per reader address. */
+    limits: { client: Limit[]; address: Limit[] };
+    /** Whether an unsubscribe sends the `unsubscribed` mail: never, after the page's button only, or always. */
+    unsubscribeNotice: 'never' | 'page' | 'always';
   };
 }
 
@@ -254,6 +322,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     baseUrl: (e.NASHRA_BASE_URL ?? `http://127.0.0.1:${e.NASHRA_API_PORT}`).replace(/\/$/, ''),
     linkSigningKey: e.NASHRA_LINK_SIGNING_KEY ?? localSecret(home, 'link-signing.key'),
     timeZone: e.NASHRA_TIME_ZONE,
+    quietHours: parseQuietHours(e.NASHRA_QUIET_HOURS, e.NASHRA_TIME_ZONE),
+    scheduler:
+      e.NASHRA_SCHEDULE_GROUP &&
+      e.NASHRA_DIGEST_FUNCTION_ARN &&
+      e.NASHRA_SCHEDULER_ROLE_ARN &&
+      e.NASHRA_SCHEDULE_DLQ_ARN
+        ? {
+            group: e.NASHRA_SCHEDULE_GROUP,
+            targetArn: e.NASHRA_DIGEST_FUNCTION_ARN,
+            roleArn: e.NASHRA_SCHEDULER_ROLE_ARN,
+            deadLetterArn: e.NASHRA_SCHEDULE_DLQ_ARN,
+            endpoint: e.AWS_ENDPOINT_URL_SCHEDULER,
+          }
+        : undefined,
     ports: { api: e.NASHRA_API_PORT, dynamodb: e.NASHRA_DYNAMODB_PORT, ses: e.NASHRA_SES_PORT },
     ingestKey:
       e.NASHRA_INGEST_KEY ?? (e.NASHRA_MODE === 'local' ? localSecret(home, 'ingest.key') : undefined),
@@ -271,6 +353,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxFeedBytes: e.NASHRA_FEED_MAX_BYTES,
       maxItemBytes: e.NASHRA_ITEM_MAX_BYTES,
       fetchTimeoutMs: e.NASHRA_FEED_TIMEOUT_MS,
+    },
+    subscribe: {
+      limits: { client: e.NASHRA_SUBSCRIBE_LIMIT_CLIENT, address: e.NASHRA_SUBSCRIBE_LIMIT_ADDRESS },
+      unsubscribeNotice: e.NASHRA_UNSUBSCRIBE_NOTICE,
     },
   };
 }

@@ -200,8 +200,15 @@ export class StatelessStack extends Stack {
         this.schedulerRole.addToPolicy(
           new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
         );
+        // Scheduler invokes asynchronously: its retries cover the hand-over, these the run itself. A
+        // firing names its window by its due time, so a retry never makes a second issue.
+        fn.configureAsyncInvoke({
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(6),
+          onFailure: new SqsDestination(stateful.scheduleDeadLetters),
+        });
         new CfnOutput(this, 'digest-function-arn', {
-          description: 'Target of every digest schedule',
+          description: 'Target of every digest schedule (NASHRA_DIGEST_FUNCTION_ARN of the staff CLI)',
           value: fn.functionArn,
         });
         return undefined;
@@ -402,13 +409,17 @@ export class StatelessStack extends Stack {
       ['send-queue-url', 'Send queue', stateful.sendQueue.queueUrl],
       [
         'schedule-group',
-        'EventBridge Scheduler group of the digest schedules',
+        'EventBridge Scheduler group of the digest schedules (NASHRA_SCHEDULE_GROUP of the staff CLI)',
         stateful.scheduleGroup.scheduleGroupName,
       ],
-      ['scheduler-role-arn', 'Role every digest schedule runs as', this.schedulerRole.roleArn],
+      [
+        'scheduler-role-arn',
+        'Role every digest schedule runs as (NASHRA_SCHEDULER_ROLE_ARN of the staff CLI)',
+        this.schedulerRole.roleArn,
+      ],
       [
         'schedule-dlq-arn',
-        'Dead-letter queue of every digest schedule',
+        'Dead-letter queue of every digest schedule (NASHRA_SCHEDULE_DLQ_ARN of the staff CLI)',
         stateful.scheduleDeadLetters.queueArn,
       ],
       [

@@ -4,8 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alertSweepCron } from '../../functions/handlers/alert-sweep';
 import { articleStreamEventNames } from '../../functions/handlers/article-stream';
 import { maxReceiveCount } from '../../functions/handlers/send-worker';
 import { readSettings } from '../../infra/config';
@@ -42,6 +43,29 @@ describe('the handler registry', () => {
       table: 'articles',
       eventNames: [...articleStreamEventNames],
     });
+  });
+
+  it('sweeps held alerts on the five-minute marks the local scheduler uses, one sweep at a time', () => {
+    expect(registry['alert-sweep']?.trigger).toMatchObject({ kind: 'clock' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0/5 * * * ? *)',
+      Target: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^alertsweep'), 'Arn'] } },
+    });
+    expect(alertSweepCron).toBe('*/5 * * * *');
+    expect(functionOf('alert-sweep')?.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('lets the alert path and the sweep read articles and readers, write issues and queue sends', () => {
+    for (const name of ['article-stream', 'alert-sweep'] as const)
+      expect(registry[name]?.grants, name).toEqual(
+        expect.arrayContaining([
+          'reads:articles',
+          'reads:issues',
+          'writes:issues',
+          'reads:subscribers',
+          'enqueues-sends',
+        ]),
+      );
   });
 
   it('redrives send jobs after as many receives as the sender counts on', () => {

@@ -310,6 +310,21 @@ describe('schedules', () => {
     expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
   });
 
+  it('retry a digest run that failed twice, then put it in the schedule DLQ (a firing names its window, so retries are safe)', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId('digest') },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 60 * 60,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('scheduledlq') } },
+      },
+    });
+    const sendsToDlq = policyStatementsOf('digest').filter((statement) =>
+      actionsOf(statement).includes('sqs:SendMessage'),
+    );
+    expect(JSON.stringify(sendsToDlq)).toMatch(/scheduledlq/);
+  });
+
   it('keep the schedule group with the data, where a deploy of the code cannot delete it', () => {
     statefulTemplate.hasResource('AWS::Scheduler::ScheduleGroup', {
       Properties: { Name: 'nashra-test' },

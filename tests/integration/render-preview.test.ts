@@ -124,9 +124,9 @@ describe('nashra digest preview and alert preview', () => {
       /no article published in/,
     ],
     [
-      'a schedule before schedules exist',
+      'an unknown schedule',
       ['digest', 'preview', 'weekly', '--lang', 'ar', '--out', out],
-      /give the window with --since and --until/,
+      /no schedule named "weekly"/,
     ],
     ['no --out', ['digest', 'preview', '--lang', 'ar'], /required option '--out <file.html>'/],
     [

@@ -63,6 +63,26 @@ export class DynamoIssueRepo implements IssueRepo {
     };
   }
 
+  async listSince(since: string): Promise<Issue[]> {
+    const issues: Issue[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byCreated',
+          KeyConditionExpression: 'listKey = :issue AND createdAt >= :since',
+          ExpressionAttributeValues: { ':issue': 'issue', ':since': since },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) issues.push(issueSchema.parse(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return issues;
+  }
+
   async listForSchedule(schedule: string, since: string): Promise<Issue[]> {
     const issues: Issue[] = [];
     let start: Record<string, unknown> | undefined;

@@ -1,4 +1,6 @@
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -6,18 +8,18 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../../core/errors';
+import { ConflictError, NotFoundError } from '../../core/errors';
 import type { SubscriberRepo } from '../../core/ports';
-import { type Cadence, emailHash, type Subscriber, segmentOf, subscriberSchema } from '../../core/subscriber';
+import {
+  type Cadence,
+  emailHash,
+  type Subscriber,
+  type SubscriberStatus,
+  segmentOf,
+  subscriberSchema,
+} from '../../core/subscriber';
 import { isConditionFailure } from './client';
-
-/** Page cursors are opaque to callers: the last evaluated key, base64url-encoded. */
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
-const decodeCursor = (cursor: string | undefined) =>
-  cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-    : undefined;
+import { decodeCursor, encodeCursor } from './cursor';
 
 const claimKey = (email: string) => `email#${emailHash(email)}`;
 
@@ -51,7 +53,7 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
       if (claim) subscriber = { ...subscriber, id: String(claim.subscriberId) };
     }
     try {
-      await this.put(subscriber, 'attribute_not_exists(id)');
+      await this.put(subscriber, { expression: 'attribute_not_exists(id)' });
       return { subscriber, created: true };
     } catch (error) {
       // A concurrent create completed the same claim first: theirs is the subscriber.
@@ -72,12 +74,41 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
     return claim ? this.get(String(claim.subscriberId)) : undefined;
   }
 
-  async update(subscriber: Subscriber): Promise<void> {
+  async getMany(ids: string[]): Promise<Map<string, Subscriber>> {
+    const found = new Map<string, Subscriber>();
+    const wanted = [...new Set(ids)].filter((id) => !id.startsWith('email#'));
+    if (wanted.length > 100) throw new Error('getMany takes at most 100 ids');
+    let keys: Array<Record<string, unknown>> | undefined = wanted.map((id) => ({ id }));
+    while (keys && keys.length > 0) {
+      const result: BatchGetCommandOutput = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const subscriber = subscriberSchema.parse(item);
+        found.set(subscriber.id, subscriber);
+      }
+      keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    return found;
+  }
+
+  async update(subscriber: Subscriber, options: { ifStatus?: SubscriberStatus[] } = {}): Promise<void> {
+    const statuses = options.ifStatus ?? [];
+    const condition =
+      statuses.length > 0
+        ? {
+            expression: `attribute_exists(id) AND #status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`,
+            names: { '#status': 'status' },
+            values: Object.fromEntries(statuses.map((status, i) => [`:status${i}`, status])),
+          }
+        : { expression: 'attribute_exists(id)' };
     try {
-      await this.put(subscriber, 'attribute_exists(id)');
+      await this.put(subscriber, condition);
     } catch (error) {
-      if (isConditionFailure(error)) throw new NotFoundError('no such subscriber');
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      if (statuses.length > 0 && (await this.get(subscriber.id)))
+        throw new ConflictError(`the subscriber is no longer ${statuses.join(' or ')}`);
+      throw new NotFoundError('no such subscriber');
     }
   }
 
@@ -128,13 +159,18 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
     );
   }
 
-  private async put(subscriber: Subscriber, condition?: string): Promise<void> {
+  private async put(
+    subscriber: Subscriber,
+    condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ): Promise<void> {
     const segment = segmentOf(subscriber);
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
         Item: { ...subscriberSchema.parse(subscriber), kind: 'subscriber', ...(segment ? { segment } : {}) },
-        ...(condition ? { ConditionExpression: condition } : {}),
+        ConditionExpression: condition.expression,
+        ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+        ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
       }),
     );
   }

@@ -4,6 +4,7 @@ import { DynamoArticleRepo } from '../../adapters/dynamodb/article-repo';
 import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
 import { DynamoSubscriberRepo } from '../../adapters/dynamodb/subscriber-repo';
 import { ingestRulesOf } from '../../adapters/ingest-services';
+import { createSendServices } from '../../adapters/send-services';
 import { systemClock } from '../../core/ports';
 import { createApp } from '../../http/app';
 import { loadDemoDataOnce } from '../../local/demo-data';
@@ -17,9 +18,16 @@ export function registerDev(program: Command): void {
     .description('run nashra locally: DynamoDB and SES emulators, HTTP API, scheduler, demo data')
     .action(async () => {
       const stack = await openLocalStack({ dev: true });
-      wireLocalRuntime(stack.runtime, stack.config, { poll: true });
+      wireLocalRuntime(stack.runtime, stack.config, {
+        poll: true,
+        schedules: true,
+        queueStore: stack.queueStore,
+      });
       const server = serve({
-        fetch: createApp({ mailViewer: stack.urls.mail }, { ingest: { config: stack.config } }).fetch,
+        fetch: createApp(
+          { mailViewer: stack.urls.mail },
+          { ingest: { config: stack.config }, subscribers: { config: stack.config } },
+        ).fetch,
         hostname: '127.0.0.1',
         port: stack.config.ports.api,
       });
@@ -33,11 +41,13 @@ export function registerDev(program: Command): void {
         },
         systemClock,
         ingestRulesOf(stack.config),
+        createSendServices(stack.config, db),
       );
 
-      console.log(`nashra is running locally${demo.loaded ? ' (demo data loaded)' : ''}.
+      console.log(`nashra is running locally${demo.loaded ? ' (demo data loaded: demo digests and alerts are in the mail viewer)' : ''}.
   Mail viewer   ${stack.urls.mail}
   HTTP API      ${stack.urls.api}
+  Previews      ${stack.urls.api}/preview
   DynamoDB      ${stack.urls.dynamodb}
   SES           ${stack.urls.ses}
   Sent mail     ${stack.outbox}/*.eml

@@ -219,6 +219,9 @@ function report(options: SendOptions, outcome: DigestOutcome): void {
         console.log(`  ${variant.padEnd(6)} ${count}`);
       for (const reader of outcome.readers) console.log(`  ${reader.variant.padEnd(6)} ${reader.email}`);
       return;
+    case 'already-covered':
+      console.log(`a digest up to ${outcome.plan.window.end} was sent already: nothing sent`);
+      return;
     case 'already-exists':
       console.log(`this window was sent already as issue ${outcome.issue.id} (${outcome.issue.status})`);
       return;

@@ -25,7 +25,7 @@ export function registerIssues(program: Command): void {
         if (page.length === 0) return console.log('no issues yet');
         for (const issue of page) {
           console.log(
-            `${issue.createdAt}  ${issue.id.padEnd(40)} ${issue.kind.padEnd(6)} ${issue.status.padEnd(8)} sent ${issue.sent}/${issue.recipients}`,
+            `${issue.createdAt}  ${issue.id.padEnd(40)} ${issue.kind.padEnd(6)} ${issue.status.padEnd(8)} ${issue.status === 'held' ? `until ${issue.sendAfter}` : `sent ${issue.sent}/${issue.recipients}`}`,
           );
         }
       });
@@ -52,6 +52,7 @@ export function registerIssues(program: Command): void {
           `issue ${issue.id} (${issue.kind}${issue.schedule ? `, schedule ${issue.schedule}` : ''}): ${issue.status}`,
         );
         if (issue.windowStart) console.log(`  window     ${issue.windowStart} → ${issue.windowEnd}`);
+        if (issue.status === 'held') console.log(`  held       until ${issue.sendAfter} (quiet hours)`);
         console.log(`  articles   ${issue.articleIds.length}`);
         console.log(`  variants   ${issue.variantKeys.join(', ') || '—'}`);
         console.log(
@@ -66,7 +67,32 @@ export function registerIssues(program: Command): void {
 }
 
 function summary(issue: Issue) {
-  const { id, kind, schedule, status, recipients, sent, skipped, failed, windowStart, windowEnd, createdAt } =
-    issue;
-  return { id, kind, schedule, status, recipients, sent, skipped, failed, windowStart, windowEnd, createdAt };
+  const {
+    id,
+    kind,
+    schedule,
+    status,
+    recipients,
+    sent,
+    skipped,
+    failed,
+    windowStart,
+    windowEnd,
+    sendAfter,
+    createdAt,
+  } = issue;
+  return {
+    id,
+    kind,
+    schedule,
+    status,
+    recipients,
+    sent,
+    skipped,
+    failed,
+    windowStart,
+    windowEnd,
+    sendAfter,
+    createdAt,
+  };
 }

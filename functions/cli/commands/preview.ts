@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DynamoArticleRepo } from '../../adapters/dynamodb/article-repo';
 import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
 import { MjmlRenderer } from '../../adapters/mjml-renderer';
+import { createSendServices } from '../../adapters/send-services';
 import type { Article } from '../../core/article';
 import { ValidationError } from '../../core/errors';
 import type { CompiledMail } from '../../core/render/compiled-mail';
@@ -12,6 +13,7 @@ import { personalise } from '../../core/render/personalise';
 import { previewLinks } from '../../core/render/preview';
 import { createMailRenderer } from '../../core/render/render-mail';
 import { type MailVariant, mailVariantSchema } from '../../core/render/variant';
+import { planDigest } from '../../core/send/send-digest';
 import type { LocalStack } from '../../local/stack';
 import { CliError, withLocalStack } from '../context';
 
@@ -104,6 +106,45 @@ html       ${out} (${(Buffer.byteLength(filled.html) / 1024).toFixed(1)} KB; Gma
   }`);
 }
 
+/**
+ * The digest a schedule would send next, as it would send it: its window (from the end of its last
+ * one to now, or --since/--until), its topics, without what it carried before.
+ */
+async function previewScheduledDigest(
+  name: string,
+  variant: MailVariant,
+  options: PreviewOptions & { since?: string; until?: string },
+): Promise<void> {
+  const requested = {
+    ...(options.since ? { since: instantOption('--since', options.since) } : {}),
+    ...(options.until ? { until: instantOption('--until', options.until) } : {}),
+  };
+  await withPreviewTools(async ({ renderer, stack }) => {
+    const client = createDynamoClient(stack.config);
+    try {
+      const services = createSendServices(stack.config, documentClient(client));
+      const schedule = await services.schedules.get(name);
+      if (!schedule) throw new CliError(`no schedule named "${name}" (see \`nashra schedule list\`)`);
+      const plan = await planDigest(schedule, requested, services);
+      const compiled = await asCliError(async () => {
+        if (plan.articles.length === 0)
+          throw new ValidationError(
+            `nothing new for "${name}" in [${plan.window.start}, ${plan.window.end}): its next digest would send nothing`,
+          );
+        return renderer.renderDigest({
+          issueId: 'preview',
+          variant,
+          articles: plan.articles,
+          window: plan.window,
+        });
+      });
+      writePreview(compiled, stack.config.baseUrl, options, plan.articles.length);
+    } finally {
+      client.destroy();
+    }
+  });
+}
+
 async function asCliError<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -121,7 +162,10 @@ export function registerPreview(program: Command): void {
   commandGroup(program, 'digest', 'digests: preview, schedule and send')
     .command('preview')
     .description('render one variant of a digest of stored articles into an HTML file')
-    .argument('[schedule]', 'the schedule whose next window to preview (needs schedules, issue 6)')
+    .argument(
+      '[schedule]',
+      "the schedule whose next digest to preview: its window's new articles on its topics",
+    )
     .option('--since <iso>', 'start of the publication window (default: 7 days before --until)')
     .option('--until <iso>', 'end of the publication window, exclusive (default: now)')
     .requiredOption('--lang <variant>', 'ar, en, ar+en or en+ar')
@@ -129,10 +173,8 @@ export function registerPreview(program: Command): void {
     .option('--text <file.txt>', 'also write the plain-text part here')
     .action(
       async (schedule: string | undefined, options: PreviewOptions & { since?: string; until?: string }) => {
-        if (schedule !== undefined) {
-          throw new CliError('no schedule repository yet: give the window with --since and --until instead');
-        }
         const variant = variantOption(options.lang);
+        if (schedule !== undefined) return previewScheduledDigest(schedule, variant, options);
         const window = previewWindow(options, new Date());
         await withPreviewTools(async ({ articles, renderer, stack }) => {
           const found = await articles.listPublished({ since: window.start, until: window.end });

@@ -1,10 +1,41 @@
 import type { Command } from 'commander';
 import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
 import { DynamoScheduleRepo } from '../../adapters/dynamodb/schedule-repo';
+import { createSchedulerClient, EventBridgeScheduleTriggers } from '../../adapters/scheduler';
+import { createSendServices } from '../../adapters/send-services';
 import { systemClock } from '../../core/ports';
 import { digestCadenceSchema } from '../../core/schedule';
-import { addSchedule, listSchedules } from '../../core/schedules';
+import {
+  addSchedule,
+  listSchedules,
+  removeSchedule,
+  type ScheduleDeps,
+  setScheduleEnabled,
+  syncTriggers,
+} from '../../core/schedules';
+import type { ScheduledRunOutcome } from '../../core/send/run-schedule';
+import { createDigestRun } from '../../handlers/digest-run';
+import type { LocalStack } from '../../local/stack';
+import type { Config } from '../../shared/config';
 import { CliError, printJson, withLocalStack } from '../context';
+
+/** EventBridge Scheduler, when the scheduler settings are given (the stack's outputs); else none. */
+function triggersOf(config: Config) {
+  return config.scheduler
+    ? new EventBridgeScheduleTriggers(createSchedulerClient(config, config.scheduler), config.scheduler)
+    : undefined;
+}
+
+function scheduleDeps(stack: LocalStack): ScheduleDeps {
+  return {
+    schedules: new DynamoScheduleRepo(
+      documentClient(createDynamoClient(stack.config)),
+      stack.config.tables.schedules,
+    ),
+    clock: systemClock,
+    triggers: triggersOf(stack.config),
+  };
+}
 
 const list = (value: string) =>
   value
@@ -41,10 +72,6 @@ export function registerSchedule(program: Command): void {
         if (!cadence.success)
           throw new CliError(`--cadence must be daily or weekly, not "${options.cadence}"`);
         await withLocalStack(async (stack) => {
-          const schedules = new DynamoScheduleRepo(
-            documentClient(createDynamoClient(stack.config)),
-            stack.config.tables.schedules,
-          );
           const created = await addSchedule(
             {
               name,
@@ -54,7 +81,7 @@ export function registerSchedule(program: Command): void {
               cadence: cadence.data,
               topics: options.topics,
             },
-            { schedules, clock: systemClock },
+            scheduleDeps(stack),
           );
           if (options.json) return printJson(created);
           console.log(
@@ -81,10 +108,104 @@ export function registerSchedule(program: Command): void {
             'no schedules yet: add one with `nashra schedule add NAME --cron EXPR --cadence weekly`',
           );
         for (const s of all) {
+          const state = s.completedAt ? 'done   ' : s.enabled ? 'enabled' : 'paused ';
           console.log(
-            `${s.name.padEnd(20)} ${(s.cron ?? `at ${s.at}`).padEnd(18)} ${s.timeZone.padEnd(14)} ${s.cadence.padEnd(7)} ${s.enabled ? 'enabled' : 'paused '} next ${s.nextRun ?? '—'}${s.topics.length ? `  topics ${s.topics.join(',')}` : ''}`,
+            `${s.name.padEnd(20)} ${(s.cron ?? `at ${s.at}`).padEnd(18)} ${s.timeZone.padEnd(14)} ${s.cadence.padEnd(7)} ${state} next ${s.nextRun ?? '—'}${s.topics.length ? `  topics ${s.topics.join(',')}` : ''}`,
           );
         }
       });
     });
+
+  for (const [verb, enabled] of [
+    ['pause', false],
+    ['resume', true],
+  ] as const) {
+    schedule
+      .command(`${verb} <name>`)
+      .description(
+        enabled
+          ? 'resume a paused schedule: its next digest covers everything since its last one'
+          : 'pause a schedule: it fires no digest until resumed',
+      )
+      .option('--json', 'print JSON')
+      .action(async (name: string, options: { json?: boolean }) => {
+        await withLocalStack(async (stack) => {
+          const changed = await setScheduleEnabled(name, enabled, scheduleDeps(stack));
+          if (options.json) return printJson(changed);
+          console.log(`schedule "${changed.name}" ${enabled ? 'resumed' : 'paused'}`);
+        });
+      });
+  }
+
+  schedule
+    .command('remove <name>')
+    .description('remove a schedule (its issues stay in the archive)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { json?: boolean }) => {
+      await withLocalStack(async (stack) => {
+        await removeSchedule(name, scheduleDeps(stack));
+        if (options.json) return printJson({ removed: name });
+        console.log(`schedule "${name}" removed`);
+      });
+    });
+
+  schedule
+    .command('run <name>')
+    .description('fire a schedule now, as its clock would: the digest of its window up to now')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { json?: boolean }) => {
+      await withLocalStack(async (stack) => {
+        const services = createSendServices(stack.config, documentClient(createDynamoClient(stack.config)));
+        const run = createDigestRun({ ...services, triggers: triggersOf(stack.config) });
+        const outcome = await run({ scheduleName: name });
+        await stack.runtime.idle();
+        const issue = 'issue' in outcome ? await services.issues.get(outcome.issue.id) : undefined;
+        if (options.json) {
+          const { plan, ...rest } = outcome as ScheduledRunOutcome & { plan?: unknown };
+          return printJson({
+            ...rest,
+            ...(issue ? { issue } : {}),
+            ...('plan' in outcome
+              ? { window: outcome.plan.window, articles: outcome.plan.articles.length }
+              : {}),
+          });
+        }
+        console.log(describeRun(name, outcome, issue?.status));
+      });
+    });
+
+  schedule
+    .command('sync')
+    .description('repair EventBridge Scheduler from the schedules table: create, fix or delete schedules')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withLocalStack(async (stack) => {
+        const deps = scheduleDeps(stack);
+        if (!deps.triggers)
+          throw new CliError(
+            'schedule sync keeps EventBridge Scheduler in step with the schedules table: set NASHRA_SCHEDULE_GROUP, NASHRA_DIGEST_FUNCTION_ARN, NASHRA_SCHEDULER_ROLE_ARN and NASHRA_SCHEDULE_DLQ_ARN (the stack outputs). Locally `nashra dev` reads the table itself every 30 seconds: there is nothing to sync.',
+          );
+        const report = await syncTriggers({ ...deps, triggers: deps.triggers });
+        if (options.json) return printJson(report);
+        for (const [what, names] of Object.entries(report))
+          if (names.length > 0) console.log(`${what.padEnd(9)} ${names.join(', ')}`);
+      });
+    });
+}
+
+function describeRun(name: string, outcome: ScheduledRunOutcome, status: string | undefined): string {
+  switch (outcome.status) {
+    case 'disabled':
+      return `schedule "${name}" is paused: nothing sent (\`nashra schedule resume ${name}\` first)`;
+    case 'completed':
+      return `schedule "${name}" was a one-off and has fired: nothing sent`;
+    case 'already-covered':
+      return `the window up to ${outcome.plan.window.end} was sent already: nothing sent`;
+    case 'nothing-new':
+      return `nothing new in ${outcome.plan.window.start} → ${outcome.plan.window.end}: nothing sent, the window moved on`;
+    case 'dry-run':
+      return `dry run: ${outcome.fanOut.recipients} readers`;
+    default:
+      return `issue ${outcome.issue.id}: ${status ?? outcome.issue.status} (${outcome.plan.articles.length} articles, ${outcome.issue.recipients} readers); see \`nashra issues show ${outcome.issue.id}\``;
+  }
 }

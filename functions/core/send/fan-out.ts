@@ -1,4 +1,5 @@
 import type { Article } from '../article';
+import { ConflictError } from '../errors';
 import type { Issue } from '../issue';
 import type { Clock, IssueRepo, SendJob, SendQueue, SubscriberRepo } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
@@ -34,6 +35,7 @@ const position = (cadenceIndex: number, cursor: string | undefined) =>
  * flat however many readers there are. Each page is counted with a conditional write on the fan-out
  * position, so a fan-out that died resumes where it stopped and counts no page twice (a page it
  * enqueued but had not counted is enqueued again; the delivery claims keep that from mailing twice).
+ * A page another fan-out of the same issue counted first is a ConflictError: that one is alive.
  * With `dryRun` nothing is rendered, stored or enqueued.
  */
 export async function fanOut(
@@ -83,7 +85,7 @@ export async function fanOut(
           deps.clock.now().toISOString(),
         );
         if (!counted)
-          throw new Error(`fan-out of issue ${issue.id} moved under us: another fan-out is running`);
+          throw new ConflictError(`fan-out of issue ${issue.id} moved under us: another fan-out is running`);
         current = next;
       }
       cursor = page.cursor;

@@ -8,10 +8,13 @@ import { variantFor } from '../render/variant';
 import type { Cadence, Subscriber } from '../subscriber';
 import { wantsTopics } from './audience';
 import { type FanOutDeps, type FanOutResult, fanOut } from './fan-out';
+import { type QuietHours, quietUntil } from './quiet-hours';
 
 export interface AlertDeps extends FanOutDeps {
   articles: ArticleRepo;
   renderer: MailRenderer;
+  /** Alerts arriving inside these are held until they end (urgent ones excepted); none: never held. */
+  quietHours?: QuietHours;
 }
 
 /** An alert's issue id: one per article, so a stream record delivered twice makes one alert. */
@@ -48,20 +51,26 @@ export function alertSelection(
 
 export type AlertOutcome =
   | { status: 'already-sent'; issue: Issue }
-  | { status: Issue['status']; issue: Issue; fanOut: FanOutResult };
+  | { status: 'held'; issue: Issue }
+  | { status: Exclude<Issue['status'], 'held'>; issue: Issue; fanOut: FanOutResult };
 
-/** Sends the alert of one newly stored article, once. */
+/**
+ * Sends the alert of one newly stored article, once. An alert that arrives inside quiet hours is
+ * stored `held` with `sendAfter` = their end, and `releaseHeldAlerts` sends it then: the hold is a
+ * record, not a timer, so a restart loses nothing. Urgent alerts are never held: readers asked for
+ * them to hear of danger when it happens, and by morning it may be too late to act on.
+ */
 export async function sendAlert(article: Article, deps: AlertDeps): Promise<AlertOutcome> {
-  const now = deps.clock.now().toISOString();
+  const arrived = deps.clock.now();
+  const now = arrived.toISOString();
   const translation = article.translationId ? await deps.articles.get(article.translationId) : undefined;
-  const translationAlerted = translation
-    ? (await deps.issues.get(alertIssueId(translation.id)))?.fannedOut === true
-    : false;
+  const sendAfter = article.urgent ? undefined : quietUntil(arrived, deps.quietHours);
   const { issue, created } = await deps.issues.createOnce({
     id: alertIssueId(article.id),
     kind: 'alert',
     articleIds: [article.id, ...(translation ? [translation.id] : [])],
-    status: 'sending',
+    status: sendAfter ? 'held' : 'sending',
+    ...(sendAfter ? { sendAfter: sendAfter.toISOString() } : {}),
     variantKeys: [],
     fannedOut: false,
     fanOutPosition: '',
@@ -73,7 +82,23 @@ export async function sendAlert(article: Article, deps: AlertDeps): Promise<Aler
     updatedAt: now,
   });
   if (!created && issue.fannedOut) return { status: 'already-sent', issue };
+  if (issue.status === 'held') return { status: 'held', issue };
+  return fanOutAlert(issue, article, translation, deps);
+}
 
+/**
+ * Fans an alert issue out (or the rest of it) and settles its status once every outcome is in. A
+ * reader who already had the alert of the article's translation in a language they read is left out.
+ */
+async function fanOutAlert(
+  issue: Issue,
+  article: Article,
+  translation: Article | undefined,
+  deps: AlertDeps,
+): Promise<AlertOutcome> {
+  const translationAlerted = translation
+    ? (await deps.issues.get(alertIssueId(translation.id)))?.fannedOut === true
+    : false;
   const cadences: Cadence[] = article.urgent ? ['instant', 'daily', 'weekly'] : ['instant'];
   const result = await fanOut(
     issue,
@@ -86,7 +111,57 @@ export async function sendAlert(article: Article, deps: AlertDeps): Promise<Aler
   const status = finalStatus(fannedOut);
   if (status) await deps.issues.setStatus(issue.id, status, deps.clock.now().toISOString(), ['sending']);
   const stored = (await deps.issues.get(issue.id)) ?? fannedOut;
-  return { status: stored.status, issue: stored, fanOut: result };
+  return { status: stored.status as Exclude<Issue['status'], 'held'>, issue: stored, fanOut: result };
+}
+
+/** How far back the sweep looks for held alerts: quiet hours last less than a day. */
+const heldLookbackMs = 2 * 24 * 60 * 60 * 1000;
+/** A released alert whose fan-out has not moved for this long died on the way: the sweep resumes it. */
+export const stalledReleaseMs = 15 * 60 * 1000;
+
+export interface ReleaseReport {
+  released: string[];
+  resumed: string[];
+}
+
+/**
+ * The held-alert sweep (a fixed clock on AWS, the local scheduler in `nashra dev`): sends each held
+ * alert whose quiet hours are over, oldest first, so an article and its translation held together
+ * pair as they would have by day. Each is taken with a conditional write from `held` to `sending`:
+ * of two sweeps, one sends it. A released alert whose fan-out stalled (the sweep died) is resumed;
+ * the delivery claims keep a resumed fan-out from mailing anyone twice.
+ */
+export async function releaseHeldAlerts(deps: AlertDeps): Promise<ReleaseReport> {
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - heldLookbackMs).toISOString();
+  const report: ReleaseReport = { released: [], resumed: [] };
+  const candidates = (await deps.issues.listSince(since))
+    .filter((issue) => issue.kind === 'alert' && issue.sendAfter !== undefined && !issue.fannedOut)
+    .reverse();
+  for (const issue of candidates) {
+    if (issue.status === 'held') {
+      if (Date.parse(issue.sendAfter ?? '') > now.getTime()) continue;
+      if (!(await deps.issues.setStatus(issue.id, 'sending', now.toISOString(), ['held']))) continue;
+      report.released.push(issue.id);
+    } else if (
+      issue.status === 'sending' &&
+      Date.parse(issue.updatedAt) <= now.getTime() - stalledReleaseMs
+    ) {
+      report.resumed.push(issue.id);
+    } else {
+      continue;
+    }
+    const article = await deps.articles.get(issue.articleIds[0] ?? '');
+    if (!article) {
+      await deps.issues.markFannedOut(issue.id, now.toISOString());
+      await deps.issues.setStatus(issue.id, 'empty', now.toISOString(), ['sending']);
+      continue;
+    }
+    // Read the translation now: it may have been paired while the alert was held.
+    const translation = article.translationId ? await deps.articles.get(article.translationId) : undefined;
+    await fanOutAlert({ ...issue, status: 'sending' }, article, translation, deps);
+  }
+  return report;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Article } from '../article';
+import { ConflictError } from '../errors';
 import { finalStatus, type Issue } from '../issue';
 import type { ArticleRepo, ScheduleRepo } from '../ports';
 import type { MailRenderer } from '../render/render-mail';
@@ -29,6 +30,8 @@ export interface DigestPlan {
 
 export type DigestOutcome =
   | { status: 'nothing-new'; plan: DigestPlan }
+  /** A firing for a window that an earlier firing already covered (a duplicate, or a late retry). */
+  | { status: 'already-covered'; plan: DigestPlan }
   | {
       status: 'dry-run';
       plan: DigestPlan;
@@ -45,17 +48,32 @@ export type DigestOutcome =
 
 const lookbackMs = { daily: 24 * 60 * 60 * 1000, weekly: 7 * 24 * 60 * 60 * 1000 };
 
+export interface DigestOptions {
+  /** Staff's own window start (`digest send --since`): the schedule's window does not move. */
+  since?: string;
+  /** Staff's own window end (`digest send --until`): the schedule's window does not move. */
+  until?: string;
+  /**
+   * The time the clock was due to fire (EventBridge Scheduler's `scheduled-time`, the local
+   * scheduler's fire time): the window ends there rather than at now, so every firing for one time,
+   * however late or often it arrives, names the same window and makes the same issue.
+   */
+  firedAt?: string;
+  dryRun?: boolean;
+}
+
 /**
  * The window and articles of a schedule's next digest: from the end of its last window (or one
- * cadence back) to now, unless staff give --since/--until. An article reaches a reader at most once
- * per schedule: what an earlier issue of the schedule carried is left out.
+ * cadence back) to the firing time, or to now, unless staff give --since/--until. A window that
+ * starts long ago (runs missed while the stack was down) is still one window: one digest catches up.
+ * An article reaches a reader at most once per schedule: what an earlier issue carried is left out.
  */
 export async function planDigest(
   schedule: Schedule,
-  requested: { since?: string; until?: string },
+  requested: Pick<DigestOptions, 'since' | 'until' | 'firedAt'>,
   deps: DigestDeps,
 ): Promise<DigestPlan> {
-  const end = requested.until ?? deps.clock.now().toISOString();
+  const end = requested.until ?? requested.firedAt ?? deps.clock.now().toISOString();
   const start =
     requested.since ??
     schedule.lastWindowEnd ??
@@ -84,16 +102,33 @@ function readerSelection(articles: Article[]) {
 
 /**
  * Builds and sends one digest of a schedule: plans the window, creates the issue once (a conditional
- * write on its id), moves the schedule's window on (unless staff gave the window), renders each needed
- * variant once and fans out. An issue whose fan-out was interrupted is finished first.
+ * write on its id: the schedule and the window's end), moves the schedule's window on (unless staff
+ * gave the window), renders each needed variant once and fans out. An issue whose fan-out was
+ * interrupted is finished first. A firing at or before the end of the last window sends nothing: that
+ * window was covered. An empty window sends nothing and still moves the window on.
  */
 export async function sendDigest(
   schedule: Schedule,
-  options: { since?: string; until?: string; dryRun?: boolean },
+  requested: DigestOptions,
   deps: DigestDeps,
 ): Promise<DigestOutcome> {
+  const options = {
+    ...requested,
+    ...(requested.firedAt ? { firedAt: new Date(requested.firedAt).toISOString() } : {}),
+  };
   const manualWindow = options.since !== undefined || options.until !== undefined;
   if (!options.dryRun) await finishInterrupted(schedule, deps);
+  if (
+    options.firedAt &&
+    !manualWindow &&
+    schedule.lastWindowEnd &&
+    Date.parse(options.firedAt) <= Date.parse(schedule.lastWindowEnd)
+  ) {
+    return {
+      status: 'already-covered',
+      plan: { window: { start: options.firedAt, end: options.firedAt }, articles: [], alreadyCarried: 0 },
+    };
+  }
   const plan = await planDigest(schedule, options, deps);
   const now = deps.clock.now().toISOString();
 
@@ -137,14 +172,21 @@ async function finishFanOut(
   deps: DigestDeps,
 ): Promise<DigestOutcome> {
   const articles = plan.articles;
-  const result = await fanOut(
-    issue,
-    [schedule.cadence],
-    readerSelection(articles),
-    (variant, chosen) =>
-      deps.renderer.renderDigest({ issueId: issue.id, variant, articles: chosen, window: plan.window }),
-    deps,
-  );
+  let result: FanOutResult;
+  try {
+    result = await fanOut(
+      issue,
+      [schedule.cadence],
+      readerSelection(articles),
+      (variant, chosen) =>
+        deps.renderer.renderDigest({ issueId: issue.id, variant, articles: chosen, window: plan.window }),
+      deps,
+    );
+  } catch (error) {
+    // Another firing for the same window is fanning this issue out right now: it is theirs to finish.
+    if (error instanceof ConflictError) return { status: 'already-exists', plan, issue };
+    throw error;
+  }
   const now = deps.clock.now().toISOString();
   const fannedOut = await deps.issues.markFannedOut(issue.id, now);
   const status = finalStatus(fannedOut);

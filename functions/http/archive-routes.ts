@@ -1,0 +1,97 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { archiveListPage, publicCopyHtml } from '../../templates/pages/archive-page';
+import { errorPage } from '../../templates/pages/pages';
+import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
+import { DynamoIssueRepo } from '../adapters/dynamodb/issue-repo';
+import { archiveCopy, listArchive } from '../core/archive';
+import type { Language } from '../core/article';
+import type { IssueRepo } from '../core/ports';
+import { formatDate } from '../core/render/dates';
+import { archivePath } from '../core/render/render-mail';
+import { mailVariantSchema } from '../core/render/variant';
+import { type Config, config as processConfig } from '../shared/config';
+
+export interface ArchiveRouteOptions {
+  config?: Config;
+  issues?: IssueRepo;
+}
+
+const pageSize = 20;
+const languageSchema = z.enum(['ar', 'en']);
+/** Page cursors are base64url; anything else is not one of ours. */
+const cursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/);
+
+/**
+ * The public archive, on every stage, for anyone: `GET /issues` lists the issues that went out,
+ * newest first (`?lang=ar|en` for the page's language, `?before=` for older ones), and
+ * `GET /issues/{id}/{variant}` shows one issue's copy in a variant (`ar`, `en`, `ar+en`, `en+ar`,
+ * as `archivePath` builds them; a plain `ar`/`en` is also served from a bilingual copy when the
+ * issue has no copy in that language alone). No page carries a token or a reader's link. Unknown
+ * issues, variants and cursors are a 404.
+ */
+export function archiveRoutes(options: ArchiveRouteOptions = {}): Hono {
+  const routes = new Hono();
+  let tools: { issues: IssueRepo; timeZone: string } | undefined;
+  const archive = () => {
+    if (!tools) {
+      const settings = options.config ?? processConfig();
+      tools = {
+        issues:
+          options.issues ??
+          new DynamoIssueRepo(documentClient(createDynamoClient(settings)), settings.tables.issues),
+        timeZone: settings.timeZone,
+      };
+    }
+    return tools;
+  };
+  const notFound = (lang?: Language) => errorPage({ status: 404, ...(lang ? { lang } : {}) });
+
+  routes.get('/issues', async (c) => {
+    const lang = languageSchema.catch('ar').parse(c.req.query('lang'));
+    const before = c.req.query('before');
+    if (before !== undefined && !cursorSchema.safeParse(before).success) return c.html(notFound(lang), 404);
+    const { issues, timeZone } = archive();
+    let page: Awaited<ReturnType<typeof listArchive>>;
+    try {
+      page = await listArchive({ limit: pageSize, ...(before ? { cursor: before } : {}) }, { issues });
+    } catch (error) {
+      if ((error as Error).message === 'invalid page cursor') return c.html(notFound(lang), 404);
+      throw error;
+    }
+    const other = lang === 'ar' ? 'en' : 'ar';
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.html(
+      archiveListPage({
+        lang,
+        items: page.entries.map((entry) => ({
+          date: formatDate(entry.issue.createdAt, lang, timeZone),
+          copies: entry.copies.map((copy) => ({
+            lang: copy.lang,
+            title: copy.subject,
+            url: archivePath(entry.issue.id, copy.variant),
+          })),
+        })),
+        otherLanguageUrl: `/issues?lang=${other}`,
+        ...(page.cursor ? { olderUrl: `/issues?lang=${lang}&before=${page.cursor}` } : {}),
+      }),
+    );
+  });
+
+  routes.get('/issues/:id/:variant', async (c) => {
+    // A `+` written as a space by a client that form-decodes paths.
+    const variant = mailVariantSchema.safeParse(c.req.param('variant').replace(/ /g, '+'));
+    const id = c.req.param('id');
+    if (!variant.success || id.length > 200) return c.html(notFound(), 404);
+    const copy = await archiveCopy(id, variant.data, archive()).catch((error: Error) => {
+      if (error.name === 'NotFoundError') return undefined;
+      throw error;
+    });
+    if (!copy) return c.html(notFound(), 404);
+    c.header('Cache-Control', 'public, max-age=3600');
+    c.header('Content-Language', copy.mail.contentLanguage);
+    return c.html(publicCopyHtml(copy.mail, copy.variant));
+  });
+
+  return routes;
+}
