@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { createSendServices, type SendServices } from '../adapters/send-services';
+import { createSenderServices, type SenderServices } from '../adapters/sender-services';
 import { type QueuedJob, sendJobs } from '../core/send/send-jobs';
 import { config } from '../shared/config';
 import { logger } from '../shared/logger';
@@ -20,7 +20,7 @@ export const maxReceiveCount = 5;
  * it lands in the dead-letter queue instead of vanishing. The batch takes one send-rate bucket for its
  * whole run. Transient failures come back as batch item failures, redelivered by the queue.
  */
-export function createSendWorker(services: SendServices) {
+export function createSendWorker(services: SenderServices) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const queued: QueuedJob[] = [];
     const malformed: string[] = [];
@@ -66,7 +66,7 @@ let worker: ReturnType<typeof createSendWorker> | undefined;
 export const handler = (event: SQSEvent) => {
   if (!worker) {
     const settings = config();
-    worker = createSendWorker(createSendServices(settings, documentClient(createDynamoClient(settings))));
+    worker = createSendWorker(createSenderServices(settings, documentClient(createDynamoClient(settings))));
   }
   return worker(event);
 };

@@ -67,10 +67,12 @@ export async function sendJobs(
   // and before counting: that issue's counts are rebuilt from the deliveries afterwards.
   const recount = new Set<string>();
   const issueIds = [...new Set(queued.map(({ job }) => job.issueId))];
-  const issues = new Map(
-    await Promise.all(issueIds.map(async (id) => [id, await deps.issues.get(id)] as const)),
-  );
-  const readers = await deps.subscribers.getMany(queued.map(({ job }) => job.subscriberId));
+  // The batch's issues and readers, read side by side.
+  const [issueList, readers] = await Promise.all([
+    Promise.all(issueIds.map(async (id) => [id, await deps.issues.get(id)] as const)),
+    deps.subscribers.getMany(queued.map(({ job }) => job.subscriberId)),
+  ]);
+  const issues = new Map(issueList);
 
   await Promise.all(
     queued.map(async ({ id, job, receiveCount }) => {
