@@ -8,6 +8,7 @@ import {
 import type { DeliveryStatus } from '../../core/issue';
 import type { ClaimResult, Delivery, DeliveryRepo, SendJob } from '../../core/ports';
 import { isConditionFailure } from './client';
+import { collect, queryItems } from './paginate';
 
 /**
  * One item per (issue, reader). Every transition is a conditional write, so a retried or duplicated
@@ -117,24 +118,9 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
 
   async listParked(issueId: string): Promise<SendJob[]> {
     const jobs: SendJob[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'issueId = :issue',
-          FilterExpression: '#status = :parked',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':issue': issueId, ':parked': 'parked' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        jobs.push({ issueId, subscriberId: String(item.subscriberId), variantKey: String(item.variantKey) });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const item of this.withStatus(issueId, 'parked')) {
+      jobs.push({ issueId, subscriberId: String(item.subscriberId), variantKey: String(item.variantKey) });
+    }
     return jobs;
   }
 
@@ -156,63 +142,43 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
 
   /** The deliveries of an issue that failed for good: what the dead-letter queue holds for it. */
   async listFailed(issueId: string): Promise<Delivery[]> {
-    const failed: Delivery[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'issueId = :issue',
-          FilterExpression: '#status = :failed',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':issue': issueId, ':failed': 'failed' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      failed.push(...((page.Items ?? []) as Delivery[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return failed;
+    return (await collect(this.withStatus(issueId, 'failed'))) as unknown as Delivery[];
   }
 
   async countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>> {
     const counts: Record<DeliveryStatus, number> = { sending: 0, sent: 0, failed: 0, skipped: 0, parked: 0 };
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'issueId = :issue',
-          ProjectionExpression: '#status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':issue': issueId },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) counts[item.status as DeliveryStatus] += 1;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = queryItems(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'issueId = :issue',
+      ProjectionExpression: '#status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':issue': issueId },
+      ConsistentRead: true,
+    });
+    for await (const item of items) counts[item.status as DeliveryStatus] += 1;
     return counts;
   }
 
+  /** An issue's deliveries in one state, read consistently. */
+  private withStatus(issueId: string, status: DeliveryStatus) {
+    return queryItems(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'issueId = :issue',
+      FilterExpression: '#status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':issue': issueId, ':status': status },
+      ConsistentRead: true,
+    });
+  }
+
   async listForSubscriber(subscriberId: string): Promise<Delivery[]> {
-    const deliveries: Delivery[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'bySubscriber',
-          KeyConditionExpression: 'subscriberId = :id',
-          ExpressionAttributeValues: { ':id': subscriberId },
-          ExclusiveStartKey: start,
-        }),
-      );
-      deliveries.push(...((page.Items ?? []) as Delivery[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return deliveries;
+    const items = queryItems(this.db, {
+      TableName: this.tableName,
+      IndexName: 'bySubscriber',
+      KeyConditionExpression: 'subscriberId = :id',
+      ExpressionAttributeValues: { ':id': subscriberId },
+    });
+    return (await collect(items)) as unknown as Delivery[];
   }
 
   async removeForSubscriber(subscriberId: string): Promise<number> {

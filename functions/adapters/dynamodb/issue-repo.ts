@@ -10,6 +10,7 @@ import type { IssueCounts, IssueRepo } from '../../core/ports';
 import { type CompiledMail, compiledMailSchema } from '../../core/render/compiled-mail';
 import { isConditionFailure } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
+import { collect, queryItems } from './paginate';
 
 /** Compiled variants are items of their own (a bilingual digest is ~60 KB; an item holds 400 KB). */
 const variantId = (issueId: string, key: string) => `${issueId}#variant#${key}`;
@@ -64,43 +65,25 @@ export class DynamoIssueRepo implements IssueRepo {
   }
 
   async listSince(since: string): Promise<Issue[]> {
-    const issues: Issue[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byCreated',
-          KeyConditionExpression: 'listKey = :issue AND createdAt >= :since',
-          ExpressionAttributeValues: { ':issue': 'issue', ':since': since },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) issues.push(issueSchema.parse(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return issues;
+    const items = queryItems(this.db, {
+      TableName: this.tableName,
+      IndexName: 'byCreated',
+      KeyConditionExpression: 'listKey = :issue AND createdAt >= :since',
+      ExpressionAttributeValues: { ':issue': 'issue', ':since': since },
+      ScanIndexForward: false,
+    });
+    return (await collect(items)).map((item) => issueSchema.parse(item));
   }
 
   async listForSchedule(schedule: string, since: string): Promise<Issue[]> {
-    const issues: Issue[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'bySchedule',
-          KeyConditionExpression: '#schedule = :schedule AND createdAt >= :since',
-          ExpressionAttributeNames: { '#schedule': 'schedule' },
-          ExpressionAttributeValues: { ':schedule': schedule, ':since': since },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) issues.push(issueSchema.parse(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return issues;
+    const items = queryItems(this.db, {
+      TableName: this.tableName,
+      IndexName: 'bySchedule',
+      KeyConditionExpression: '#schedule = :schedule AND createdAt >= :since',
+      ExpressionAttributeNames: { '#schedule': 'schedule' },
+      ExpressionAttributeValues: { ':schedule': schedule, ':since': since },
+    });
+    return (await collect(items)).map((item) => issueSchema.parse(item));
   }
 
   async saveVariant(issueId: string, key: string, mail: CompiledMail): Promise<void> {

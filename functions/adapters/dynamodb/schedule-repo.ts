@@ -3,13 +3,13 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../core/errors';
 import type { ScheduleRepo } from '../../core/ports';
 import { type Schedule, scheduleSchema } from '../../core/schedule';
 import { isConditionFailure } from './client';
+import { collect, scanItems } from './paginate';
 
 export class DynamoScheduleRepo implements ScheduleRepo {
   constructor(
@@ -42,15 +42,9 @@ export class DynamoScheduleRepo implements ScheduleRepo {
   }
 
   async list(): Promise<Schedule[]> {
-    const schedules: Schedule[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start }),
-      );
-      for (const item of page.Items ?? []) schedules.push(scheduleSchema.parse(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const schedules = (await collect(scanItems(this.db, { TableName: this.tableName }))).map((item) =>
+      scheduleSchema.parse(item),
+    );
     return schedules.sort((a, b) => a.name.localeCompare(b.name));
   }
 
