@@ -1,6 +1,6 @@
 import type { Article } from '../article';
 import { ConflictError } from '../errors';
-import type { Issue } from '../issue';
+import { finalStatus, type Issue } from '../issue';
 import type { Clock, IssueRepo, SendJob, SendQueue, SubscriberRepo } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
 import type { MailVariant } from '../render/variant';
@@ -92,4 +92,19 @@ export async function fanOut(
     } while (cursor);
   }
   return result;
+}
+
+/**
+ * Marks an issue's fan-out complete and, when every recipient already has an outcome (a fast sender,
+ * or nobody to send to), settles its status; returns the issue as stored now.
+ */
+export async function settleFanOut(
+  issueId: string,
+  deps: Pick<FanOutDeps, 'issues' | 'clock'>,
+): Promise<Issue> {
+  const now = deps.clock.now().toISOString();
+  const fannedOut = await deps.issues.markFannedOut(issueId, now);
+  const status = finalStatus(fannedOut);
+  if (status) await deps.issues.setStatus(issueId, status, now, ['sending']);
+  return (await deps.issues.get(issueId)) ?? fannedOut;
 }

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../article';
 import type { NewArticleListener } from '../ingest/announce';
-import { finalStatus, type Issue } from '../issue';
+import type { Issue } from '../issue';
 import type { ArticleRepo } from '../ports';
 import type { MailRenderer } from '../render/render-mail';
 import { variantFor } from '../render/variant';
 import type { Cadence, Subscriber } from '../subscriber';
 import { wantsTopics } from './audience';
-import { type FanOutDeps, type FanOutResult, fanOut } from './fan-out';
+import { type FanOutDeps, type FanOutResult, fanOut, settleFanOut } from './fan-out';
 import { type QuietHours, quietUntil } from './quiet-hours';
 
 export interface AlertDeps extends FanOutDeps {
@@ -107,10 +107,7 @@ async function fanOutAlert(
     (variant, articles) => deps.renderer.renderAlert({ issueId: issue.id, variant, articles }),
     deps,
   );
-  const fannedOut = await deps.issues.markFannedOut(issue.id, deps.clock.now().toISOString());
-  const status = finalStatus(fannedOut);
-  if (status) await deps.issues.setStatus(issue.id, status, deps.clock.now().toISOString(), ['sending']);
-  const stored = (await deps.issues.get(issue.id)) ?? fannedOut;
+  const stored = await settleFanOut(issue.id, deps);
   return { status: stored.status as Exclude<Issue['status'], 'held'>, issue: stored, fanOut: result };
 }
 

@@ -1,13 +1,13 @@
 import type { Article } from '../article';
 import { ConflictError } from '../errors';
-import { finalStatus, type Issue } from '../issue';
+import type { Issue } from '../issue';
 import type { ArticleRepo, ScheduleRepo } from '../ports';
 import type { MailRenderer } from '../render/render-mail';
 import { variantFor } from '../render/variant';
 import type { Schedule } from '../schedule';
 import type { Subscriber } from '../subscriber';
 import { articlesForReader, wantsTopics } from './audience';
-import { type FanOutDeps, type FanOutResult, fanOut } from './fan-out';
+import { type FanOutDeps, type FanOutResult, fanOut, settleFanOut } from './fan-out';
 
 export interface DigestDeps extends FanOutDeps {
   articles: ArticleRepo;
@@ -187,11 +187,7 @@ async function finishFanOut(
     if (error instanceof ConflictError) return { status: 'already-exists', plan, issue };
     throw error;
   }
-  const now = deps.clock.now().toISOString();
-  const fannedOut = await deps.issues.markFannedOut(issue.id, now);
-  const status = finalStatus(fannedOut);
-  if (status) await deps.issues.setStatus(issue.id, status, now, ['sending']);
-  const stored = (await deps.issues.get(issue.id)) ?? fannedOut;
+  const stored = await settleFanOut(issue.id, deps);
   return {
     status:
       stored.status === 'parked' ? 'sending' : (stored.status as 'sending' | 'sent' | 'partial' | 'empty'),
