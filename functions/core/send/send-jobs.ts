@@ -170,6 +170,7 @@ async function sendOne(
   if (claim === 'busy') return { result: 'retry', retries: 0 };
 
   let retries = 0;
+  let messageId: string;
   try {
     const prepared = await preparedVariant(job, issue, deps);
     const links = subscriberLinks(deps.signer, deps.mail.baseUrl, subscriber, now());
@@ -197,8 +198,7 @@ async function sendOne(
       deps.sleep,
     );
     retries = sent.retries;
-    await deps.deliveries.markSent(job.issueId, job.subscriberId, sent.result.messageId, now());
-    return { result: 'sent', retries };
+    messageId = sent.result.messageId;
   } catch (error) {
     if (error instanceof QuotaExceededError) {
       parkedIssues.add(job.issueId);
@@ -212,6 +212,26 @@ async function sendOne(
     }
     await deps.deliveries.release(job.issueId, job.subscriberId);
     return { result: 'retry', retries };
+  }
+  // SES accepted the mail: from here the claim is never given back. Recording it is retried while the
+  // store is unreachable; if it never gets through, the claim's lease is all that stands between the
+  // reader and a second copy (the one window for a duplicate, documented with its bound).
+  await retryStoreWrite(
+    () => deps.deliveries.markSent(job.issueId, job.subscriberId, messageId, now()),
+    deps.sleep,
+  );
+  return { result: 'sent', retries };
+}
+
+/** Retries a write to the store with backoff for about six seconds before giving up. */
+async function retryStoreWrite(write: () => Promise<void>, sleep: Sleep): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 6) throw error;
+      await sleep(100 * 2 ** attempt);
+    }
   }
 }
 
