@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryStatus } from '../../core/issue';
 import type { ClaimResult, Delivery, DeliveryRepo, SendJob } from '../../core/ports';
-import { isConditionFailure } from './client';
+import { conditionally, isConditionFailure } from './client';
 import { collect, queryItems } from './paginate';
 
 /**
@@ -83,8 +83,8 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
   }
 
   async markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.send(
+    return conditionally(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { issueId, subscriberId, status: 'skipped', reason, updatedAt: now.toISOString() },
@@ -92,12 +92,8 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markParked(issueId: string, subscriberId: string, variantKey: string, now: Date): Promise<void> {

@@ -8,7 +8,7 @@ import {
 import { type Issue, type IssueStatus, issueSchema } from '../../core/issue';
 import type { IssueCounts, IssueRepo } from '../../core/ports';
 import { type CompiledMail, compiledMailSchema } from '../../core/render/compiled-mail';
-import { isConditionFailure } from './client';
+import { conditionally, isConditionFailure } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { collect, queryItems } from './paginate';
 
@@ -154,8 +154,8 @@ export class DynamoIssueRepo implements IssueRepo {
     next: string,
     now: string,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    return conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -171,12 +171,8 @@ export class DynamoIssueRepo implements IssueRepo {
             ':expected': expected,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async replaceCounts(
@@ -185,8 +181,8 @@ export class DynamoIssueRepo implements IssueRepo {
     seenUpdatedAt: string,
     now: string,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    return conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -200,17 +196,13 @@ export class DynamoIssueRepo implements IssueRepo {
             ':seen': seenUpdatedAt,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async setStatus(id: string, status: IssueStatus, now: string, from?: IssueStatus[]): Promise<boolean> {
-    try {
-      await this.db.send(
+    return conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -225,11 +217,7 @@ export class DynamoIssueRepo implements IssueRepo {
             ...Object.fromEntries((from ?? []).map((s, i) => [`:from${i}`, s])),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -8,7 +8,7 @@ import {
 import { ConflictError, NotFoundError } from '../../core/errors';
 import type { ScheduleRepo } from '../../core/ports';
 import { type Schedule, scheduleSchema } from '../../core/schedule';
-import { isConditionFailure } from './client';
+import { conditionally, isConditionFailure } from './client';
 import { collect, scanItems } from './paginate';
 
 export class DynamoScheduleRepo implements ScheduleRepo {
@@ -74,8 +74,8 @@ export class DynamoScheduleRepo implements ScheduleRepo {
     windowEnd: string,
     now: string,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    return conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { name },
@@ -91,11 +91,7 @@ export class DynamoScheduleRepo implements ScheduleRepo {
             ...(expected === undefined ? {} : { ':expected': expected }),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
