@@ -1,53 +1,35 @@
 import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDynamoClient, documentClient } from '../../functions/adapters/dynamodb/client';
-import { ensureTables } from '../../functions/adapters/dynamodb/table-admin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestServices, type IngestServices } from '../../functions/adapters/ingest-services';
 import type { Article } from '../../functions/core/article';
 import { ingestFeeds, ingestParsedFeed } from '../../functions/core/ingest/ingest-feed';
 import { createArticleStreamHandler } from '../../functions/handlers/article-stream';
-import { dynamoStreamTap } from '../../functions/local/dynamodb-stream-tap';
-import type { RunningService } from '../../functions/local/emulators';
 import { LocalRuntime } from '../../functions/local/runtime';
-import { startServiceTap } from '../../functions/local/service-tap';
 import { wireLocalRuntime } from '../../functions/local/wiring';
-import { suiteConfig } from '../support/local-aws';
+import { suiteDatabaseWithStream } from '../support/local-aws';
 
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures/feeds', name);
 
 describe('a newly stored article reaches the alert path through the stream, once', () => {
   const runtime = new LocalRuntime('eu-west-1');
   const announced: string[] = [];
-  let tap: RunningService;
   let services: IngestServices;
-  let destroy: () => void;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const base = suiteConfig();
-    tap = await startServiceTap({
-      port: 0,
-      upstream: inject('dynamodbUrl'),
-      tap: dynamoStreamTap({
-        upstream: inject('dynamodbUrl'),
-        region: base.region,
-        emit: (table, records) => runtime.emitStream(table, records),
-      }),
-    });
-    const config = { ...base, endpoints: { ...base.endpoints, dynamodb: tap.url } };
-    const client = createDynamoClient(config);
-    destroy = () => client.destroy();
-    await ensureTables(client, config.tables);
-    services = createIngestServices(config, documentClient(client));
+    const database = await suiteDatabaseWithStream(runtime);
+    close = database.close;
+    const config = database.config;
+    services = createIngestServices(config, database.db);
     wireLocalRuntime(runtime, config, {
       listener: { articleStored: async (article) => void announced.push(article.id) },
     });
   });
   afterAll(async () => {
     runtime.stop();
-    destroy();
-    await tap.close();
+    await close();
   });
 
   const feeds = ['icssi-ar.rss.xml', 'icssi-en.atom.xml', 'basra-en.feed.json'].map((name) => ({

@@ -1,38 +1,20 @@
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoArticleRepo } from '../../functions/adapters/dynamodb/article-repo';
-import { createDynamoClient, documentClient } from '../../functions/adapters/dynamodb/client';
-import { ensureTables } from '../../functions/adapters/dynamodb/table-admin';
 import type { Article } from '../../functions/core/article';
-import { dynamoStreamTap } from '../../functions/local/dynamodb-stream-tap';
-import type { RunningService } from '../../functions/local/emulators';
 import { LocalRuntime } from '../../functions/local/runtime';
-import { startServiceTap } from '../../functions/local/service-tap';
-import { suiteConfig } from '../support/local-aws';
+import { suiteDatabaseWithStream } from '../support/local-aws';
 
 describe('the DynamoDB stream stand-in', () => {
   const runtime = new LocalRuntime('eu-west-1');
   const received: DynamoDBStreamEvent[] = [];
-  let tap: RunningService;
   let repo: DynamoArticleRepo;
-  let destroy: () => void;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const base = suiteConfig();
-    tap = await startServiceTap({
-      port: 0,
-      upstream: inject('dynamodbUrl'),
-      tap: dynamoStreamTap({
-        upstream: inject('dynamodbUrl'),
-        region: 'eu-west-1',
-        emit: (t, r) => runtime.emitStream(t, r),
-      }),
-    });
-    const config = { ...base, endpoints: { ...base.endpoints, dynamodb: tap.url } };
-    const client = createDynamoClient(config);
-    destroy = () => client.destroy();
-    await ensureTables(client, config.tables);
-    repo = new DynamoArticleRepo(documentClient(client), config.tables.articles);
+    const database = await suiteDatabaseWithStream(runtime);
+    close = database.close;
+    repo = new DynamoArticleRepo(database.db, database.config.tables.articles);
     runtime.onStream('articles', {
       name: 'inserts',
       eventNames: ['INSERT'],
@@ -41,10 +23,7 @@ describe('the DynamoDB stream stand-in', () => {
       },
     });
   });
-  afterAll(async () => {
-    destroy();
-    await tap.close();
-  });
+  afterAll(() => close());
 
   const article: Article = {
     id: 'stream-1',

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createDynamoClient, documentClient } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/table-admin';
+import { dynamoStreamTap } from '../../functions/local/dynamodb-stream-tap';
+import type { LocalRuntime } from '../../functions/local/runtime';
+import { startServiceTap } from '../../functions/local/service-tap';
 import { type Config, loadConfig } from '../../functions/shared/config';
 
 /**
@@ -42,4 +45,31 @@ export interface StoredMail {
 export async function sesStore(sesUrl = inject('sesUrl')): Promise<StoredMail[]> {
   const response = await fetch(`${sesUrl}/store`);
   return ((await response.json()) as { emails: StoredMail[] }).emails;
+}
+
+/**
+ * A suite's tables behind the DynamoDB stream tap, as local mode wires them: every write to a
+ * stream-enabled table reaches `runtime` as a stream record.
+ */
+export async function suiteDatabaseWithStream(runtime: LocalRuntime) {
+  const base = suiteConfig();
+  const tap = await startServiceTap({
+    port: 0,
+    upstream: inject('dynamodbUrl'),
+    tap: dynamoStreamTap({
+      upstream: inject('dynamodbUrl'),
+      region: base.region,
+      emit: (table, records) => runtime.emitStream(table, records),
+    }),
+  });
+  const config = { ...base, endpoints: { ...base.endpoints, dynamodb: tap.url } };
+  const { client, db } = await suiteDatabase(config);
+  return {
+    config,
+    db,
+    close: async () => {
+      client.destroy();
+      await tap.close();
+    },
+  };
 }
