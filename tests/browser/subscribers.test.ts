@@ -1,13 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { serve } from '@hono/node-server';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSubscriberServices,
   type SubscriberServices,
 } from '../../functions/adapters/subscriber-services';
 import { createApp } from '../../functions/http/app';
+import { launchChromium } from '../support/chromium';
 import { type OutboxMail, openTestStack, readOutbox, type TestStack } from '../support/test-stack';
 
 let browser: Browser;
@@ -26,19 +27,7 @@ beforeAll(async () => {
   t = await openTestStack({ NASHRA_BASE_URL: base });
   services = createSubscriberServices(t.stack.config, t.db);
   fetchApp = createApp({}, { subscribers: { config: t.stack.config, services } }).fetch;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   // The pages carry no script (and their CSP allows none): axe is injected past the CSP.
   context = await browser.newContext({ bypassCSP: true, viewport: { width: 375, height: 800 } });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MjmlRenderer } from '../../functions/adapters/mjml-renderer';
 import type { CompiledMail } from '../../functions/core/render/compiled-mail';
@@ -10,6 +10,7 @@ import { createMailRenderer } from '../../functions/core/render/render-mail';
 import { type MailVariant, mailVariants } from '../../functions/core/render/variant';
 import { samplePages } from '../../templates/pages/samples';
 import { basraAr, basraEn, manyPairs, week, weekOfArticles } from '../fixtures/render-articles';
+import { launchChromium } from '../support/chromium';
 
 const screenshots = join(import.meta.dirname, 'screenshots');
 const widths = [600, 375] as const;
@@ -30,19 +31,7 @@ const renderer = createMailRenderer({ compiler: new MjmlRenderer(), baseUrl, tim
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 
