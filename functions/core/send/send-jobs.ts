@@ -63,8 +63,9 @@ export async function sendJobs(
     counts.set(issueId, current);
   };
   const parkedIssues = new Set<string>();
-  // A redelivered job whose pair is already finished means an earlier invocation died after sending
-  // and before counting: that issue's counts are rebuilt from the deliveries afterwards.
+  // A job whose pair is already finished was handled before — by an invocation that died after sending
+  // and before counting (a queue kept on disk hands it out again as a first receive), or as a second
+  // copy of the job: that issue's counts are rebuilt from the deliveries afterwards.
   const recount = new Set<string>();
   const issueIds = [...new Set(queued.map(({ job }) => job.issueId))];
   // The batch's issues and readers, read side by side.
@@ -102,7 +103,7 @@ export async function sendJobs(
           report.retry.push(id);
           return;
         case 'done':
-          if (receiveCount > 1) recount.add(job.issueId);
+          recount.add(job.issueId);
           return;
       }
     }),
