@@ -1,11 +1,11 @@
 import { MjmlRenderer } from '../functions/adapters/mjml-renderer';
 import { LinkSigner, subscriberLinks } from '../functions/core/link-token';
+import type { CompiledMail } from '../functions/core/mail/compiled-mail';
 import { composeMime } from '../functions/core/mail/compose-mime';
 import { MimeTemplate } from '../functions/core/mail/mime-template';
-import type { CompiledMail } from '../functions/core/render/compiled-mail';
-import { personalise } from '../functions/core/render/personalise';
-import { createMailRenderer } from '../functions/core/render/render-mail';
-import { type MailVariant, mailVariants } from '../functions/core/render/variant';
+import { personalise } from '../functions/core/mail/personalise';
+import { type MailVariant, mailVariants } from '../functions/core/mail/variant';
+import { createMailRenderer } from '../functions/render/render-mail';
 import { benchReader, fixtureWindow, tenPairedArticles } from './fixtures';
 import { median, percentile, round } from './stats';
 

@@ -1,4 +1,4 @@
-import type { Language } from '../functions/core/article';
+import type { Language } from './language';
 
 /**
  * Every word nashra's mails and pages say, in both languages, in one place for translators. Functions

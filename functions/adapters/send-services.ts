@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createMailRenderer, type MailRenderer } from '../core/render/render-mail';
+import type { MailRenderer } from '../core/ports';
 import type { AlertDeps } from '../core/send/send-alert';
 import type { DigestDeps } from '../core/send/send-digest';
+import { createMailRenderer } from '../render/render-mail';
 import type { Config } from '../shared/config';
 import { DynamoArticleRepo } from './dynamodb/article-repo';
 import { DynamoScheduleRepo } from './dynamodb/schedule-repo';

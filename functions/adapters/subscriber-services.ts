@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LinkSigner } from '../core/link-token';
 import { type Clock, systemClock } from '../core/ports';
-import { createMailRenderer } from '../core/render/render-mail';
 import { RateLimiter } from '../core/subscribers/rate-limit';
 import type { ReaderDeps } from '../core/subscribers/reader-flows';
 import type { StaffDeps } from '../core/subscribers/staff';
+import { createMailRenderer } from '../render/render-mail';
 import type { Config } from '../shared/config';
 import { DynamoCounterRepo } from './dynamodb/counter-repo';
 import { DynamoDeliveryRepo } from './dynamodb/delivery-repo';

@@ -1,9 +1,9 @@
 import type { Language } from './article';
 import { NotFoundError } from './errors';
 import type { Issue } from './issue';
+import type { CompiledMail } from './mail/compiled-mail';
+import { languagesOf, type MailVariant, mailVariants } from './mail/variant';
 import type { IssueRepo } from './ports';
-import type { CompiledMail } from './render/compiled-mail';
-import { languagesOf, type MailVariant, mailVariants } from './render/variant';
 
 /**
  * The public archive: every issue that went out has a copy per variant it was rendered in, at

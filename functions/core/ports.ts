@@ -1,6 +1,7 @@
 import type { Article, Language, SaveOutcome } from './article';
 import type { DeliveryStatus, Issue, IssueStatus } from './issue';
-import type { CompiledMail } from './render/compiled-mail';
+import type { CompiledMail } from './mail/compiled-mail';
+import type { MailVariant } from './mail/variant';
 import type { Schedule } from './schedule';
 import type { Cadence, Subscriber, SubscriberStatus } from './subscriber';
 
@@ -49,6 +50,43 @@ export interface RawMail {
 export interface Mailer {
   /** Hands one raw message to the mail service; returns the service's message id. */
   sendRaw(mail: RawMail): Promise<{ messageId: string }>;
+}
+
+export interface DigestInput {
+  issueId: string;
+  variant: MailVariant;
+  /** The window's articles, any order, both languages; the variant picks and pairs them. */
+  articles: readonly Article[];
+  /** The publication window [start, end), ISO instants: shown in the masthead and the subject. */
+  window: { start: string; end: string };
+}
+
+export interface AlertInput {
+  issueId: string;
+  variant: MailVariant;
+  /** The alerted article first, then its translation when known (shown beside it in a bilingual variant). */
+  articles: readonly Article[];
+}
+
+/** The mails a reader gets about their subscription rather than about articles. */
+export type SystemMail = 'confirm' | 'welcome' | 'unsubscribed';
+
+export interface SystemMailInput {
+  /** For the welcome mail: what the reader will receive. */
+  cadence?: Cadence;
+}
+
+/**
+ * Turns articles into mails, once per variant (functions/render/render-mail.ts, with the templates
+ * beside it). Each compiled mail keeps `{{placeholders}}` where a reader's links go (core/mail/personalise).
+ */
+export interface MailRenderer {
+  /** One variant of a digest, compiled once for all its readers. Throws ValidationError when the variant carries no article. */
+  renderDigest(input: DigestInput): Promise<CompiledMail>;
+  /** One variant of an instant alert. Throws ValidationError when neither the article nor its translation is in the variant's languages. */
+  renderAlert(input: AlertInput): Promise<CompiledMail>;
+  /** The opt-in confirmation, the welcome mail or the unsubscribe confirmation in one variant. Compiled once per process and kept. */
+  renderSystemMail(kind: SystemMail, variant: MailVariant, input?: SystemMailInput): Promise<CompiledMail>;
 }
 
 /** Compiles MJML to HTML (mjml 5 in functions/adapters/mjml-renderer.ts). */

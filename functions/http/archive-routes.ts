@@ -6,10 +6,10 @@ import { createDynamoClient, documentClient } from '../adapters/dynamodb/client'
 import { DynamoIssueRepo } from '../adapters/dynamodb/issue-repo';
 import { archiveCopy, listArchive } from '../core/archive';
 import type { Language } from '../core/article';
+import { languagesOf, mailVariantSchema } from '../core/mail/variant';
 import type { IssueRepo } from '../core/ports';
-import { formatDate } from '../core/render/dates';
-import { archivePath } from '../core/render/render-mail';
-import { mailVariantSchema } from '../core/render/variant';
+import { formatDate } from '../render/dates';
+import { archivePath } from '../render/render-mail';
 import { type Config, config as processConfig } from '../shared/config';
 
 export interface ArchiveRouteOptions {
@@ -90,7 +90,7 @@ export function archiveRoutes(options: ArchiveRouteOptions = {}): Hono {
     if (!copy) return c.html(notFound(), 404);
     c.header('Cache-Control', 'public, max-age=3600');
     c.header('Content-Language', copy.mail.contentLanguage);
-    return c.html(publicCopyHtml(copy.mail, copy.variant));
+    return c.html(publicCopyHtml(copy.mail.html, languagesOf(copy.variant)));
   });
 
   return routes;

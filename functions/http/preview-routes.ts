@@ -8,11 +8,11 @@ import { createDynamoClient, documentClient } from '../adapters/dynamodb/client'
 import { MjmlRenderer } from '../adapters/mjml-renderer';
 import type { Article } from '../core/article';
 import { NotFoundError } from '../core/errors';
-import type { ArticleRepo } from '../core/ports';
-import { personalise } from '../core/render/personalise';
-import { previewLinks } from '../core/render/preview';
-import { createMailRenderer, type MailRenderer } from '../core/render/render-mail';
-import { languagesOf, type MailVariant, mailVariantSchema, mailVariants } from '../core/render/variant';
+import { personalise } from '../core/mail/personalise';
+import { languagesOf, type MailVariant, mailVariantSchema, mailVariants } from '../core/mail/variant';
+import type { ArticleRepo, MailRenderer } from '../core/ports';
+import { previewLinks } from '../render/preview';
+import { createMailRenderer } from '../render/render-mail';
 import { type Config, config as processConfig } from '../shared/config';
 
 export interface PreviewRouteOptions {

@@ -1,4 +1,4 @@
-import { directionOf } from '../../functions/core/render/variant';
+import { directionOf } from '../language';
 import { mailHead, palette } from './partials/head.mjml';
 import { preheader } from './partials/preheader.mjml';
 import type { MailDocumentView } from './view';

@@ -1,6 +1,6 @@
-import type { Language } from '../../functions/core/article';
 import { copy } from '../copy';
 import type { SafeHtml } from '../escape';
+import type { Language } from '../language';
 import { mailDocument } from './layout.mjml';
 import { footer } from './partials/footer.mjml';
 import { masthead } from './partials/masthead.mjml';

@@ -1,5 +1,5 @@
-import type { Language } from '../../functions/core/article';
 import type { SafeHtml } from '../escape';
+import type { Language } from '../language';
 
 /**
  * What the mail templates are given: every text already in its language, formatted and escaped (text

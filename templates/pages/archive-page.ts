@@ -1,8 +1,6 @@
-import type { Language } from '../../functions/core/article';
-import type { CompiledMail } from '../../functions/core/render/compiled-mail';
-import { directionOf, languagesOf, type MailVariant } from '../../functions/core/render/variant';
 import { copy } from '../copy';
 import { escapeHtml, html, type SafeHtml } from '../escape';
+import { directionOf, type Language } from '../language';
 import { inLanguage, renderPage } from './layout';
 
 const words: Record<
@@ -83,10 +81,9 @@ const personalLink =
  * placeholder pointed at the subscribe page, and a bar on top linking the archive and the subscribe
  * page in the variant's languages. Nothing personal is left: no token, no address.
  */
-export function publicCopyHtml(mail: CompiledMail, variant: MailVariant): string {
-  const languages = languagesOf(variant);
+export function publicCopyHtml(mailHtml: string, languages: readonly Language[]): string {
   const first = languages[0] as Language;
-  let page = mail.html.replace(personalLink, '');
+  let page = mailHtml.replace(personalLink, '');
   for (const lang of languages) page = page.split(`<p>${escapeHtml(copy[lang].whyYouGetThis)}</p>`).join('');
   page = page.replace(/\{\{\w+\}\}/g, `/subscribe?lang=${first}`);
   const bar: SafeHtml = html`<div style="font:15px/1.5 system-ui,sans-serif;padding:8px 16px;background:#fff;border-bottom:1px solid #ddd">${languages.map(

@@ -1,7 +1,7 @@
-import type { Language } from '../../functions/core/article';
-import { directionOf } from '../../functions/core/render/variant';
 import { copy } from '../copy';
 import { html, type SafeHtml, trusted } from '../escape';
+import type { Language } from '../language';
+import { directionOf } from '../language';
 import { fontStacks, palette } from '../mail/partials/head.mjml';
 
 export interface PageInput {

@@ -1,4 +1,4 @@
-import type { Language } from '../../functions/core/article';
+import type { Language } from '../language';
 
 export type ErrorStatus = 400 | 404 | 410 | 413 | 415 | 429 | 500;
 export type LanguageChoice = 'ar' | 'en' | 'ar,en' | 'en,ar';

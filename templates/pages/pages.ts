@@ -1,7 +1,6 @@
-import type { Language } from '../../functions/core/article';
-import { directionOf } from '../../functions/core/render/variant';
-import type { Cadence } from '../../functions/core/subscriber';
 import { html } from '../escape';
+import type { Language } from '../language';
+import { directionOf } from '../language';
 import { inLanguage, renderPage } from './layout';
 import { type ErrorStatus, type LanguageChoice, pageCopy } from './page-copy';
 
@@ -169,7 +168,7 @@ export function subscribeAcceptedPage(input: { lang: Language }): string {
 
 export interface PreferencesValues {
   languages: Language[];
-  cadence: Cadence;
+  cadence: 'instant' | 'daily' | 'weekly';
   topics: string[];
   urgentAlerts: boolean;
   paused: boolean;

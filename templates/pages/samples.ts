@@ -1,4 +1,4 @@
-import type { Language } from '../../functions/core/article';
+import type { Language } from '../language';
 import {
   archivePage,
   confirmExpiredPage,

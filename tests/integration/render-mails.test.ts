@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MjmlRenderer } from '../../functions/adapters/mjml-renderer';
 import type { Article } from '../../functions/core/article';
-import type { CompiledMail } from '../../functions/core/render/compiled-mail';
-import { personalise } from '../../functions/core/render/personalise';
-import { createMailRenderer } from '../../functions/core/render/render-mail';
-import { languagesOf, type MailVariant, mailVariants } from '../../functions/core/render/variant';
+import type { CompiledMail } from '../../functions/core/mail/compiled-mail';
+import { personalise } from '../../functions/core/mail/personalise';
+import { languagesOf, type MailVariant, mailVariants } from '../../functions/core/mail/variant';
+import { createMailRenderer } from '../../functions/render/render-mail';
 import {
   aegisAr,
   basraAr,

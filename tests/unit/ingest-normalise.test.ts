@@ -5,7 +5,7 @@ import { type NormaliseContext, normaliseItem } from '../../functions/core/inges
 import type { IngestRules } from '../../functions/core/ingest/rules';
 import { sanitiseBody } from '../../functions/core/ingest/sanitise';
 import { deriveSummary } from '../../functions/core/ingest/summary';
-import { oneLine } from '../../functions/core/ingest/text';
+import { oneLine } from '../../functions/core/text';
 
 const rules: IngestRules = {
   topicMap: { Security: 'security', البصرة: 'basra', Water: 'water' },

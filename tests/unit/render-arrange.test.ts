@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arrangeArticles } from '../../functions/core/render/arrange';
+import { arrangeArticles } from '../../functions/render/arrange';
 import {
   aegisAr,
   basraAr,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isolateForeignRuns } from '../../functions/core/render/bidi';
+import { isolateForeignRuns } from '../../functions/render/bidi';
 
 describe('bidi isolation of the other script', () => {
   it('isolates Latin names inside Arabic text, in place', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatWindow } from '../../functions/core/render/dates';
+import { formatDate, formatWindow } from '../../functions/render/dates';
 
 describe('dates in the reader’s language', () => {
   it('writes Iraqi month names with Western digits in Arabic, as the site does, and British English', () => {

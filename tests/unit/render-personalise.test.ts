@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CompiledMail } from '../../functions/core/render/compiled-mail';
-import { personalise, placeholdersOf } from '../../functions/core/render/personalise';
-import { plainTextOf } from '../../functions/core/render/plain-text';
+import type { CompiledMail } from '../../functions/core/mail/compiled-mail';
+import { personalise, placeholdersOf } from '../../functions/core/mail/personalise';
+import { plainTextOf } from '../../functions/render/plain-text';
 import { escapeHtml } from '../../templates/escape';
 
 function mail(body: string): CompiledMail {

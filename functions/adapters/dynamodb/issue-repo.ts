@@ -6,8 +6,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Issue, type IssueStatus, issueSchema } from '../../core/issue';
+import { type CompiledMail, compiledMailSchema } from '../../core/mail/compiled-mail';
 import type { IssueCounts, IssueRepo } from '../../core/ports';
-import { type CompiledMail, compiledMailSchema } from '../../core/render/compiled-mail';
 import { conditionally, isConditionFailure } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { collect, queryItems } from './paginate';

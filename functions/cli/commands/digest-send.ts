@@ -5,8 +5,8 @@ import { createDynamoClient, documentClient } from '../../adapters/dynamodb/clie
 import { createSendServices, type SendServices } from '../../adapters/send-services';
 import { subscriberLinks } from '../../core/link-token';
 import { composeMime } from '../../core/mail/compose-mime';
-import { personalise } from '../../core/render/personalise';
-import { type MailVariant, mailVariantSchema } from '../../core/render/variant';
+import { personalise } from '../../core/mail/personalise';
+import { type MailVariant, mailVariantSchema } from '../../core/mail/variant';
 import { resumeIssue } from '../../core/send/resume-issue';
 import { type DigestOutcome, planDigest, sendDigest } from '../../core/send/send-digest';
 import { normaliseEmail } from '../../core/subscriber';

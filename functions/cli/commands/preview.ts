@@ -8,13 +8,13 @@ import { MjmlRenderer } from '../../adapters/mjml-renderer';
 import { createSendServices } from '../../adapters/send-services';
 import type { Article } from '../../core/article';
 import { ValidationError } from '../../core/errors';
-import type { CompiledMail } from '../../core/render/compiled-mail';
-import { personalise } from '../../core/render/personalise';
-import { previewLinks } from '../../core/render/preview';
-import { createMailRenderer } from '../../core/render/render-mail';
-import { type MailVariant, mailVariantSchema } from '../../core/render/variant';
+import type { CompiledMail } from '../../core/mail/compiled-mail';
+import { personalise } from '../../core/mail/personalise';
+import { type MailVariant, mailVariantSchema } from '../../core/mail/variant';
 import { planDigest } from '../../core/send/send-digest';
 import type { LocalStack } from '../../local/stack';
+import { previewLinks } from '../../render/preview';
+import { createMailRenderer } from '../../render/render-mail';
 import { CliError, withLocalStack } from '../context';
 
 const week = 7 * 24 * 60 * 60 * 1000;

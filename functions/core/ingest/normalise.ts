@@ -1,10 +1,10 @@
 import { type Article, articleSchema, type Language } from '../article';
+import { oneLine } from '../text';
 import type { FeedItem } from './feed-item';
 import { detectLanguage, languageFromTag } from './language';
 import { type IngestRules, isUrgent, maxStoredArticleBytes, topicSlugPattern, topicsFor } from './rules';
 import { firstImageIn, linksIn, sanitiseBody } from './sanitise';
 import { deriveSummary, plainText } from './summary';
-import { oneLine } from './text';
 
 /**
  * An article as ingestion makes it from one item, before the store: everything but our bookkeeping

@@ -1,5 +1,5 @@
 import type { Language } from '../article';
-import { oneLine } from './text';
+import { oneLine } from '../text';
 
 /** The configurable rules of ingestion (from configuration; see functions/shared/config.ts). */
 export interface IngestRules {

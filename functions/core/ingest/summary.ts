@@ -1,5 +1,5 @@
 import { convert } from 'html-to-text';
-import { oneLine, shorten } from './text';
+import { oneLine, shorten } from '../text';
 
 /** Longest summary kept, in characters: a mail card shows two or three lines. */
 export const summaryMaxLength = 400;

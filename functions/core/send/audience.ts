@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../article';
-import type { MailVariant } from '../render/variant';
+import type { MailVariant } from '../mail/variant';
 import type { Subscriber } from '../subscriber';
 
 /** True when a reader's topics (none = every topic) meet an article's. */

@@ -1,9 +1,9 @@
 import type { Article } from '../article';
 import { ConflictError } from '../errors';
 import { finalStatus, type Issue } from '../issue';
+import type { CompiledMail } from '../mail/compiled-mail';
+import type { MailVariant } from '../mail/variant';
 import type { Clock, IssueRepo, SendJob, SendQueue, SubscriberRepo } from '../ports';
-import type { CompiledMail } from '../render/compiled-mail';
-import type { MailVariant } from '../render/variant';
 import type { Cadence, Subscriber } from '../subscriber';
 import { variantKey } from './audience';
 

@@ -1,9 +1,8 @@
 import type { Article } from '../article';
 import { ConflictError } from '../errors';
 import type { Issue } from '../issue';
-import type { ArticleRepo, ScheduleRepo } from '../ports';
-import type { MailRenderer } from '../render/render-mail';
-import { variantFor } from '../render/variant';
+import { variantFor } from '../mail/variant';
+import type { ArticleRepo, MailRenderer, ScheduleRepo } from '../ports';
 import type { Schedule } from '../schedule';
 import type { Subscriber } from '../subscriber';
 import { articlesForReader, wantsTopics } from './audience';

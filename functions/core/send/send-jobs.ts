@@ -1,11 +1,11 @@
 import { PermanentSendError, QuotaExceededError } from '../errors';
 import { finalStatus, type Issue } from '../issue';
 import { type LinkSigner, subscriberLinks } from '../link-token';
+import type { CompiledMail } from '../mail/compiled-mail';
 import { composeMime, type OutgoingMail } from '../mail/compose-mime';
 import { MimeTemplate } from '../mail/mime-template';
+import { personalise } from '../mail/personalise';
 import type { Clock, DeliveryRepo, IssueCounts, IssueRepo, Mailer, SendJob, SubscriberRepo } from '../ports';
-import type { CompiledMail } from '../render/compiled-mail';
-import { personalise } from '../render/personalise';
 import { type Subscriber, segmentOf } from '../subscriber';
 import type { Sleep, TokenBucket } from './rate-limit';
 import { type RetryPolicy, retryTransient } from './retry';

@@ -1,8 +1,8 @@
 import { type LinkSigner, subscriberLinks } from '../link-token';
 import { composeMime, composeOptInMime } from '../mail/compose-mime';
-import type { Clock, Mailer } from '../ports';
-import type { MailRenderer } from '../render/render-mail';
-import { variantFor } from '../render/variant';
+import { personalise } from '../mail/personalise';
+import { variantFor } from '../mail/variant';
+import type { Clock, Mailer, MailRenderer, SystemMail } from '../ports';
 import type { Subscriber } from '../subscriber';
 
 export interface SystemMailDeps {
@@ -12,8 +12,6 @@ export interface SystemMailDeps {
   clock: Clock;
   mail: { from: string; listId: string; unsubscribeMailto: string; baseUrl: string };
 }
-
-export type SystemMail = 'confirm' | 'welcome' | 'unsubscribed';
 
 /** The way back after unsubscribing: a page (GET) whose button (POST) resubscribes; the unsubscribe token is its credential. */
 export function resubscribeUrl(
@@ -44,7 +42,7 @@ export async function sendSystemMail(
     cadence: subscriber.cadence,
   });
   const links = subscriberLinks(deps.signer, deps.mail.baseUrl, subscriber, now);
-  const filled = deps.renderer.personalise(compiled, {
+  const filled = personalise(compiled, {
     ...links,
     resubscribeUrl: resubscribeUrl(deps.signer, deps.mail.baseUrl, subscriber, now),
   });

@@ -1,5 +1,5 @@
-import type { Language } from '../../../functions/core/article';
 import { attribute, escapeHtml, type SafeHtml } from '../../escape';
+import type { Language } from '../../language';
 import { palette } from './head.mjml';
 import { buttonBlock, textBlock } from './text-block.mjml';
 

@@ -1,4 +1,4 @@
-import { directionOf } from '../../../functions/core/render/variant';
+import { directionOf } from '../../language';
 import type { LocalisedHtml } from '../view';
 
 /**

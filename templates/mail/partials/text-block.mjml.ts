@@ -1,5 +1,5 @@
-import type { Language } from '../../../functions/core/article';
-import { directionOf } from '../../../functions/core/render/variant';
+import type { Language } from '../../language';
+import { directionOf } from '../../language';
 
 /**
  * The one way text enters a mail: an `mj-text` aligned for its language whose content sits in a

@@ -1,5 +1,5 @@
-import { escapeHtml } from '../../../templates/escape';
-import type { Language } from '../article';
+import { escapeHtml } from '../../templates/escape';
+import type { Language } from '../core/article';
 
 const latinLetter = 'A-Za-z\\u00C0-\\u024F';
 const arabicLetter = '\\u0600-\\u06FF\\u0750-\\u077F\\u08A0-\\u08FF\\uFB50-\\uFDFF\\uFE70-\\uFEFF';

@@ -1,5 +1,5 @@
-import type { Article } from '../article';
-import { languagesOf, type MailVariant } from './variant';
+import type { Article } from '../core/article';
+import { languagesOf, type MailVariant } from '../core/mail/variant';
 
 /** One card of a mail: an article alone, or an article and its translation in the reader's order. */
 export type ArticleEntry = [Article] | [Article, Article];

@@ -1,4 +1,4 @@
-import type { PersonalLinks } from './personalise';
+import type { PersonalLinks } from '../core/mail/personalise';
 
 /**
  * The links a preview fills in where a reader's own links go: anchors on the preview page that name

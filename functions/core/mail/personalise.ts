@@ -1,4 +1,3 @@
-import { escapeHtml } from '../../../templates/escape';
 import { ValidationError } from '../errors';
 import type { CompiledMail, Placeholder } from './compiled-mail';
 
@@ -18,6 +17,9 @@ interface Segments {
 }
 
 const url = /^https?:\/\/[^\s"'<>]+$/;
+
+/** A checked link (no quote, angle bracket or space) in HTML: `&` is the one character left to escape. */
+const linkInHtml = (link: string) => link.replaceAll('&', '&amp;');
 const segmentsByMail = new WeakMap<CompiledMail, { html: Segments; text: Segments; needed: string[] }>();
 
 function segment(template: string): Segments {
@@ -67,7 +69,7 @@ export function personalise(mail: CompiledMail, links: PersonalLinks): Personali
     if (link === undefined || !url.test(link)) {
       throw new ValidationError(`${name} must be an absolute http(s) URL for this mail`);
     }
-    htmlValues[name] = escapeHtml(link);
+    htmlValues[name] = linkInHtml(link);
     textValues[name] = link;
   }
   return {

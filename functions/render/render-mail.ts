@@ -1,45 +1,23 @@
-import { copy } from '../../../templates/copy';
-import { placeholder, trusted } from '../../../templates/escape';
-import { alertMjml } from '../../../templates/mail/alert.mjml';
-import { digestMjml } from '../../../templates/mail/digest.mjml';
-import { type SystemMailKind, systemMailMjml } from '../../../templates/mail/system.mjml';
-import type { CardView, LocalisedHtml } from '../../../templates/mail/view';
-import type { Article, Language } from '../article';
-import { ValidationError } from '../errors';
-import type { MjmlCompiler } from '../ports';
-import type { Cadence } from '../subscriber';
+import { copy } from '../../templates/copy';
+import { placeholder, trusted } from '../../templates/escape';
+import { alertMjml } from '../../templates/mail/alert.mjml';
+import { digestMjml } from '../../templates/mail/digest.mjml';
+import { systemMailMjml } from '../../templates/mail/system.mjml';
+import type { CardView, LocalisedHtml } from '../../templates/mail/view';
+import type { Article, Language } from '../core/article';
+import { ValidationError } from '../core/errors';
+import type { CompiledMail, Placeholder } from '../core/mail/compiled-mail';
+import { languagesOf, type MailVariant } from '../core/mail/variant';
+import type { MailRenderer, MjmlCompiler, SystemMail, SystemMailInput } from '../core/ports';
+import { oneLine } from '../core/text';
 import { type ArticleEntry, arrangeArticles } from './arrange';
 import { isolateForeignRuns } from './bidi';
-import type { CompiledMail, Placeholder } from './compiled-mail';
 import { formatDate, formatWindow } from './dates';
-import { type PersonalisedMail, type PersonalLinks, personalise } from './personalise';
 import { plainTextOf } from './plain-text';
-import { excerpt, oneLine, textOfHtml } from './text';
-import { languagesOf, type MailVariant } from './variant';
+import { excerpt, textOfHtml } from './text';
 
 const summaryLength = 320;
 const preheaderLength = 110;
-
-export interface DigestInput {
-  issueId: string;
-  variant: MailVariant;
-  /** The window's articles, any order, both languages; the variant picks and pairs them. */
-  articles: readonly Article[];
-  /** The publication window [start, end), ISO instants: shown in the masthead and the subject. */
-  window: { start: string; end: string };
-}
-
-export interface AlertInput {
-  issueId: string;
-  variant: MailVariant;
-  /** The alerted article first, then its translation when known (shown beside it in a bilingual variant). */
-  articles: readonly Article[];
-}
-
-export interface SystemMailInput {
-  /** For the welcome mail: what the reader will receive. */
-  cadence?: Cadence;
-}
 
 export interface MailRendererOptions {
   compiler: MjmlCompiler;
@@ -47,21 +25,6 @@ export interface MailRendererOptions {
   baseUrl: string;
   /** Dates are calendar dates in this time zone (the network's: Asia/Baghdad). */
   timeZone: string;
-}
-
-export interface MailRenderer {
-  /** One variant of a digest, compiled once for all its readers. Throws ValidationError when the variant carries no article. */
-  renderDigest(input: DigestInput): Promise<CompiledMail>;
-  /** One variant of an instant alert. Throws ValidationError when neither the article nor its translation is in the variant's languages. */
-  renderAlert(input: AlertInput): Promise<CompiledMail>;
-  /** The opt-in confirmation, the welcome mail or the unsubscribe confirmation in one variant. Compiled once per process and kept. */
-  renderSystemMail(
-    kind: SystemMailKind,
-    variant: MailVariant,
-    input?: SystemMailInput,
-  ): Promise<CompiledMail>;
-  /** The pure `personalise`, here too so a sender can take the renderer as its one mail port. */
-  personalise(mail: CompiledMail, links: PersonalLinks): PersonalisedMail;
 }
 
 /** The public archive copy of an issue in one variant: `/issues/{issueId}/{variant}`. Carries no token. */
@@ -229,12 +192,10 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
       }
       return compiled;
     },
-
-    personalise,
   };
 
   function renderSystem(
-    kind: SystemMailKind,
+    kind: SystemMail,
     variant: MailVariant,
     input: SystemMailInput,
   ): Promise<CompiledMail> {
@@ -242,7 +203,7 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
     const words = (lang: Language) => copy[lang][kind];
     const subject = languages.map((lang) => words(lang).subject);
     const preheader = languages.map((lang) => ({ lang, text: words(lang).preheader }));
-    const action: Record<SystemMailKind, Placeholder> = {
+    const action: Record<SystemMail, Placeholder> = {
       confirm: 'confirmUrl',
       welcome: 'preferencesUrl',
       unsubscribed: 'resubscribeUrl',

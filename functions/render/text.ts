@@ -19,8 +19,3 @@ export function textOfHtml(bodyHtml: string): string {
     ],
   });
 }
-
-/** One header-safe line: collapses whitespace, so no CR or LF reaches a Subject header. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}

@@ -18,8 +18,3 @@ export function languagesOf(variant: MailVariant): Language[] {
 export function variantFor(languages: readonly Language[]): MailVariant {
   return mailVariantSchema.parse(languages.join('+'));
 }
-
-/** Right-to-left for Arabic: the `dir` of a block in that language. */
-export function directionOf(lang: Language): 'rtl' | 'ltr' {
-  return lang === 'ar' ? 'rtl' : 'ltr';
-}

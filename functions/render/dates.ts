@@ -1,4 +1,4 @@
-import type { Language } from '../article';
+import type { Language } from '../core/article';
 
 /**
  * Iraqi month names with Western digits, as the network's Arabic site writes dates (`3 كانون الثاني
