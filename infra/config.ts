@@ -20,7 +20,7 @@ const feedSchema = z.preprocess((value) => {
 
 const clockTime = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-/** A context value given as a JSON array, or on the command line (`-c languages=ar,en`) as a list. */
+/** A context value given as a JSON array, or on the command line (`-c urgentCategories=a,b`) as a list. */
 const list = <T extends z.ZodType>(item: T) =>
   z.preprocess(
     (value) =>
@@ -63,9 +63,6 @@ const settingsSchema = z
     baseUrl: z.url({ protocol: /^https$/, error: 'an https:// URL' }),
     /** SES maximum send rate of the account, messages per second. */
     sendRate: z.coerce.number().positive('a positive number of messages per second').max(1000),
-    languages: list(z.enum(['ar', 'en'])).pipe(
-      z.array(z.enum(['ar', 'en'])).min(1, 'at least one of ar, en'),
-    ),
     timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Baghdad'),
     /** Feeds to poll: `{ "url": …, "lang": "ar" }`, or a URL, optionally prefixed `ar=` / `en=`. */
     feeds: list(feedSchema).pipe(z.array(feedObjectSchema).max(40, 'at most 40 feeds')),

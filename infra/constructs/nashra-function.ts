@@ -46,15 +46,6 @@ export interface NashraFunctionProps {
   logRetention?: RetentionDays;
 }
 
-export interface MailSettings {
-  /** The From header, display name included. */
-  from: string;
-  /** The bare address of `from`: the only one the function may send as. */
-  fromAddress: string;
-  unsubscribeMailto: string;
-  listId: string;
-}
-
 /**
  * One Lambda function of nashra, built the same way for every handler: an ESM bundle (minified, source
  * maps, AWS SDK bundled) on Node.js 22 / arm64, its own log group, and a role that starts with nothing
@@ -72,6 +63,8 @@ export interface MailSettings {
 export class NashraFunction extends NodejsFunction {
   // Filled from the base constructor too (it adds the environment given in props), hence no initialiser.
   declare private environmentSizes: Map<string, number> | undefined;
+  /** This function is the target of the staff's digest schedules (EventBridge Scheduler). */
+  digestTarget = false;
 
   constructor(scope: Construct, id: string, props: NashraFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}-logs`, {
@@ -179,9 +172,9 @@ export class NashraFunction extends NodejsFunction {
 
   /**
    * Send raw mail from the sending domain through the stage's configuration set, and only that: the
-   * From address is pinned by a condition.
+   * From address is pinned by a condition. (The mail settings are every function's: the stack sets them.)
    */
-  sends(identity: IEmailIdentity, configurationSet: IConfigurationSet, mail: MailSettings): this {
+  sends(identity: IEmailIdentity, configurationSet: IConfigurationSet, fromAddress: string): this {
     this.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendRawEmail'],
@@ -193,13 +186,9 @@ export class NashraFunction extends NodejsFunction {
             resourceName: configurationSet.configurationSetName,
           }),
         ],
-        conditions: { StringEquals: { 'ses:FromAddress': mail.fromAddress } },
+        conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
       }),
     );
-    this.addEnvironment('NASHRA_FROM_ADDRESS', mail.from);
-    this.addEnvironment('NASHRA_UNSUBSCRIBE_MAILTO', mail.unsubscribeMailto);
-    this.addEnvironment('NASHRA_LIST_ID', mail.listId);
-    this.addEnvironment('NASHRA_SES_CONFIGURATION_SET', configurationSet.configurationSetName);
     return this;
   }
 

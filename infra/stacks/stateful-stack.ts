@@ -19,6 +19,7 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { statefulOutputs, tableOutputKey } from '../../functions/shared/stage-outputs';
 import {
   allTableNames,
   type KeyAttribute,
@@ -220,5 +221,52 @@ export class StatefulStack extends Stack {
       description: 'DMARC policy of the sending domain (start with p=none, then tighten)',
       value: `_dmarc.${domain} TXT "v=DMARC1; p=none; adkim=r; aspf=r"`,
     });
+    this.stageOutputs(domain);
+  }
+
+  /** What staff tools read to reach this stage (`nashra … --stage`): functions/shared/stage-outputs.ts. */
+  private stageOutputs(domain: string) {
+    const output = (key: string, description: string, value: string) =>
+      new CfnOutput(this, key, { key, description, value });
+    for (const name of allTableNames)
+      output(tableOutputKey(name), `The ${name} table`, this.tables[name].tableName);
+    output(statefulOutputs.sendQueueUrl, 'Send queue', this.sendQueue.queueUrl);
+    output(statefulOutputs.sendDeadLetterQueueUrl, 'Send dead-letter queue', this.sendDeadLetters.queueUrl);
+    output(
+      statefulOutputs.scheduleDeadLetterQueueUrl,
+      'Dead-letter queue of the digest schedules',
+      this.scheduleDeadLetters.queueUrl,
+    );
+    output(
+      statefulOutputs.scheduleDeadLetterQueueArn,
+      'Dead-letter queue every digest schedule names',
+      this.scheduleDeadLetters.queueArn,
+    );
+    output(
+      statefulOutputs.streamDeadLetterQueueUrl,
+      'Dead-letter queue of the articles stream',
+      this.streamDeadLetters.queueUrl,
+    );
+    output(
+      statefulOutputs.feedbackDeadLetterQueueUrl,
+      'Dead-letter queue of SES feedback',
+      this.feedbackDeadLetters.queueUrl,
+    );
+    output(
+      statefulOutputs.scheduleGroup,
+      'EventBridge Scheduler group of the digest schedules',
+      this.scheduleGroup.scheduleGroupName,
+    );
+    output(
+      statefulOutputs.linkSigningKeySecretArn,
+      'Secret holding the link-signing key (its ARN, never its value)',
+      this.linkSigningKey.secretArn,
+    );
+    output(
+      statefulOutputs.configurationSet,
+      'SES configuration set',
+      this.configurationSet.configurationSetName,
+    );
+    output(statefulOutputs.sendingDomain, 'SES sending identity', domain);
   }
 }

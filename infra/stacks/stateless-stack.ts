@@ -21,6 +21,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { type sharedSettingNames, statelessOutputs } from '../../functions/shared/stage-outputs';
 import { type TableName, tableDefinitions } from '../../functions/shared/tables';
 import { type DeploySettings, fromHeaderOf, tablePrefixFor } from '../config';
 import { NashraFunction } from '../constructs/nashra-function';
@@ -126,19 +127,11 @@ export class StatelessStack extends Stack {
       environment: {
         NASHRA_MODE: 'aws',
         NASHRA_TABLE_PREFIX: tablePrefixFor(settings.stage),
-        NASHRA_BASE_URL: settings.baseUrl,
-        NASHRA_SEND_RATE: String(settings.sendRate),
-        NASHRA_TIME_ZONE: settings.timeZone,
-        NASHRA_LANGUAGES: settings.languages.join(','),
-        NASHRA_QUIET_HOURS: settings.quietHours,
         NASHRA_FEEDS: JSON.stringify(settings.feeds),
-        NASHRA_FEED_POLL_CRON: feedPollCronOf(settings.feedPollMinutes),
-        // config() checks these on every function, so every function has them; only the functions with
-        // the `enqueues-sends` grant may put anything on the queue.
+        // The configuration checks this on every function, so every function has it; only the functions
+        // with the `enqueues-sends` grant may put anything on the queue.
         NASHRA_SEND_QUEUE_URL: stateful.sendQueue.queueUrl,
-        NASHRA_SENDER_CONCURRENCY: String(this.sendConcurrency),
-        NASHRA_SENDER_TIMEOUT_SECONDS: String(SENDER_TIMEOUT.toSeconds()),
-        ...optionalEnvironment(settings),
+        ...this.sharedSettings(),
       },
     });
     for (const grant of spec.grants) this.applyGrant(fn, grant);
@@ -155,12 +148,7 @@ export class StatelessStack extends Stack {
       );
     else if (verb === 'writes' && table) fn.writes(stateful.tables[table]);
     else if (grant === 'sends-mail')
-      fn.sends(stateful.identity, stateful.configurationSet, {
-        from: fromHeaderOf(settings),
-        fromAddress: settings.senderAddress,
-        unsubscribeMailto: settings.unsubscribeMailto ?? `unsubscribe@${settings.domain}`,
-        listId: `nashra.${settings.domain}`,
-      });
+      fn.sends(stateful.identity, stateful.configurationSet, settings.senderAddress);
     else if (grant === 'enqueues-sends') fn.enqueues(stateful.sendQueue);
   }
 
@@ -207,10 +195,7 @@ export class StatelessStack extends Stack {
           maxEventAge: Duration.hours(6),
           onFailure: new SqsDestination(stateful.scheduleDeadLetters),
         });
-        new CfnOutput(this, 'digest-function-arn', {
-          description: 'Target of every digest schedule (NASHRA_DIGEST_FUNCTION_ARN of the staff CLI)',
-          value: fn.functionArn,
-        });
+        fn.digestTarget = true;
         return undefined;
       case 'ses-events':
         stateful.sesEvents.addSubscription(new LambdaSubscription(fn));
@@ -259,7 +244,6 @@ export class StatelessStack extends Stack {
           'token checked by the function. The one staff route (POST /api/articles) is IAM-authorised.',
       });
     }
-    new CfnOutput(this, 'api-url', { description: 'URL of the HTTP API', value: api.apiEndpoint });
     return api;
   }
 
@@ -402,32 +386,46 @@ export class StatelessStack extends Stack {
     );
   }
 
-  /** What the staff CLI needs to reach this stage (`nashra … --stage`). */
+  /**
+   * The settings every function runs with and a staff process on the stage takes over, so a test mail
+   * or a digest built by `nashra … --stage` is built exactly as the functions build it.
+   */
+  private sharedSettings(): Record<(typeof sharedSettingNames)[number], string> {
+    const { settings } = this;
+    const optional = optionalEnvironment(settings);
+    return {
+      NASHRA_BASE_URL: settings.baseUrl,
+      NASHRA_TIME_ZONE: settings.timeZone,
+      NASHRA_QUIET_HOURS: settings.quietHours,
+      NASHRA_SEND_RATE: String(settings.sendRate),
+      NASHRA_SENDER_CONCURRENCY: String(this.sendConcurrency),
+      NASHRA_SENDER_TIMEOUT_SECONDS: String(SENDER_TIMEOUT.toSeconds()),
+      NASHRA_FROM_ADDRESS: fromHeaderOf(settings),
+      NASHRA_UNSUBSCRIBE_MAILTO: settings.unsubscribeMailto ?? `unsubscribe@${settings.domain}`,
+      NASHRA_LIST_ID: `nashra.${settings.domain}`,
+      NASHRA_SES_CONFIGURATION_SET: this.stateful.configurationSet.configurationSetName,
+      NASHRA_FEED_POLL_CRON: feedPollCronOf(settings.feedPollMinutes),
+      ...optional,
+    } as Record<(typeof sharedSettingNames)[number], string>;
+  }
+
+  /** What staff tools read to reach this stage (`nashra … --stage`): functions/shared/stage-outputs.ts. */
   private outputs() {
-    const { stateful } = this;
-    const values: Array<[string, string, string]> = [
-      ['send-queue-url', 'Send queue', stateful.sendQueue.queueUrl],
-      [
-        'schedule-group',
-        'EventBridge Scheduler group of the digest schedules (NASHRA_SCHEDULE_GROUP of the staff CLI)',
-        stateful.scheduleGroup.scheduleGroupName,
-      ],
-      [
-        'scheduler-role-arn',
-        'Role every digest schedule runs as (NASHRA_SCHEDULER_ROLE_ARN of the staff CLI)',
-        this.schedulerRole.roleArn,
-      ],
-      [
-        'schedule-dlq-arn',
-        'Dead-letter queue of every digest schedule (NASHRA_SCHEDULE_DLQ_ARN of the staff CLI)',
-        stateful.scheduleDeadLetters.queueArn,
-      ],
-      [
-        'send-concurrency',
-        'Maximum concurrency of the senders: ceil(sendRate / 50), at least 2',
-        String(this.sendConcurrency),
-      ],
-    ];
-    for (const [id, description, value] of values) new CfnOutput(this, id, { description, value });
+    const output = (key: string, description: string, value: string) =>
+      new CfnOutput(this, key, { key, description, value });
+    if (this.api) output(statelessOutputs.apiUrl, 'URL of the HTTP API', this.api.apiEndpoint);
+    const digest = Object.values(this.functions).find((fn) => fn.digestTarget);
+    if (digest)
+      output(statelessOutputs.digestFunctionArn, 'Target of every digest schedule', digest.functionArn);
+    output(
+      statelessOutputs.schedulerRoleArn,
+      'Role every digest schedule runs as',
+      this.schedulerRole.roleArn,
+    );
+    output(
+      statelessOutputs.settings,
+      'Settings of the functions, which staff tools take over on this stage (JSON)',
+      Stack.of(this).toJsonString(this.sharedSettings()),
+    );
   }
 }

@@ -13,7 +13,6 @@ describe('deployment settings', () => {
       domain: 'news.example.org',
       senderAddress: 'bulletin@news.example.org',
       sendRate: 14,
-      languages: ['ar', 'en'],
       timeZone: 'Asia/Baghdad',
       feeds: [
         { url: 'https://ar.example.org/feed/', lang: 'ar' },
@@ -28,11 +27,9 @@ describe('deployment settings', () => {
   it('takes lists and numbers as the command line gives them (-c key=value is always a string)', () => {
     const settings = settingsWith({
       sendRate: '50',
-      languages: 'en',
       feeds: 'ar=https://ar.example.org/feed/,https://en.example.org/feed/',
     });
     expect(settings.sendRate).toBe(50);
-    expect(settings.languages).toEqual(['en']);
     expect(settings.feeds).toEqual([
       { url: 'https://ar.example.org/feed/', lang: 'ar' },
       { url: 'https://en.example.org/feed/' },
@@ -48,8 +45,6 @@ describe('deployment settings', () => {
     ['senderName', 'ICSSI\r\nBcc: x@example.org'],
     ['baseUrl', 'http://news.example.org'],
     ['sendRate', 0],
-    ['languages', ['fr']],
-    ['languages', []],
     ['timeZone', 'Mars/Olympus'],
     ['feeds', ['ftp://example.org/feed']],
     ['feedPollMinutes', 7],

@@ -5,6 +5,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { senderConcurrencyFor } from '../../functions/core/send/rate-limit';
+import {
+  requiredStatefulKeys,
+  requiredStatelessKeys,
+  sharedSettingNames,
+} from '../../functions/shared/stage-outputs';
 import { buildNashra } from '../../infra/nashra';
 import { SEND_QUEUE_VISIBILITY, SENDER_TIMEOUT } from '../../infra/sending';
 import { API_THROTTLE, BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM } from '../../infra/stacks/stateless-stack';
@@ -34,6 +39,28 @@ const policyStatementsOf = (name: string): Statement[] => {
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 };
 const actionsOf = (statement: Statement) => [statement.Action].flat();
+
+describe('the outputs staff tools find the stage by', () => {
+  const outputsOf = (stack: Template) => stack.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+  it('are every key functions/runtime/stage.ts reads, on the stack that holds each resource', () => {
+    expect(Object.keys(outputsOf(statefulTemplate))).toEqual(expect.arrayContaining(requiredStatefulKeys));
+    expect(Object.keys(outputsOf(template))).toEqual(expect.arrayContaining(requiredStatelessKeys));
+  });
+
+  it('carry the very settings every function runs with, so a staff command on the stage builds mail as they do', () => {
+    const settings = outputsOf(template).Settings?.Value as { 'Fn::Join': [string, unknown[]] };
+    const text = JSON.stringify(settings);
+    for (const name of sharedSettingNames.filter(
+      (n) => !['NASHRA_TOPIC_MAP', 'NASHRA_URGENT_CATEGORY', 'NASHRA_SITES'].includes(n),
+    ))
+      expect(text).toContain(name);
+    const [, fn] = functions[0] ?? [];
+    const variables = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(text).toContain(String(variables.NASHRA_FROM_ADDRESS));
+    expect(text).toContain(String(variables.NASHRA_BASE_URL));
+  });
+});
 
 describe('every function', () => {
   it('is one NodejsFunction per registry entry, named for its stage', () => {
@@ -86,7 +113,6 @@ describe('every function', () => {
         NASHRA_BASE_URL: 'https://news.example.org',
         NASHRA_SEND_RATE: '14',
         NASHRA_TIME_ZONE: 'Asia/Baghdad',
-        NASHRA_LANGUAGES: 'ar,en',
         NASHRA_QUIET_HOURS: '23:00-07:00',
         NASHRA_FEEDS: JSON.stringify([
           { url: 'https://ar.example.org/feed/', lang: 'ar' },
@@ -99,6 +125,7 @@ describe('every function', () => {
         NASHRA_LINK_SIGNING_KEY_SECRET_ARN: expect.anything(),
       });
       expect(variables.NASHRA_LINK_SIGNING_KEY).toBeUndefined();
+      expect(variables.NASHRA_LANGUAGES).toBeUndefined();
     }
   });
 

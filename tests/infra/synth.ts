@@ -17,7 +17,6 @@ export const testSettings = {
   senderName: 'ICSSI نشرة',
   baseUrl: 'https://news.example.org',
   sendRate: 14,
-  languages: ['ar', 'en'],
   timeZone: 'Asia/Baghdad',
   feeds: [{ url: 'https://ar.example.org/feed/', lang: 'ar' }, 'en=https://en.example.org/feed/'],
   quietHours: '23:00-07:00',
