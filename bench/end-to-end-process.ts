@@ -4,11 +4,10 @@
 // BENCH_RESULT_FILE. Its logs (JSON lines on stdout) are read by end-to-end.ts.
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createDynamoClient, documentClient } from '../functions/adapters/dynamodb/client';
-import { createSendServices } from '../functions/adapters/send-services';
 import { sendDigest } from '../functions/core/send/send-digest';
-import { openLocalStack } from '../functions/local/stack';
-import { wireLocalRuntime } from '../functions/local/wiring';
+import { openRuntime } from '../functions/runtime/open-runtime';
+import { mjmlCompiler } from '../functions/runtime/rendering';
+import { sendingParts } from '../functions/runtime/sending';
 import { fixtureWindow } from './fixtures';
 
 const scheduleName = process.env.BENCH_SCHEDULE ?? 'bench';
@@ -19,10 +18,10 @@ const sampler = setInterval(() => {
   peakSampledRss = Math.max(peakSampledRss, process.memoryUsage.rss());
 }, 100);
 
-const stack = await openLocalStack({ env: process.env });
-wireLocalRuntime(stack.runtime, stack.config);
-const client = createDynamoClient(stack.config);
-const services = createSendServices(stack.config, documentClient(client));
+const runtime = await openRuntime('local', { env: process.env });
+const stack = runtime.local;
+if (!stack) throw new Error('local mode opened without its stack');
+const services = sendingParts(runtime);
 const schedule = await services.schedules.get(scheduleName);
 if (!schedule) throw new Error(`no schedule ${scheduleName}: end-to-end.ts seeds it`);
 
@@ -35,7 +34,7 @@ const outcome = await sendDigest(
   services,
 );
 const fannedOutAt = Date.now();
-await stack.runtime.idle();
+await stack.triggers.idle();
 const finishedAt = Date.now();
 const cpu = process.cpuUsage(cpuBefore);
 const elu = performance.eventLoopUtilization(eluBefore);
@@ -43,14 +42,14 @@ clearInterval(sampler);
 
 if (!('issue' in outcome)) throw new Error(`the digest was not sent: ${outcome.status}`);
 const issue = await services.issues.get(outcome.issue.id);
-const queue = stack.runtime.getQueue(stack.config.send.queueUrl.split('/').pop() ?? '');
+const queue = stack.triggers.getQueue(stack.config.send.queueUrl.split('/').pop() ?? '');
 const result = {
   status: issue?.status,
   recipients: issue?.recipients ?? 0,
   sent: issue?.sent ?? 0,
   skipped: issue?.skipped ?? 0,
   failed: issue?.failed ?? 0,
-  compiles: services.compiler.compileCount,
+  compiles: mjmlCompiler(runtime).compileCount,
   variants: issue?.variantKeys.length ?? 0,
   deadLetters: queue?.deadLetters.length ?? 0,
   startedAt,
@@ -62,6 +61,5 @@ const result = {
   peakSampledRssMb: peakSampledRss / 1024 / 1024,
   senderConcurrency: stack.config.send.maxConcurrency,
 };
-client.destroy();
-await stack.close();
+await runtime.close();
 writeFileSync(resultFile, JSON.stringify(result));

@@ -4,6 +4,7 @@ import {
   type CreateScheduleInput,
   DeleteScheduleCommand,
   GetScheduleCommand,
+  GetScheduleGroupCommand,
   ListSchedulesCommand,
   ResourceNotFoundException,
   SchedulerClient,
@@ -11,12 +12,16 @@ import {
 } from '@aws-sdk/client-scheduler';
 import type { ScheduleTrigger, ScheduleTriggers } from '../core/ports';
 import type { Config } from '../shared/config';
-import { clientOptions } from './aws-client-options';
+import { type AwsClientOptions, clientOptions } from './aws-client-options';
 
 export type SchedulerSettings = NonNullable<Config['scheduler']>;
 
-export function createSchedulerClient(config: Config, settings: SchedulerSettings): SchedulerClient {
-  return new SchedulerClient(clientOptions(config, settings.endpoint));
+export function createSchedulerClient(config: Config): SchedulerClient {
+  return schedulerClientWith(clientOptions(config, config.endpoints.scheduler));
+}
+
+export function schedulerClientWith(options: AwsClientOptions): SchedulerClient {
+  return new SchedulerClient(options);
 }
 
 /**
@@ -122,5 +127,26 @@ export class EventBridgeScheduleTriggers implements ScheduleTriggers {
       });
     }
     return triggers;
+  }
+}
+
+/** A schedule group's state and how many schedules it holds, or undefined when it does not exist. */
+export async function describeScheduleGroup(
+  client: SchedulerClient,
+  group: string,
+): Promise<{ state: string; schedules: number } | undefined> {
+  try {
+    const { State } = await client.send(new GetScheduleGroupCommand({ Name: group }));
+    let schedules = 0;
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListSchedulesCommand({ GroupName: group, NextToken: token }));
+      schedules += page.Schedules?.length ?? 0;
+      token = page.NextToken;
+    } while (token);
+    return { state: State ?? 'UNKNOWN', schedules };
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
   }
 }

@@ -1,10 +1,14 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SendJob, SendQueue } from '../core/ports';
 import type { Config } from '../shared/config';
-import { clientOptions } from './aws-client-options';
+import { type AwsClientOptions, clientOptions } from './aws-client-options';
 
 export function createSqsClient(config: Config): SQSClient {
-  return new SQSClient(clientOptions(config, config.endpoints.sqs));
+  return sqsClientWith(clientOptions(config, config.endpoints.sqs));
+}
+
+export function sqsClientWith(options: AwsClientOptions): SQSClient {
+  return new SQSClient(options);
 }
 
 /** Enqueues send jobs ten to a request (SQS's batch limit), retrying entries SQS did not take. */
@@ -30,4 +34,21 @@ export class SqsSendQueue implements SendQueue {
       }
     }
   }
+}
+
+/** How many messages a queue holds: waiting to be received, and received but not yet deleted. */
+export async function queueDepth(
+  sqs: SQSClient,
+  queueUrl: string,
+): Promise<{ waiting: number; inFlight: number }> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    waiting: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 }

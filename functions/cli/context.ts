@@ -1,6 +1,7 @@
-import { type LocalStack, openLocalStack } from '../local/stack';
-import { wireLocalRuntime } from '../local/wiring';
-import { logger } from '../shared/logger';
+import type { Command } from 'commander';
+import { type OpenRuntime, openRuntime } from '../runtime/open-runtime';
+import type { Target } from '../runtime/runtime';
+import { logger, logSafeError } from '../shared/logger';
 
 /** Thrown for a command's own refusals: printed as the message alone, exit code 1 (or the one given). */
 export class CliError extends Error {
@@ -13,20 +14,38 @@ export class CliError extends Error {
   }
 }
 
+const stageName = /^[a-z][a-z0-9-]{0,20}$/;
+
+/** The target of a command: `--stage NAME` (before or after the command), else NASHRA_STAGE, else local mode. */
+export function targetOf(command: Command): Target {
+  const given = (command.optsWithGlobals() as { stage?: string }).stage ?? process.env.NASHRA_STAGE;
+  if (given === undefined || given === '') return 'local';
+  if (!stageName.test(given))
+    throw new CliError(`--stage must be a stage name (lower-case letters, digits, dashes), not "${given}"`);
+  return { stage: given };
+}
+
+/** Refuses a command that only makes sense in local mode when a stage is named, saying why. */
+export function localOnly(command: Command, why: string): void {
+  if (targetOf(command) !== 'local') throw new CliError(`${command.name()} is local-only: ${why}`);
+}
+
 /**
- * Runs a staff command against local mode: joins the `nashra dev` that is up or starts what the
- * command needs, waits until the local runtime has handled everything the command set off (stream
- * records, queued sends), then stops what it started.
+ * The composition root of one staff command: opens the command's runtime (local mode, or the stage
+ * `--stage` names), runs the command, waits until local mode has handled everything the command set
+ * off (stream records, queued sends), then closes what it opened.
  */
-export async function withLocalStack<T>(run: (stack: LocalStack) => Promise<T>): Promise<T> {
-  const stack = await openLocalStack();
-  wireLocalRuntime(stack.runtime, stack.config, { queueStore: stack.queueStore });
+export async function withRuntime<T>(
+  command: Command,
+  run: (runtime: OpenRuntime) => Promise<T>,
+): Promise<T> {
+  const runtime = await openRuntime(targetOf(command), { env: process.env });
   try {
-    const result = await run(stack);
-    await stack.runtime.idle();
+    const result = await run(runtime);
+    await runtime.local?.triggers.idle();
     return result;
   } finally {
-    await stack.close();
+    await runtime.close();
   }
 }
 
@@ -34,19 +53,23 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Refusals of the core that are the user's to fix: said plainly, not logged as failures. */
-const userErrors = new Set(['ValidationError', 'NotFoundError', 'ConflictError', 'ConfigError']);
+/** Refusals that are the user's to fix: said plainly, not logged as failures. */
+const userErrors = new Set([
+  'CliError',
+  'ValidationError',
+  'NotFoundError',
+  'ConflictError',
+  'ConfigError',
+  'StageError',
+  'RuntimeError',
+]);
 
+/** Prints a failed command's reason on stderr in words and gives its exit code. */
 export function reportFailure(error: unknown): number {
-  if (error instanceof CliError) {
-    process.stderr.write(`nashra: ${error.message}\n`);
-    return error.exitCode;
-  }
   if (error instanceof Error && userErrors.has(error.name)) {
     process.stderr.write(`nashra: ${error.message}\n`);
-    return 1;
+    return error instanceof CliError ? error.exitCode : 1;
   }
-  logger.error('command failed', { error });
-  process.stderr.write(`nashra: ${error instanceof Error ? error.message : String(error)}\n`);
+  logger.error('command failed', { error: logSafeError(error) });
   return 1;
 }

@@ -23,7 +23,8 @@ export interface NewSchedule {
 /**
  * What the staff's schedule commands need. `triggers` is the clock on AWS (EventBridge Scheduler):
  * absent locally, where `nashra dev` reads the schedules table itself. The table is the truth; the
- * triggers follow it.
+ * triggers follow it. A change whose trigger cannot follow is undone in the table, so a schedule and
+ * its trigger never end up apart (`schedule sync` mends what an interrupted process left).
  */
 export interface ScheduleDeps {
   schedules: ScheduleRepo;
@@ -87,7 +88,12 @@ export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promi
     updatedAt: now,
   };
   await deps.schedules.create(schedule);
-  await follow(schedule, deps);
+  try {
+    await follow(schedule, deps);
+  } catch (error) {
+    await deps.schedules.remove(schedule.name);
+    throw error;
+  }
   return schedule;
 }
 
@@ -115,7 +121,12 @@ export async function setScheduleEnabled(
     throw new ValidationError(`schedule "${name}" was a one-off and fired at ${schedule.completedAt}`);
   const changed: Schedule = { ...schedule, enabled, updatedAt: deps.clock.now().toISOString() };
   await deps.schedules.update(changed);
-  await follow(changed, deps);
+  try {
+    await follow(changed, deps);
+  } catch (error) {
+    await deps.schedules.update(schedule);
+    throw error;
+  }
   return changed;
 }
 

@@ -1,9 +1,10 @@
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { createSendServices } from '../adapters/send-services';
+import type { Context as LambdaContext } from 'aws-lambda';
 import { ALERT_SWEEP_MINUTES } from '../core/send/quiet-hours';
 import { type AlertDeps, type ReleaseReport, releaseHeldAlerts } from '../core/send/send-alert';
-import { config } from '../shared/config';
-import { logger } from '../shared/logger';
+import { lambdaRuntime } from '../runtime/lambda';
+import { mjmlMailRenderer } from '../runtime/rendering';
+import { sendingParts } from '../runtime/sending';
+import { logger, withLambdaContext } from '../shared/logger';
 
 /** The sweep's clock as a five-field cron: the local scheduler runs it, the stack runs the same. */
 export const alertSweepCron = `*/${ALERT_SWEEP_MINUTES} * * * *`;
@@ -20,10 +21,8 @@ export function createAlertSweep(deps: AlertDeps) {
 let sweep: ReturnType<typeof createAlertSweep> | undefined;
 
 /** Lambda entry point: the held-alert sweep's fixed clock (EventBridge Scheduler). */
-export const handler = () => {
-  if (!sweep) {
-    const settings = config();
-    sweep = createAlertSweep(createSendServices(settings, documentClient(createDynamoClient(settings))));
-  }
+export const handler = (_event: unknown, context?: LambdaContext) => {
+  withLambdaContext(context);
+  sweep ??= createAlertSweep(sendingParts(lambdaRuntime({ renderer: mjmlMailRenderer })));
   return sweep();
 };

@@ -1,14 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context as LambdaContext } from 'aws-lambda';
 import { z } from 'zod';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { createSendServices } from '../adapters/send-services';
 import { type Article, articleSchema } from '../core/article';
 import { announceNewArticles, type NewArticleListener } from '../core/ingest/announce';
 import { alertListener } from '../core/send/send-alert';
-import { config } from '../shared/config';
-import { logger } from '../shared/logger';
+import { lambdaRuntime } from '../runtime/lambda';
+import { mjmlMailRenderer } from '../runtime/rendering';
+import { sendingParts } from '../runtime/sending';
+import { logger, withLambdaContext } from '../shared/logger';
 
 const streamEventSchema = z.object({ Records: z.array(z.unknown()) });
 const streamRecordSchema = z.object({
@@ -79,12 +79,10 @@ export function createArticleStreamHandler(listener: NewArticleListener) {
 let stream: ReturnType<typeof createArticleStreamHandler> | undefined;
 
 /** Lambda entry point: the articles table's stream, INSERTs only (event source filter) → the alert. */
-export const handler = (event: DynamoDBStreamEvent) => {
-  if (!stream) {
-    const settings = config();
-    stream = createArticleStreamHandler(
-      alertListener(createSendServices(settings, documentClient(createDynamoClient(settings)))),
-    );
-  }
+export const handler = (event: DynamoDBStreamEvent, context?: LambdaContext) => {
+  withLambdaContext(context);
+  stream ??= createArticleStreamHandler(
+    alertListener(sendingParts(lambdaRuntime({ renderer: mjmlMailRenderer }))),
+  );
   return stream(event);
 };

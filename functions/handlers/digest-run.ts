@@ -1,11 +1,12 @@
+import type { Context as LambdaContext } from 'aws-lambda';
 import { z } from 'zod';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { createSendServices, type SendServices } from '../adapters/send-services';
 import type { ScheduleTriggers } from '../core/ports';
 import { scheduleNameSchema } from '../core/schedule';
 import { runScheduledDigest, type ScheduledRunOutcome } from '../core/send/run-schedule';
-import { config } from '../shared/config';
-import { logger } from '../shared/logger';
+import { lambdaRuntime } from '../runtime/lambda';
+import { mjmlMailRenderer } from '../runtime/rendering';
+import { type SendingParts, sendingParts } from '../runtime/sending';
+import { logger, withLambdaContext } from '../shared/logger';
 
 /**
  * The schedule's target input, as EventBridge Scheduler passes it (`scheduledTime` is its
@@ -22,7 +23,7 @@ export type DigestRunEvent = z.infer<typeof digestRunEventSchema>;
  * A schedule fired → one digest of its window, ending at the time it was due. `triggers`, where the
  * caller manages EventBridge Scheduler (the staff CLI), lets a one-off that fired take its trigger off.
  */
-export function createDigestRun(services: SendServices & { triggers?: ScheduleTriggers }) {
+export function createDigestRun(services: SendingParts & { triggers?: ScheduleTriggers }) {
   return async (event: unknown): Promise<ScheduledRunOutcome> => {
     const { scheduleName, scheduledTime } = digestRunEventSchema.parse(event);
     const firedAt = scheduledTime ? new Date(scheduledTime) : services.clock.now();
@@ -41,10 +42,8 @@ export function createDigestRun(services: SendServices & { triggers?: ScheduleTr
 let run: ReturnType<typeof createDigestRun> | undefined;
 
 /** Lambda entry point: the EventBridge Scheduler target of every digest schedule. */
-export const handler = (event: unknown) => {
-  if (!run) {
-    const settings = config();
-    run = createDigestRun(createSendServices(settings, documentClient(createDynamoClient(settings))));
-  }
+export const handler = (event: unknown, context?: LambdaContext) => {
+  withLambdaContext(context);
+  run ??= createDigestRun(sendingParts(lambdaRuntime({ renderer: mjmlMailRenderer })));
   return run(event);
 };

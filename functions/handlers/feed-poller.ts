@@ -1,10 +1,10 @@
+import type { Context as LambdaContext } from 'aws-lambda';
 import { z } from 'zod';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { createIngestServices, type IngestServices } from '../adapters/ingest-services';
 import type { FeedSource } from '../core/ingest/feed-item';
 import { type FeedReport, ingestFeeds } from '../core/ingest/ingest-feed';
-import { config } from '../shared/config';
-import { logger } from '../shared/logger';
+import { type IngestParts, ingestParts } from '../runtime/ingesting';
+import { lambdaRuntime } from '../runtime/lambda';
+import { logger, withLambdaContext } from '../shared/logger';
 
 /** What the schedule passes: nothing, or the feeds to poll instead of the configured ones. */
 const pollEventSchema = z
@@ -29,7 +29,7 @@ export interface PollSummary {
  * answers 500, is malformed) is logged with its reason and the others go on; a rejected item is logged
  * with its feed and position. Never throws for a feed's fault, so one bad feed does not retry them all.
  */
-export function createFeedPollerHandler(services: IngestServices, feeds: FeedSource[]) {
+export function createFeedPollerHandler(services: IngestParts, feeds: FeedSource[]) {
   return async (event: unknown): Promise<PollSummary> => {
     const input = pollEventSchema.parse(event ?? {});
     const sources = input.feeds?.map((feed) => ({ location: feed.url, lang: feed.lang })) ?? feeds;
@@ -68,13 +68,13 @@ function logReport(report: FeedReport): void {
 let poll: ReturnType<typeof createFeedPollerHandler> | undefined;
 
 /** Lambda entry point (EventBridge Scheduler). Clients and configuration are built at cold start. */
-export const handler = (event: unknown) => {
+export const handler = (event: unknown, context?: LambdaContext) => {
+  withLambdaContext(context);
   if (!poll) {
-    const settings = config();
-    const services = createIngestServices(settings, documentClient(createDynamoClient(settings)));
+    const runtime = lambdaRuntime();
     poll = createFeedPollerHandler(
-      services,
-      settings.ingest.feeds.map((feed) => ({ location: feed.url, lang: feed.lang })),
+      ingestParts(runtime),
+      runtime.config.ingest.feeds.map((feed) => ({ location: feed.url, lang: feed.lang })),
     );
   }
   return poll(event);

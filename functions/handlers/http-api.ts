@@ -1,5 +1,15 @@
+import type { Context as LambdaContext } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../http/app';
+import { lambdaRuntime } from '../runtime/lambda';
+import { mjmlMailRenderer } from '../runtime/rendering';
+import { withLambdaContext } from '../shared/logger';
 
-/** API Gateway HTTP API → the Hono app. */
-export const handler = handle(createApp());
+let app: ReturnType<typeof handle> | undefined;
+
+/** API Gateway HTTP API → the Hono app, on the function's runtime built at cold start. */
+export const handler = (event: Parameters<ReturnType<typeof handle>>[0], context: LambdaContext) => {
+  withLambdaContext(context);
+  app ??= handle(createApp(lambdaRuntime({ renderer: mjmlMailRenderer })));
+  return app(event, context);
+};

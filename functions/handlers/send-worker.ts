@@ -1,10 +1,9 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { createSenderServices, type SenderServices } from '../adapters/sender-services';
 import { type QueuedJob, sendJobs } from '../core/send/send-jobs';
-import { config } from '../shared/config';
-import { logger } from '../shared/logger';
+import { lambdaRuntime } from '../runtime/lambda';
+import { type SenderParts, senderParts } from '../runtime/sending';
+import { logger, withLambdaContext } from '../shared/logger';
 
 export const sendJobSchema = z.object({
   issueId: z.string().min(1).max(200),
@@ -20,7 +19,7 @@ export const maxReceiveCount = 5;
  * it lands in the dead-letter queue instead of vanishing. The batch takes one send-rate bucket for its
  * whole run. Transient failures come back as batch item failures, redelivered by the queue.
  */
-export function createSendWorker(services: SenderServices) {
+export function createSendWorker(services: SenderParts) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const queued: QueuedJob[] = [];
     const malformed: string[] = [];
@@ -63,10 +62,8 @@ function safeJson(body: string): unknown {
 let worker: ReturnType<typeof createSendWorker> | undefined;
 
 /** Lambda entry point (SQS event source, ReportBatchItemFailures). */
-export const handler = (event: SQSEvent) => {
-  if (!worker) {
-    const settings = config();
-    worker = createSendWorker(createSenderServices(settings, documentClient(createDynamoClient(settings))));
-  }
+export const handler = (event: SQSEvent, context?: LambdaContext) => {
+  withLambdaContext(context);
+  worker ??= createSendWorker(senderParts(lambdaRuntime()));
   return worker(event);
 };

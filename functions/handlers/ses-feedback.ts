@@ -1,10 +1,9 @@
+import type { Context as LambdaContext } from 'aws-lambda';
 import { z } from 'zod';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { DynamoSubscriberRepo } from '../adapters/dynamodb/subscriber-repo';
 import { applyFeedback, type FeedbackOutcome, parseSesEvent } from '../core/feedback';
-import { type Clock, type SubscriberRepo, systemClock } from '../core/ports';
-import { config } from '../shared/config';
-import { logger } from '../shared/logger';
+import type { Clock, SubscriberRepo } from '../core/ports';
+import { lambdaRuntime } from '../runtime/lambda';
+import { logger, withLambdaContext } from '../shared/logger';
 
 const snsEventSchema = z.object({
   Records: z.array(z.object({ Sns: z.object({ Message: z.string() }) })).min(1),
@@ -42,16 +41,14 @@ export function createFeedbackHandler(deps: {
 let feedback: ReturnType<typeof createFeedbackHandler> | undefined;
 
 /** Lambda entry point: SNS topic of the SES configuration set's event destination. */
-export const handler = (event: unknown) => {
+export const handler = (event: unknown, context?: LambdaContext) => {
+  withLambdaContext(context);
   if (!feedback) {
-    const settings = config();
+    const runtime = lambdaRuntime();
     feedback = createFeedbackHandler({
-      subscribers: new DynamoSubscriberRepo(
-        documentClient(createDynamoClient(settings)),
-        settings.tables.subscribers,
-      ),
-      clock: systemClock,
-      transientBounceLimit: settings.send.transientBounceLimit,
+      subscribers: runtime.repos.subscribers,
+      clock: runtime.clock,
+      transientBounceLimit: runtime.config.send.transientBounceLimit,
     });
   }
   return feedback(event);

@@ -2,15 +2,16 @@ import { type Context, Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ErrorStatus, errorPage } from '../../templates/pages/pages';
+import type { Runtime } from '../runtime/runtime';
 import { statusForError } from '../shared/http-errors';
 import { logger, logSafeError } from '../shared/logger';
 import { archiveRoutes } from './archive-routes';
-import { type IngestRouteOptions, ingestRoutes } from './ingest-routes';
+import { ingestRoutes } from './ingest-routes';
 import { previewRoutes } from './preview-routes';
 import { type ReaderEnv, readerLanguageOf } from './reader-language';
 import { type SubscriberRouteOptions, subscriberRoutes } from './subscriber-routes';
 
-export interface AppLinks {
+export interface AppOptions extends SubscriberRouteOptions {
   /** Where local mode's mail viewer is, shown on the index page; absent on AWS. */
   mailViewer?: string;
 }
@@ -19,10 +20,7 @@ export interface AppLinks {
  * The HTTP API, one Hono app for Lambda (API Gateway) and for `nashra dev` (Node server). Pages are
  * server-rendered and need no JavaScript; no third-party asset is ever referenced.
  */
-export function createApp(
-  links: AppLinks = {},
-  deps: { ingest?: IngestRouteOptions; subscribers?: SubscriberRouteOptions } = {},
-): Hono<ReaderEnv> {
+export function createApp(runtime: Runtime, options: AppOptions = {}): Hono<ReaderEnv> {
   const app = new Hono<ReaderEnv>();
   app.use(
     secureHeaders({
@@ -37,10 +35,10 @@ export function createApp(
   );
 
   app.get('/health', (c) => c.json({ ok: true }));
-  app.route('/', ingestRoutes(deps.ingest));
-  app.route('/', previewRoutes());
-  app.route('/', archiveRoutes());
-  app.route('/', subscriberRoutes(deps.subscribers));
+  app.route('/', ingestRoutes(runtime));
+  app.route('/', previewRoutes(runtime));
+  app.route('/', archiveRoutes(runtime));
+  app.route('/', subscriberRoutes(runtime, options));
 
   app.get('/', (c) =>
     c.html(`<!doctype html>
@@ -49,7 +47,7 @@ export function createApp(
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
 <h1>nashra <span lang="ar" dir="rtl">نشرة</span></h1>
 <p>The newsletter and alert service of the network is running.</p>
-<ul><li><a href="/subscribe?lang=ar" hreflang="ar" lang="ar" dir="rtl">اشترك في النشرة</a></li><li><a href="/subscribe?lang=en" hreflang="en">Subscribe to the bulletin</a></li>${links.mailViewer ? `<li><a href="${links.mailViewer}">Mail sent in local mode</a></li>` : ''}</ul>
+<ul><li><a href="/subscribe?lang=ar" hreflang="ar" lang="ar" dir="rtl">اشترك في النشرة</a></li><li><a href="/subscribe?lang=en" hreflang="en">Subscribe to the bulletin</a></li>${options.mailViewer ? `<li><a href="${options.mailViewer}">Mail sent in local mode</a></li>` : ''}</ul>
 </body></html>`),
   );
 

@@ -2,20 +2,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { archiveListPage, publicCopyHtml } from '../../templates/pages/archive-page';
 import { errorPage } from '../../templates/pages/pages';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { DynamoIssueRepo } from '../adapters/dynamodb/issue-repo';
 import { archiveCopy, listArchive } from '../core/archive';
 import type { Language } from '../core/article';
 import { languagesOf, mailVariantSchema } from '../core/mail/variant';
-import type { IssueRepo } from '../core/ports';
 import { formatDate } from '../render/dates';
 import { archivePath } from '../render/render-mail';
-import { type Config, config as processConfig } from '../shared/config';
-
-export interface ArchiveRouteOptions {
-  config?: Config;
-  issues?: IssueRepo;
-}
+import type { Runtime } from '../runtime/runtime';
 
 const pageSize = 20;
 const languageSchema = z.enum(['ar', 'en']);
@@ -30,21 +22,9 @@ const cursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/);
  * issue has no copy in that language alone). No page carries a token or a reader's link. Unknown
  * issues, variants and cursors are a 404.
  */
-export function archiveRoutes(options: ArchiveRouteOptions = {}): Hono {
+export function archiveRoutes(runtime: Runtime): Hono {
   const routes = new Hono();
-  let tools: { issues: IssueRepo; timeZone: string } | undefined;
-  const archive = () => {
-    if (!tools) {
-      const settings = options.config ?? processConfig();
-      tools = {
-        issues:
-          options.issues ??
-          new DynamoIssueRepo(documentClient(createDynamoClient(settings)), settings.tables.issues),
-        timeZone: settings.timeZone,
-      };
-    }
-    return tools;
-  };
+  const archive = () => ({ issues: runtime.repos.issues, timeZone: runtime.config.timeZone });
   const notFound = (lang?: Language) => errorPage({ status: 404, ...(lang ? { lang } : {}) });
 
   routes.get('/issues', async (c) => {

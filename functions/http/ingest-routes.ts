@@ -2,17 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { createIngestServices, type IngestServices } from '../adapters/ingest-services';
 import { UnauthorizedError, ValidationError } from '../core/errors';
 import type { ParsedFeed } from '../core/ingest/feed-item';
 import { hasRejections, ingestParsedFeed } from '../core/ingest/ingest-feed';
-import { type Config, config as processConfig } from '../shared/config';
-
-export interface IngestRouteOptions {
-  config?: Config;
-  services?: IngestServices;
-}
+import { ingestParts } from '../runtime/ingesting';
+import type { Runtime } from '../runtime/runtime';
 
 const querySchema = z.object({
   lang: z.enum(['ar', 'en']).optional(),
@@ -51,10 +45,9 @@ function bearerMatches(header: string | undefined, key: string): boolean {
  * authoriser), and the function checks that the request carries the IAM identity the authoriser set. Locally there is no IAM: the request must carry
  * `Authorization: Bearer <ingest key>` (NASHRA_INGEST_KEY, or NASHRA_HOME/ingest.key).
  */
-export function ingestRoutes(options: IngestRouteOptions = {}): Hono {
+export function ingestRoutes(runtime: Runtime): Hono {
   const routes = new Hono();
-  let services = options.services;
-  const settings = () => options.config ?? processConfig();
+  const settings = () => runtime.config;
 
   routes.post(
     '/api/articles',
@@ -76,7 +69,7 @@ export function ingestRoutes(options: IngestRouteOptions = {}): Hono {
     async (c) => {
       const query = querySchema.safeParse(c.req.query());
       if (!query.success) throw new ValidationError('lang must be ar or en, urgent true or false');
-      services ??= createIngestServices(settings(), documentClient(createDynamoClient(settings())));
+      const services = ingestParts(runtime);
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       let parsed: ParsedFeed;
       try {

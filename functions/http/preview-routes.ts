@@ -3,23 +3,13 @@ import { z } from 'zod';
 import { html } from '../../templates/escape';
 import { renderPage } from '../../templates/pages/layout';
 import { samplePages } from '../../templates/pages/samples';
-import { DynamoArticleRepo } from '../adapters/dynamodb/article-repo';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { MjmlRenderer } from '../adapters/mjml-renderer';
 import type { Article } from '../core/article';
 import { NotFoundError } from '../core/errors';
 import { personalise } from '../core/mail/personalise';
 import { languagesOf, type MailVariant, mailVariantSchema, mailVariants } from '../core/mail/variant';
 import type { ArticleRepo, MailRenderer } from '../core/ports';
 import { previewLinks } from '../render/preview';
-import { createMailRenderer } from '../render/render-mail';
-import { type Config, config as processConfig } from '../shared/config';
-
-export interface PreviewRouteOptions {
-  config?: Config;
-  articles?: ArticleRepo;
-  renderer?: MailRenderer;
-}
+import type { Runtime } from '../runtime/runtime';
 
 const mailKindSchema = z.enum(['digest', 'alert', 'confirm', 'welcome', 'unsubscribed']);
 type PreviewKind = z.infer<typeof mailKindSchema>;
@@ -32,28 +22,10 @@ const previewedArticles = 10;
  * `GET /preview/mail/{kind}/{variant}` is one mail (`?format=text` its plain-text part);
  * `GET /preview/page/{name}/{lang}` one page. On AWS these routes do not exist (404).
  */
-export function previewRoutes(options: PreviewRouteOptions = {}): Hono {
+export function previewRoutes(runtime: Runtime): Hono {
   const routes = new Hono();
-  const settings = () => options.config ?? processConfig();
-  let tools: { articles: ArticleRepo; renderer: MailRenderer } | undefined;
-  const preview = () => {
-    if (!tools) {
-      const current = settings();
-      tools = {
-        articles:
-          options.articles ??
-          new DynamoArticleRepo(documentClient(createDynamoClient(current)), current.tables.articles),
-        renderer:
-          options.renderer ??
-          createMailRenderer({
-            compiler: new MjmlRenderer(),
-            baseUrl: current.baseUrl,
-            timeZone: current.timeZone,
-          }),
-      };
-    }
-    return tools;
-  };
+  const settings = () => runtime.config;
+  const preview = () => ({ articles: runtime.repos.articles, renderer: runtime.renderer });
 
   const localOnly = async (_: unknown, next: () => Promise<void>) => {
     if (settings().mode !== 'local') throw new NotFoundError('no such page');

@@ -14,8 +14,6 @@ import {
   unsubscribedPage,
   unsubscribePage,
 } from '../../templates/pages/pages';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
-import { createSubscriberServices, type SubscriberServices } from '../adapters/subscriber-services';
 import type { Language } from '../core/article';
 import {
   PayloadTooLargeError,
@@ -41,13 +39,12 @@ import {
   savePreferences,
   unsubscribe,
 } from '../core/subscribers/reader-flows';
-import { type Config, config as processConfig } from '../shared/config';
+import { readerParts } from '../runtime/readers';
+import type { Runtime } from '../runtime/runtime';
 import { hashForLog, logger, logSafeError } from '../shared/logger';
 import { type ReaderEnv, speakTo } from './reader-language';
 
 export interface SubscriberRouteOptions {
-  config?: Config;
-  services?: SubscriberServices;
   /**
    * The client's network address, for the per-client rate limit. By default the API Gateway event's
    * `sourceIp` on Lambda, the socket's remote address under Node; never X-Forwarded-For, which any
@@ -143,14 +140,9 @@ const languageOf = (subscriber: Subscriber): Language => subscriber.languages[0]
  * a button, and only a POST changes state. Pages are in the reader's language, need no JavaScript,
  * set no cookie and are never cached.
  */
-export function subscriberRoutes(options: SubscriberRouteOptions = {}): Hono<ReaderEnv> {
+export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptions = {}): Hono<ReaderEnv> {
   const routes = new Hono<ReaderEnv>();
-  const settings = () => options.config ?? processConfig();
-  let built = options.services;
-  const services = () => {
-    built ??= createSubscriberServices(settings(), documentClient(createDynamoClient(settings())));
-    return built;
-  };
+  const services = () => readerParts(runtime);
   const clientAddress = options.clientAddress ?? defaultClientAddress;
 
   const limitClient = async (c: Context) => {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
 import { closeServer, type RunningService, serverUrl } from './emulators';
-import type { LocalRuntime } from './runtime';
+import type { LocalTriggers } from './triggers';
 
 const sendBatchSchema = z.object({
   QueueUrl: z.string(),
@@ -21,7 +21,7 @@ const md5 = (body: string) => createHash('md5').update(body, 'utf8').digest('hex
  * same SQS adapter enqueues on AWS and locally, from any process — `nashra digest send` while
  * `nashra dev` runs hands its jobs to dev's senders.
  */
-export async function startSqsEndpoint(runtime: LocalRuntime): Promise<RunningService> {
+export async function startSqsEndpoint(runtime: LocalTriggers): Promise<RunningService> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -70,6 +70,6 @@ export async function startSqsEndpoint(runtime: LocalRuntime): Promise<RunningSe
   return { url: serverUrl(server), close: () => closeServer(server) };
 }
 
-function queueOf(runtime: LocalRuntime, queueUrl: string) {
+function queueOf(runtime: LocalTriggers, queueUrl: string) {
   return runtime.getQueue(queueUrl.split('/').pop() ?? '');
 }

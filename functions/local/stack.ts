@@ -1,15 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createDynamoClient } from '../adapters/dynamodb/client';
-import { ensureTables } from '../adapters/dynamodb/table-admin';
 import { type Config, loadConfig } from '../shared/config';
 import { dynamoStreamTap } from './dynamodb-stream-tap';
 import { type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
-import { LocalRuntime } from './runtime';
 import { startServiceTap } from './service-tap';
 import { sesOutboxTap } from './ses-outbox-tap';
 import { startSqsEndpoint } from './sqs-endpoint';
+import { LocalTriggers } from './triggers';
 
 export type Origin = 'started' | 'dev' | 'external';
 
@@ -25,7 +23,7 @@ export interface StackUrls {
 }
 
 export interface LocalStack {
-  /** Configuration with the endpoints this stack serves: what every handler in this process reads. */
+  /** Configuration with the endpoints this stack serves: what this process's runtime is built from. */
   config: Config;
   urls: StackUrls;
   origin: { dynamodb: Origin; ses: Origin; api: Origin | 'not running' };
@@ -35,7 +33,8 @@ export interface LocalStack {
    * running `nashra dev`, whose senders take every job.
    */
   queueStore?: string;
-  runtime: LocalRuntime;
+  /** What stands in for AWS's event sources in this process: stream, queues and clocks. */
+  triggers: LocalTriggers;
   /** Stops what this process started, in reverse order. */
   close(): Promise<void>;
 }
@@ -72,18 +71,19 @@ export async function findRunningDev(home: string): Promise<StackFile | undefine
  * LevelDB while dev runs). `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SES` replace the emulator
  * of that service; the stream and outbox taps still sit in front of whichever endpoint is used.
  */
-export async function openLocalStack(
-  options: { dev?: boolean; env?: NodeJS.ProcessEnv } = {},
-): Promise<LocalStack> {
-  const env = options.env ?? process.env;
+export async function openLocalStack(options: {
+  dev?: boolean;
+  env: NodeJS.ProcessEnv;
+}): Promise<LocalStack> {
+  const { env } = options;
   const base = loadConfig(env);
   const home = base.home;
   const outbox = join(home, 'outbox');
   mkdirSync(home, { recursive: true });
   const started: RunningService[] = [];
-  const runtime = new LocalRuntime(base.region);
+  const triggers = new LocalTriggers(base.region);
   const closeAll = async () => {
-    runtime.stop();
+    triggers.stop();
     for (const service of started.reverse()) await service.close().catch(() => undefined);
   };
 
@@ -106,7 +106,7 @@ export async function openLocalStack(
           tap: dynamoStreamTap({
             upstream,
             region: base.region,
-            emit: (table, records) => runtime.emitStream(table, records),
+            emit: (table, records) => triggers.emitStream(table, records),
           }),
         }),
       );
@@ -135,23 +135,14 @@ export async function openLocalStack(
     }
 
     // Jobs enqueued by this process go to the queues of the process that runs the senders.
-    const sqs = dev ? dev.clientEndpoints.sqs : (await start(startSqsEndpoint(runtime))).url;
+    const sqs = dev ? dev.clientEndpoints.sqs : (await start(startSqsEndpoint(triggers))).url;
 
-    const effectiveEnv = {
+    const config = loadConfig({
       ...env,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.client,
       AWS_ENDPOINT_URL_SES: ses.client,
       AWS_ENDPOINT_URL_SQS: sqs,
-    };
-    // Handlers read config() at their cold start: point them at the endpoints this stack serves.
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.client;
-    process.env.AWS_ENDPOINT_URL_SES = ses.client;
-    process.env.AWS_ENDPOINT_URL_SQS = sqs;
-    const config = loadConfig(effectiveEnv);
-
-    const client = createDynamoClient(config);
-    await ensureTables(client, config.tables);
-    client.destroy();
+    });
 
     const stack: LocalStack = {
       config,
@@ -168,7 +159,7 @@ export async function openLocalStack(
       },
       outbox,
       ...(dev ? {} : { queueStore: join(home, 'queues') }),
-      runtime,
+      triggers,
       close: async () => {
         await closeAll();
         if (options.dev) rmSync(stackFilePath(home), { force: true });

@@ -106,14 +106,6 @@ const defaultTopicMap: Record<string, string> = {
   'حقوق الإنسان': 'human-rights',
 };
 
-/** The four settings the schedule commands need to keep EventBridge Scheduler in step (stack outputs). */
-const schedulerSettingNames = [
-  'NASHRA_SCHEDULE_GROUP',
-  'NASHRA_DIGEST_FUNCTION_ARN',
-  'NASHRA_SCHEDULER_ROLE_ARN',
-  'NASHRA_SCHEDULE_DLQ_ARN',
-] as const;
-
 /**
  * Every setting nashra reads, with the defaults of local mode. On AWS the stateless stack sets each of
  * these on the function; `NASHRA_MODE=aws` turns off the local defaults that would be wrong there.
@@ -126,6 +118,10 @@ const environmentSchema = z
     AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
     AWS_ENDPOINT_URL_SES: z.url().optional(),
     AWS_ENDPOINT_URL_SQS: z.url().optional(),
+    AWS_ENDPOINT_URL_SCHEDULER: z.url().optional(),
+    AWS_ENDPOINT_URL_CLOUDFORMATION: z.url().optional(),
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
+    AWS_ENDPOINT_URL_SESV2: z.url().optional(),
     NASHRA_TABLE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_.-]*$/)
@@ -146,11 +142,6 @@ const environmentSchema = z
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/i, 'HH:MM-HH:MM, or off')
       .default('23:00-07:00'),
-    NASHRA_SCHEDULE_GROUP: z.string().min(1).optional(),
-    NASHRA_DIGEST_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
-    NASHRA_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
-    NASHRA_SCHEDULE_DLQ_ARN: z.string().startsWith('arn:').optional(),
-    AWS_ENDPOINT_URL_SCHEDULER: z.url().optional(),
     NASHRA_API_PORT: port.default(8787),
     NASHRA_DYNAMODB_PORT: port.default(8788),
     NASHRA_SES_PORT: port.default(8789),
@@ -189,17 +180,8 @@ const environmentSchema = z
     } catch (error) {
       ctx.addIssue({ code: 'custom', path: ['NASHRA_QUIET_HOURS'], message: (error as Error).message });
     }
-    const scheduler = schedulerSettingNames.filter((name) => env[name] !== undefined);
-    if (scheduler.length > 0 && scheduler.length < schedulerSettingNames.length) {
-      for (const name of schedulerSettingNames.filter((setting) => env[setting] === undefined))
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: `${name} is required with ${scheduler.join(', ')}: the schedule commands need all four`,
-        });
-    }
     if (env.NASHRA_MODE !== 'aws') return;
-    for (const name of ['NASHRA_BASE_URL', 'NASHRA_LINK_SIGNING_KEY', 'NASHRA_SEND_QUEUE_URL'] as const) {
+    for (const name of ['NASHRA_BASE_URL', 'NASHRA_SEND_QUEUE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required on AWS` });
     }
   });
@@ -209,7 +191,18 @@ export interface Config {
   /** Absolute path of the folder that holds all local state. */
   home: string;
   region: string;
-  endpoints: { dynamodb?: string; ses?: string; sqs?: string };
+  /** Endpoints in place of AWS's own (`AWS_ENDPOINT_URL_<SERVICE>`, as every SDK reads them). */
+  endpoints: {
+    dynamodb?: string;
+    ses?: string;
+    sqs?: string;
+    scheduler?: string;
+    cloudformation?: string;
+    secretsManager?: string;
+    sesv2?: string;
+  };
+  /** A staff process on a stage gives up on an endpoint after these (Lambda functions keep the SDK's). */
+  clientTimeouts?: { connectMs: number; requestMs: number };
   tables: TableNames;
   tablePrefix: string;
   mail: {
@@ -233,13 +226,18 @@ export interface Config {
     transientBounceLimit: number;
   };
   baseUrl: string;
-  linkSigningKey: string;
+  /**
+   * The key of every link token. Locally created once under NASHRA_HOME; on AWS filled in from the
+   * stage's secret (a function at cold start, a staff command when it opens the stage).
+   */
+  linkSigningKey?: string;
   timeZone: string;
   /** Alerts arriving inside these are held until they end (urgent ones excepted); undefined: off. */
   quietHours?: QuietHours;
   /**
-   * Where digest schedules live on EventBridge Scheduler, when this process manages them (the staff
-   * CLI against a deployed stage). Absent locally, where `nashra dev` reads the schedules table.
+   * Where digest schedules live on EventBridge Scheduler, when this process manages them: a staff
+   * process on a stage, from the stage's outputs (functions/runtime/stage.ts). Never set locally,
+   * whatever the environment holds: `nashra dev` reads the schedules table itself.
    */
   scheduler?: {
     group: string;
@@ -249,7 +247,6 @@ export interface Config {
     roleArn: string;
     /** Where an invocation that failed every retry goes. */
     deadLetterArn: string;
-    endpoint?: string;
   };
   ports: { api: number; dynamodb: number; ses: number };
   /** Key for the staff ingest endpoint in local mode; on AWS that endpoint is IAM-authorised. */
@@ -301,6 +298,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB,
       ses: e.AWS_ENDPOINT_URL_SES,
       sqs: e.AWS_ENDPOINT_URL_SQS,
+      scheduler: e.AWS_ENDPOINT_URL_SCHEDULER,
+      cloudformation: e.AWS_ENDPOINT_URL_CLOUDFORMATION,
+      secretsManager: e.AWS_ENDPOINT_URL_SECRETS_MANAGER,
+      sesv2: e.AWS_ENDPOINT_URL_SESV2,
     },
     tables: tableNamesFor(e.NASHRA_TABLE_PREFIX),
     tablePrefix: e.NASHRA_TABLE_PREFIX,
@@ -320,22 +321,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       transientBounceLimit: e.NASHRA_TRANSIENT_BOUNCE_LIMIT,
     },
     baseUrl: (e.NASHRA_BASE_URL ?? `http://127.0.0.1:${e.NASHRA_API_PORT}`).replace(/\/$/, ''),
-    linkSigningKey: e.NASHRA_LINK_SIGNING_KEY ?? localSecret(home, 'link-signing.key'),
+    linkSigningKey:
+      e.NASHRA_LINK_SIGNING_KEY ??
+      (e.NASHRA_MODE === 'local' ? localSecret(home, 'link-signing.key') : undefined),
     timeZone: e.NASHRA_TIME_ZONE,
     quietHours: parseQuietHours(e.NASHRA_QUIET_HOURS, e.NASHRA_TIME_ZONE),
-    scheduler:
-      e.NASHRA_SCHEDULE_GROUP &&
-      e.NASHRA_DIGEST_FUNCTION_ARN &&
-      e.NASHRA_SCHEDULER_ROLE_ARN &&
-      e.NASHRA_SCHEDULE_DLQ_ARN
-        ? {
-            group: e.NASHRA_SCHEDULE_GROUP,
-            targetArn: e.NASHRA_DIGEST_FUNCTION_ARN,
-            roleArn: e.NASHRA_SCHEDULER_ROLE_ARN,
-            deadLetterArn: e.NASHRA_SCHEDULE_DLQ_ARN,
-            endpoint: e.AWS_ENDPOINT_URL_SCHEDULER,
-          }
-        : undefined,
     ports: { api: e.NASHRA_API_PORT, dynamodb: e.NASHRA_DYNAMODB_PORT, ses: e.NASHRA_SES_PORT },
     ingestKey:
       e.NASHRA_INGEST_KEY ?? (e.NASHRA_MODE === 'local' ? localSecret(home, 'ingest.key') : undefined),
@@ -374,12 +364,4 @@ function localSecret(home: string, file: string): string {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
     throw error;
   }
-}
-
-let cached: Config | undefined;
-
-/** The process's configuration, validated on first use (a Lambda's cold start) and kept. */
-export function config(): Config {
-  cached ??= loadConfig(process.env);
-  return cached;
 }

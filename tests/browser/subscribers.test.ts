@@ -3,18 +3,15 @@ import AxeBuilder from '@axe-core/playwright';
 import { serve } from '@hono/node-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSubscriberServices,
-  type SubscriberServices,
-} from '../../functions/adapters/subscriber-services';
 import { createApp } from '../../functions/http/app';
+import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
 import { launchChromium } from '../support/chromium';
 import { type OutboxMail, openTestStack, readOutbox, type TestStack } from '../support/test-stack';
 
 let browser: Browser;
 let context: BrowserContext;
 let t: TestStack;
-let services: SubscriberServices;
+let services: ReaderParts;
 let base: string;
 let server: ReturnType<typeof serve>;
 let fetchApp: (request: Request, env: unknown) => Response | Promise<Response>;
@@ -25,8 +22,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   t = await openTestStack({ NASHRA_BASE_URL: base });
-  services = createSubscriberServices(t.stack.config, t.db);
-  fetchApp = createApp({}, { subscribers: { config: t.stack.config, services } }).fetch;
+  services = readerParts(t.runtime);
+  fetchApp = createApp(t.runtime).fetch;
   browser = await launchChromium();
   // The pages carry no script (and their CSP allows none): axe is injected past the CSP.
   context = await browser.newContext({ bypassCSP: true, viewport: { width: 375, height: 800 } });

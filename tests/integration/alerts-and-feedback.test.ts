@@ -34,7 +34,7 @@ const readers: Record<string, Subscriber> = {
 };
 
 const inbox = async () => {
-  await t.stack.runtime.idle();
+  await t.stack.triggers.idle();
   const byReader = new Map<string, string[]>();
   for (const mail of await readOutbox(t.stack))
     byReader.set(mail.to, [...(byReader.get(mail.to) ?? []), mail.subject]);

@@ -54,7 +54,7 @@ beforeAll(async () => {
   await t.services.articles.save(article('water-ar', 'ar', { translationId: 'water-en' }));
   await t.services.articles.save(article('water-en', 'en', { translationId: 'water-ar' }));
   await t.services.articles.save(article('security-en', 'en', { topics: ['security'] }));
-  await t.stack.runtime.idle();
+  await t.stack.triggers.idle();
   await addSchedule(
     { name: 'weekly', cron: '0 8 * * 5', timeZone: 'Asia/Baghdad', cadence: 'weekly', topics: [] },
     t.services,
@@ -64,8 +64,8 @@ beforeAll(async () => {
   const outcome = await sendDigest(schedule, {}, t.services);
   if (!('issue' in outcome)) throw new Error(`no digest: ${outcome.status}`);
   digestId = outcome.issue.id;
-  await t.stack.runtime.idle();
-  app = new Hono().route('/', archiveRoutes({ config: t.stack.config, issues: t.services.issues }));
+  await t.stack.triggers.idle();
+  app = new Hono().route('/', archiveRoutes(t.runtime));
 }, 120_000);
 afterAll(() => t.close());
 
@@ -134,7 +134,7 @@ describe('GET /issues/{id}/{variant}', () => {
       article('alert-en', 'en', { publishedAt: now, topics: [], translationId: 'alert-ar' }),
       t.services,
     );
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
     expect(outcome.issue.variantKeys.map((key) => key.split('.')[0])).toEqual(['ar+en']);
     for (const lang of ['en', 'ar', 'ar+en', 'ar%2Ben', 'ar en'])
       expect((await app.request(`/issues/${alertIssueId('alert-en')}/${lang}`)).status, lang).toBe(200);
@@ -236,7 +236,7 @@ describe('GET /issues', () => {
 
 describe('the app', () => {
   it('mounts the archive', async () => {
-    const response = await createApp().request('/issues/any/fr');
+    const response = await createApp(t.runtime).request('/issues/any/fr');
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
   });

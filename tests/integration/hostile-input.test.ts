@@ -3,17 +3,14 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIngestServices, type IngestServices } from '../../functions/adapters/ingest-services';
-import {
-  createSubscriberServices,
-  type SubscriberServices,
-} from '../../functions/adapters/subscriber-services';
 import type { Article } from '../../functions/core/article';
 import type { FeedReport } from '../../functions/core/ingest/ingest-feed';
 import { LinkSigner } from '../../functions/core/link-token';
 import type { Subscriber } from '../../functions/core/subscriber';
 import { createApp } from '../../functions/http/app';
 import type { ReaderEnv } from '../../functions/http/reader-language';
+import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
+import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
 import { type HostileFeed, hostileFeeds } from '../fixtures/hostile/feeds';
 import { type HostileRequest, hostileBursts, hostileRequests } from '../fixtures/hostile/http';
 import { hostileTokens, type TokenContext } from '../fixtures/hostile/tokens';
@@ -27,8 +24,8 @@ const maxFeedBytes = String(12 * 1024 * 1024);
 const now = new Date('2026-11-02T09:00:00.000Z');
 
 let t: TestStack;
-let subscribers: SubscriberServices;
-let ingest: IngestServices;
+let subscribers: ReaderParts;
+let ingest: IngestParts;
 let app: Hono<ReaderEnv>;
 let standing: Subscriber;
 let client = 0;
@@ -39,15 +36,10 @@ beforeAll(async () => {
     NASHRA_INGEST_KEY: ingestKey,
     NASHRA_FEED_MAX_BYTES: maxFeedBytes,
   });
-  subscribers = createSubscriberServices(t.stack.config, t.db, { now: () => now });
-  ingest = createIngestServices(t.stack.config, t.db);
-  app = createApp(
-    {},
-    {
-      ingest: { config: t.stack.config, services: ingest },
-      subscribers: { config: t.stack.config, services: subscribers },
-    },
-  );
+  const runtime = t.withClock({ now: () => now });
+  subscribers = readerParts(runtime);
+  ingest = ingestParts(runtime);
+  app = createApp(runtime);
   // A reader every token and preferences case aims at: pending, so a genuine confirm, unsubscribe
   // or preferences POST would change it; link version 2, so version 1 is a revoked one.
   standing = reader({ email: 'standing-reader@example.org', status: 'pending', linkVersion: 2 });

@@ -1,23 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIngestServices, type IngestServices } from '../../functions/adapters/ingest-services';
 import type { FeedReport } from '../../functions/core/ingest/ingest-feed';
 import { createApp } from '../../functions/http/app';
-import { suiteConfig, suiteDatabase } from '../support/local-aws';
+import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
+import { createRuntime, type Runtime } from '../../functions/runtime/runtime';
+import { suiteConfig, suiteRuntime } from '../support/local-aws';
 
 const key = 'local-ingest-key-0123456789abcdef';
 const config = suiteConfig({ NASHRA_INGEST_KEY: key });
-let database: Awaited<ReturnType<typeof suiteDatabase>>;
-let services: IngestServices;
+let runtime: Runtime;
+let services: IngestParts;
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  database = await suiteDatabase(config);
-  services = createIngestServices(config, database.db);
-  app = createApp({}, { ingest: { config, services } });
+  runtime = await suiteRuntime(config);
+  services = ingestParts(runtime);
+  app = createApp(runtime);
 });
-afterAll(() => database.client.destroy());
+afterAll(() => runtime.close());
 
 const post = (body: string, headers: Record<string, string> = {}, path = '/api/articles') =>
   app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
@@ -92,8 +93,8 @@ describe('POST /api/articles', () => {
   });
 
   it('on AWS takes a request that carries the IAM identity API Gateway set, and refuses one without', async () => {
-    const aws = { ...config, mode: 'aws' as const, ingestKey: undefined };
-    const awsApp = createApp({}, { ingest: { config: aws, services } });
+    const aws = createRuntime('lambda', { ...config, mode: 'aws' as const, ingestKey: undefined });
+    const awsApp = createApp(aws);
     const body = JSON.stringify([
       { ...statement, id: 'api-3', url: 'https://www.iraqicivilsociety.example/api-3/' },
     ]);

@@ -2,19 +2,20 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIngestServices, type IngestServices } from '../../functions/adapters/ingest-services';
 import { type FeedReport, ingestFeeds, ingestParsedFeed } from '../../functions/core/ingest/ingest-feed';
 import { createFeedPollerHandler } from '../../functions/handlers/feed-poller';
 import { closeServer, serverUrl } from '../../functions/local/emulators';
-import { LocalRuntime } from '../../functions/local/runtime';
-import { wireLocalRuntime } from '../../functions/local/wiring';
-import { suiteConfig, suiteDatabase } from '../support/local-aws';
+import { LocalTriggers } from '../../functions/local/triggers';
+import { wireLocalTriggers } from '../../functions/local/wiring';
+import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
+import { createRuntime, type Runtime } from '../../functions/runtime/runtime';
+import { suiteConfig, suiteRuntime } from '../support/local-aws';
 
 const fixtures = join(import.meta.dirname, '../fixtures/feeds');
 const fixture = (name: string) => join(fixtures, name);
 const config = suiteConfig({ NASHRA_FEED_TIMEOUT_MS: '500' });
-let database: Awaited<ReturnType<typeof suiteDatabase>>;
-let services: IngestServices;
+let runtime: Runtime;
+let services: IngestParts;
 let server: Server;
 let base: string;
 
@@ -24,8 +25,8 @@ const rssItem = (n: number, body = `<p>Body ${n}</p>`) =>
   `<item><title>Served statement ${n}</title><link>https://www.iraqicivilsociety.example/served/${n}/</link><guid isPermaLink="false">served-${n}</guid><pubDate>Sat, 28 Nov 2026 0${n}:00:00 +0000</pubDate><content:encoded><![CDATA[${body}]]></content:encoded></item>`;
 
 beforeAll(async () => {
-  database = await suiteDatabase(config);
-  services = createIngestServices(config, database.db);
+  runtime = await suiteRuntime(config);
+  services = ingestParts(runtime);
   const tenMegabyteBody = `<p>${'Lorem ipsum dolor sit amet. '.repeat(380_000)}</p>`;
   server = createServer((request, response) => {
     switch (request.url) {
@@ -61,7 +62,7 @@ beforeAll(async () => {
   base = serverUrl(server);
 });
 afterAll(async () => {
-  database.client.destroy();
+  await runtime.close();
   await closeServer(server);
 });
 
@@ -261,11 +262,15 @@ describe('the feed poller', () => {
     });
     await expect(poll({ feeds: [{ url: 'file:///etc/passwd' }] })).rejects.toThrow();
 
-    const runtime = new LocalRuntime(config.region);
-    const polling = { ...config, ingest: { ...config.ingest, feeds: [{ url: `${base}/atom` }] } };
-    wireLocalRuntime(runtime, polling, { poll: true });
-    expect(runtime.scheduler.names()).toEqual(['feed-poller']);
-    expect((runtime.scheduler.nextRun('feed-poller')?.getMinutes() ?? 1) % 15).toBe(0);
-    runtime.stop();
+    const triggers = new LocalTriggers(config.region);
+    const polling = createRuntime('local', {
+      ...config,
+      ingest: { ...config.ingest, feeds: [{ url: `${base}/atom` }] },
+    });
+    wireLocalTriggers(triggers, polling, { poll: true });
+    expect(triggers.scheduler.names()).toEqual(['feed-poller']);
+    expect((triggers.scheduler.nextRun('feed-poller')?.getMinutes() ?? 1) % 15).toBe(0);
+    triggers.stop();
+    await polling.close();
   });
 });

@@ -2,33 +2,37 @@ import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIngestServices, type IngestServices } from '../../functions/adapters/ingest-services';
 import type { Article } from '../../functions/core/article';
 import { ingestFeeds, ingestParsedFeed } from '../../functions/core/ingest/ingest-feed';
 import { createArticleStreamHandler } from '../../functions/handlers/article-stream';
-import { LocalRuntime } from '../../functions/local/runtime';
-import { wireLocalRuntime } from '../../functions/local/wiring';
+import { LocalTriggers } from '../../functions/local/triggers';
+import { wireLocalTriggers } from '../../functions/local/wiring';
+import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
+import { createRuntime } from '../../functions/runtime/runtime';
 import { suiteDatabaseWithStream } from '../support/local-aws';
 
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures/feeds', name);
 
 describe('a newly stored article reaches the alert path through the stream, once', () => {
-  const runtime = new LocalRuntime('eu-west-1');
+  const triggers = new LocalTriggers('eu-west-1');
   const announced: string[] = [];
-  let services: IngestServices;
+  let services: IngestParts;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const database = await suiteDatabaseWithStream(runtime);
-    close = database.close;
-    const config = database.config;
-    services = createIngestServices(config, database.db);
-    wireLocalRuntime(runtime, config, {
+    const database = await suiteDatabaseWithStream(triggers);
+    const runtime = createRuntime('local', database.config);
+    close = async () => {
+      await runtime.close();
+      await database.close();
+    };
+    services = ingestParts(runtime);
+    wireLocalTriggers(triggers, runtime, {
       listener: { articleStored: async (article) => void announced.push(article.id) },
     });
   });
   afterAll(async () => {
-    runtime.stop();
+    triggers.stop();
     await close();
   });
 
@@ -38,7 +42,7 @@ describe('a newly stored article reaches the alert path through the stream, once
 
   it('invokes the stream handler once per new article, and not for pairing, re-ingest or edits', async () => {
     const reports = await ingestFeeds(services, feeds);
-    await runtime.idle();
+    await triggers.idle();
     const created = reports.flatMap((r) => r.created);
     expect(created).toHaveLength(6);
     expect(reports.flatMap((r) => r.paired)).toHaveLength(2);
@@ -53,7 +57,7 @@ describe('a newly stored article reaches the alert path through the stream, once
       ),
     );
     expect((await ingestParsedFeed(services, { location: 'edit' }, edited)).updated).toEqual([created[0]]);
-    await runtime.idle();
+    await triggers.idle();
     expect(announced).toHaveLength(6);
   });
 });

@@ -88,7 +88,7 @@ describe('a real digest and alerts, through the local stack', () => {
     await seedSubscribers(t.db, t.stack.config.tables.subscribers, readers);
     for (const article of weekOfArticles)
       await t.services.articles.save({ ...article, urgent: article.id === basraAr.id });
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
     await addSchedule(
       { name: 'weekly', cron: '0 8 * * 5', timeZone: 'Asia/Baghdad', cadence: 'weekly', topics: [] },
       t.services,
@@ -96,7 +96,7 @@ describe('a real digest and alerts, through the local stack', () => {
     const schedule = await t.services.schedules.get('weekly');
     if (!schedule) throw new Error('schedule not stored');
     await sendDigest(schedule, { since: week.start, until: week.end }, t.services);
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
   }, 120_000);
   afterAll(() => t?.close());
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoArticleRepo } from '../../functions/adapters/dynamodb/article-repo';
 import { createDynamoClient, documentClient } from '../../functions/adapters/dynamodb/client';
-import { createSendServices } from '../../functions/adapters/send-services';
 import type { Article } from '../../functions/core/article';
 import type { Clock } from '../../functions/core/ports';
 import { alertIssueId, sendAlert } from '../../functions/core/send/send-alert';
@@ -40,15 +39,15 @@ const article = (id: string, urgent = false): Article => ({
 async function arrive(a: Article) {
   await articles.save(a);
   const outcome = await sendAlert(a, { ...t.services, clock });
-  await t.stack.runtime.idle();
+  await t.stack.triggers.idle();
   return outcome;
 }
 
 /** A sweep from a process that has just started: nothing about held alerts lives in memory. */
 async function sweepAt(iso: string) {
   current = new Date(iso);
-  const report = await createAlertSweep({ ...createSendServices(t.stack.config, t.db), clock })();
-  await t.stack.runtime.idle();
+  const report = await createAlertSweep({ ...t.services, clock })();
+  await t.stack.triggers.idle();
   return report;
 }
 
@@ -116,10 +115,8 @@ describe('alerts in quiet hours (23:00–07:00 Baghdad)', () => {
     current = new Date('2026-11-06T22:00:00.000Z');
     expect((await arrive(article('second-night'))).status).toBe('held');
     current = new Date('2026-11-07T04:00:00.000Z');
-    const [a, b] = await Promise.all(
-      [1, 2].map(() => createAlertSweep({ ...createSendServices(t.stack.config, t.db), clock })()),
-    );
-    await t.stack.runtime.idle();
+    const [a, b] = await Promise.all([1, 2].map(() => createAlertSweep({ ...t.services, clock })()));
+    await t.stack.triggers.idle();
     expect([...(a?.released ?? []), ...(b?.released ?? [])]).toEqual([alertIssueId('second-night')]);
     expect((await subjectsTo(readers.instantB)).filter((s) => s.includes('second-night'))).toHaveLength(1);
   });

@@ -5,25 +5,27 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoArticleRepo } from '../../functions/adapters/dynamodb/article-repo';
+import type { ArticleRepo } from '../../functions/core/ports';
 import { previewRoutes } from '../../functions/http/preview-routes';
+import { mjmlMailRenderer } from '../../functions/runtime/rendering';
+import { createRuntime, type Runtime } from '../../functions/runtime/runtime';
 import { statusForError } from '../../functions/shared/http-errors';
 import { basraAr, basraEn, weekOfArticles } from '../fixtures/render-articles';
-import { suiteConfig, suiteDatabase } from '../support/local-aws';
+import { suiteConfig, suiteRuntime } from '../support/local-aws';
 import { textDirectionProblems } from '../support/mail-dom';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '../../bin/nashra.js');
 const config = suiteConfig();
-let database: Awaited<ReturnType<typeof suiteDatabase>>;
-let articles: DynamoArticleRepo;
+let runtime: Runtime;
+let articles: ArticleRepo;
 
 beforeAll(async () => {
-  database = await suiteDatabase(config);
-  articles = new DynamoArticleRepo(database.db, config.tables.articles);
+  runtime = await suiteRuntime(config);
+  articles = runtime.repos.articles;
   for (const article of weekOfArticles) await articles.save(article);
 });
-afterAll(() => database.client.destroy());
+afterAll(() => runtime.close());
 
 async function nashra(args: string[]) {
   const env = {
@@ -148,7 +150,8 @@ describe('nashra digest preview and alert preview', () => {
 
 describe('the preview page of local mode', () => {
   function app(mode: 'local' | 'aws') {
-    const routes = new Hono().route('/', previewRoutes({ config: { ...config, mode }, articles }));
+    const inMode = createRuntime('local', { ...config, mode }, { renderer: mjmlMailRenderer });
+    const routes = new Hono().route('/', previewRoutes(inMode));
     routes.onError((error, c) => c.text(error.message, statusForError(error)));
     return routes;
   }

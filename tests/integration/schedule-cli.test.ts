@@ -108,12 +108,29 @@ describe('nashra schedule pause|resume|remove|run|sync', { timeout: 180_000 }, (
     expect(both.stderr).toMatch(/make two schedules/);
   });
 
-  it('explains that sync is for EventBridge Scheduler when its settings are missing', async () => {
+  it('explains that sync is a stage command, and never touches EventBridge locally whatever the environment says', async () => {
     const sync = await nashra('schedule', 'sync');
     expect(sync.code).toBe(1);
-    expect(sync.stderr).toMatch(/NASHRA_SCHEDULE_GROUP/);
-    const partial = await cliRunner({ NASHRA_SCHEDULE_GROUP: 'nashra-test' }).run('schedule', 'list');
-    expect(partial.code).toBe(1);
-    expect(partial.stderr).toMatch(/NASHRA_DIGEST_FUNCTION_ARN is required/);
+    expect(sync.stderr).toMatch(/name the stage \(--stage NAME\)/);
+    // The settings that once made a local command call EventBridge are no longer read: local mode
+    // adds the schedule to its own table and calls nothing (no endpoint answers at this address).
+    const stray = cliRunner({
+      NASHRA_SCHEDULE_GROUP: 'nashra-test',
+      NASHRA_DIGEST_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111111111111:function:nashra-test-digest-run',
+      NASHRA_SCHEDULER_ROLE_ARN: 'arn:aws:iam::111111111111:role/nashra-test-digest-scheduler',
+      NASHRA_SCHEDULE_DLQ_ARN: 'arn:aws:sqs:eu-west-1:111111111111:nashra-test-schedule-dlq',
+      AWS_ENDPOINT_URL_SCHEDULER: 'http://127.0.0.1:9',
+    });
+    const added = await stray.run(
+      'schedule',
+      'add',
+      'local-only',
+      '--cron',
+      '0 8 * * 5',
+      '--cadence',
+      'weekly',
+    );
+    expect(added.code).toBe(0);
+    expect((await stray.run('schedule', 'list')).stdout).toMatch(/local-only/);
   });
 });

@@ -35,7 +35,7 @@ const article = (id: string, publishedAt: string, topics: string[] = []): Articl
 async function fireAt(scheduleName: string, scheduledTime: string, arrivesAt = scheduledTime) {
   current = new Date(arrivesAt);
   const outcome = await fire({ scheduleName, scheduledTime });
-  await t.stack.runtime.idle();
+  await t.stack.triggers.idle();
   if (!('issue' in outcome)) return outcome;
   const issue = (await t.services.issues.get(outcome.issue.id)) ?? outcome.issue;
   return { ...outcome, issue, status: issue.status };
@@ -73,7 +73,7 @@ beforeAll(async () => {
     article('dst', '2026-03-28T20:00:00.000Z'),
   ])
     await t.services.articles.save(a);
-  await t.stack.runtime.idle();
+  await t.stack.triggers.idle();
 }, 60_000);
 afterAll(() => t.close());
 
@@ -111,7 +111,7 @@ describe('a weekly schedule, Fridays 08:00 in Baghdad (05:00 UTC)', () => {
       fire({ scheduleName: 'weekly', scheduledTime: '2026-11-06T05:00:00Z' }),
       fire({ scheduleName: 'weekly', scheduledTime: '2026-11-06T05:00:00Z' }),
     ]);
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
     // One fans the issue out; the other finds it theirs and leaves it to them.
     const [first, second] = both.map((outcome) => outcome.status).sort();
     expect(first).toBe('already-exists');

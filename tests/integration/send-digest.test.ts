@@ -3,6 +3,7 @@ import type { Article } from '../../functions/core/article';
 import { addSchedule } from '../../functions/core/schedules';
 import { sendDigest } from '../../functions/core/send/send-digest';
 import type { Subscriber } from '../../functions/core/subscriber';
+import { mjmlCompiler } from '../../functions/runtime/rendering';
 import { seedSubscribers } from '../support/seed';
 import { type OutboxMail, openTestStack, reader, readOutbox, type TestStack } from '../support/test-stack';
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
     article('old-en', 'en', ['water'], { publishedAt: '2020-01-01T00:00:00.000Z' }),
   );
   // Their alerts go out before any reader exists: this suite is about the digest.
-  await t.stack.runtime.idle();
+  await t.stack.triggers.idle();
 
   const readers: Subscriber[] = [];
   for (let i = 0; i < 1000; i++) {
@@ -84,7 +85,7 @@ beforeAll(async () => {
   if (!schedule) throw new Error('schedule not stored');
   const outcome = await sendDigest(schedule, {}, services);
   expect(outcome.status).not.toBe('nothing-new');
-  await t.stack.runtime.idle();
+  await t.stack.triggers.idle();
   outbox = await readOutbox(t.stack);
 }, 120_000);
 
@@ -133,7 +134,7 @@ describe('a weekly digest to 1,000 readers across every variant', () => {
     expect(issue?.recipients).toBe(expected.size);
     expect(issue?.sent).toBe(expected.size);
     expect(issue?.variantKeys.length).toBeLessThanOrEqual(6);
-    expect(t.services.compiler.compileCount).toBe(issue?.variantKeys.length);
+    expect(mjmlCompiler(t.runtime).compileCount).toBe(issue?.variantKeys.length);
   });
 
   it('sends nothing on a second send of the same schedule, and says so', async () => {
@@ -149,7 +150,7 @@ describe('a weekly digest to 1,000 readers across every variant', () => {
     );
     expect(forced.status).toBe('nothing-new');
     expect(forced.plan.alreadyCarried).toBe(3);
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
     expect(await readOutbox(t.stack)).toHaveLength(expected.size);
   });
 });

@@ -57,7 +57,7 @@ describe('sending through an SES endpoint that throttles, fails and drops calls'
     const { t, readers, schedule } = await stackWithReaders(200, { AWS_ENDPOINT_URL_SES: faulty.url });
 
     const outcome = await sendDigest(schedule, {}, t.services);
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
 
     expectEachOnce(await readOutbox(t.stack), readers);
     expect(faulty.counts.throttled).toBeGreaterThan(20);
@@ -76,7 +76,7 @@ describe("SES's daily quota", () => {
 
     const outcome = await sendDigest(schedule, {}, t.services);
     if (!('issue' in outcome)) throw new Error(`unexpected ${outcome.status}`);
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
     const parked = await t.services.issues.get(outcome.issue.id);
     expect(parked?.status).toBe('parked');
     expect(parked?.sent).toBe(25);
@@ -85,7 +85,7 @@ describe("SES's daily quota", () => {
     faulty.rates.dailyQuota = undefined;
     const resumed = await resumeIssue(outcome.issue.id, t.services);
     expect(resumed).toBeGreaterThan(0);
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
 
     expectEachOnce(await readOutbox(t.stack), readers);
     expect(await t.services.issues.get(outcome.issue.id)).toMatchObject({ status: 'sent', sent: 60 });

@@ -1,17 +1,14 @@
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSubscriberServices,
-  type SubscriberServices,
-} from '../../functions/adapters/subscriber-services';
 import type { Subscriber } from '../../functions/core/subscriber';
 import { createApp } from '../../functions/http/app';
 import type { ReaderEnv } from '../../functions/http/reader-language';
+import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
 import { type OutboxMail, openTestStack, reader, readOutbox, type TestStack } from '../support/test-stack';
 
 const base = 'https://nashra.example';
 let t: TestStack;
-let services: SubscriberServices;
+let services: ReaderParts;
 let app: Hono<ReaderEnv>;
 let now = new Date('2026-11-02T09:00:00.000Z');
 let ipCounter = 0;
@@ -19,8 +16,9 @@ let addressCounter = 0;
 
 beforeAll(async () => {
   t = await openTestStack({ NASHRA_BASE_URL: base, NASHRA_UNSUBSCRIBE_NOTICE: 'page' });
-  services = createSubscriberServices(t.stack.config, t.db, { now: () => now });
-  app = createApp({}, { subscribers: { config: t.stack.config, services } });
+  const runtime = t.withClock({ now: () => now });
+  services = readerParts(runtime);
+  app = createApp(runtime);
 });
 afterAll(() => t?.close());
 

@@ -1,22 +1,22 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSubscriberServices,
-  type SubscriberServices,
-} from '../../functions/adapters/subscriber-services';
 import { ValidationError } from '../../functions/core/errors';
 import { emailHash } from '../../functions/core/subscriber';
 import { eraseReader, importReaders, personalData } from '../../functions/core/subscribers/staff';
+import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
+import type { Runtime } from '../../functions/runtime/runtime';
 import { allTableNames } from '../../functions/shared/tables';
 import { openTestStack, reader, readOutbox, type TestStack } from '../support/test-stack';
 
 let t: TestStack;
-let services: SubscriberServices;
+let services: ReaderParts;
+let runtime: Runtime;
 const now = new Date('2026-11-03T10:00:00.000Z');
 
 beforeAll(async () => {
   t = await openTestStack({ NASHRA_BASE_URL: 'https://nashra.example' });
-  services = createSubscriberServices(t.stack.config, t.db, { now: () => now });
+  runtime = t.withClock({ now: () => now });
+  services = readerParts(runtime);
 });
 afterAll(() => t?.close());
 
@@ -173,7 +173,7 @@ describe('personal data of a reader who came through every flow', () => {
     const { createApp } = await import('../../functions/http/app');
     const { addSchedule } = await import('../../functions/core/schedules');
     const { sendDigest } = await import('../../functions/core/send/send-digest');
-    const app = createApp({}, { subscribers: { config: t.stack.config, services } });
+    const app = createApp(runtime);
     const from = { incoming: { socket: { remoteAddress: '192.0.2.44' } } };
     const email = 'whole-life@example.org';
 
@@ -199,7 +199,7 @@ describe('personal data of a reader who came through every flow', () => {
       firstSeenAt: published,
       updatedAt: published,
     });
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
     await addSchedule(
       { name: 'erasure-weekly', cron: '0 8 * * 5', timeZone: 'Asia/Baghdad', cadence: 'weekly', topics: [] },
       t.services,
@@ -207,7 +207,7 @@ describe('personal data of a reader who came through every flow', () => {
     const schedule = await t.services.schedules.get('erasure-weekly');
     if (!schedule) throw new Error('schedule not stored');
     await sendDigest(schedule, {}, t.services);
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
     await t.services.deliveries.claim('issue-failed', person.id, 'en.x', now, 60_000);
     await t.services.deliveries.markFailed('issue-failed', person.id, 'MessageRejected', now);
     await t.services.deliveries.markParked('issue-parked', person.id, 'en.x', now);

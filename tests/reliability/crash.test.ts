@@ -4,11 +4,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createDynamoClient, documentClient } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/table-admin';
-import { createSendServices } from '../../functions/adapters/send-services';
 import { addSchedule } from '../../functions/core/schedules';
 import { senderConcurrencyFor } from '../../functions/core/send/rate-limit';
+import { mjmlMailRenderer } from '../../functions/runtime/rendering';
+import { createRuntime } from '../../functions/runtime/runtime';
+import { sendingParts } from '../../functions/runtime/sending';
 import { loadConfig } from '../../functions/shared/config';
 import { startFaultySes } from '../support/faulty-ses';
 import { sesStore } from '../support/local-aws';
@@ -58,10 +59,10 @@ describe('the sending process killed at random points, then resumed', () => {
     faulty = await startFaultySes(inject('sesUrl'), {});
     env.AWS_ENDPOINT_URL_SES = faulty.url;
     const config = loadConfig(env);
-    const client = createDynamoClient(config);
-    await ensureTables(client, config.tables);
-    const db = documentClient(client);
-    const services = createSendServices(config, db);
+    const runtime = createRuntime('local', config, { renderer: mjmlMailRenderer });
+    await ensureTables(runtime.dynamodb, config.tables);
+    const { db } = runtime;
+    const services = sendingParts(runtime);
     const now = new Date().toISOString();
     await services.articles.save({
       id: 'crash-article',
@@ -113,6 +114,6 @@ describe('the sending process killed at random points, then resumed', () => {
     expect(duplicates).toBeLessThanOrEqual(bound);
     const [issue] = (await services.issues.list({ limit: 1 })).issues;
     expect(issue).toMatchObject({ status: 'sent', recipients: readers.length });
-    client.destroy();
+    await runtime.close();
   });
 });

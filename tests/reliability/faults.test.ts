@@ -36,7 +36,7 @@ async function digestTo(count: number, env: NodeJS.ProcessEnv) {
   const t = await openTestStack(env);
   closers.push(() => t.close());
   await t.services.articles.save(article);
-  await t.stack.runtime.idle();
+  await t.stack.triggers.idle();
   const readers = Array.from({ length: count }, () => reader());
   await seedSubscribers(t.db, t.stack.config.tables.subscribers, readers);
   await addSchedule(
@@ -83,7 +83,7 @@ describe('faults', () => {
     });
     const started = Date.now();
     const outcome = await sendDigest(schedule, {}, t.services);
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
     const seconds = (Date.now() - started) / 1000;
 
     expectEachExactlyOnce(await receivedBy(readers), readers);
@@ -108,7 +108,7 @@ describe('faults', () => {
     faulty.rates.down = true;
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     faulty.rates.down = false;
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
 
     expect(faulty.counts.dropped).toBeGreaterThan(0);
     expectEachExactlyOnce(await receivedBy(readers), readers);
@@ -131,7 +131,7 @@ describe('faults', () => {
     await dynamo.close();
     await new Promise((resolve) => setTimeout(resolve, 3000));
     dynamo = await startDynamoEmulator({ port, path });
-    await t.stack.runtime.idle();
+    await t.stack.triggers.idle();
 
     expectEachExactlyOnce(await receivedBy(readers), readers);
   });

@@ -6,8 +6,10 @@ import { inject } from 'vitest';
 import { createDynamoClient, documentClient } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/table-admin';
 import { dynamoStreamTap } from '../../functions/local/dynamodb-stream-tap';
-import type { LocalRuntime } from '../../functions/local/runtime';
 import { startServiceTap } from '../../functions/local/service-tap';
+import type { LocalTriggers } from '../../functions/local/triggers';
+import { mjmlMailRenderer } from '../../functions/runtime/rendering';
+import { createRuntime, type Runtime, type RuntimeParts } from '../../functions/runtime/runtime';
 import { type Config, loadConfig } from '../../functions/shared/config';
 
 /**
@@ -23,6 +25,19 @@ export function suiteConfig(env: NodeJS.ProcessEnv = {}): Config {
     NASHRA_LINK_SIGNING_KEY: 'test-signing-key-0123456789abcdef0123456789',
     ...env,
   });
+}
+
+/**
+ * A runtime for one suite (the test's composition root) on `config`, with its tables created from
+ * the shared definitions: what a Lambda builds at cold start, against the run's emulators.
+ */
+export async function suiteRuntime(
+  config: Config = suiteConfig(),
+  parts: RuntimeParts = {},
+): Promise<Runtime> {
+  const runtime = createRuntime('local', config, { renderer: mjmlMailRenderer, ...parts });
+  await ensureTables(runtime.dynamodb, config.tables);
+  return runtime;
 }
 
 /** The suite's tables, created from the shared definitions, and a document client on them. */
@@ -51,7 +66,7 @@ export async function sesStore(sesUrl = inject('sesUrl')): Promise<StoredMail[]>
  * A suite's tables behind the DynamoDB stream tap, as local mode wires them: every write to a
  * stream-enabled table reaches `runtime` as a stream record.
  */
-export async function suiteDatabaseWithStream(runtime: LocalRuntime) {
+export async function suiteDatabaseWithStream(runtime: LocalTriggers) {
   const base = suiteConfig();
   const tap = await startServiceTap({
     port: 0,

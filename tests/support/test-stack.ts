@@ -5,26 +5,38 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { inject } from 'vitest';
-import { createDynamoClient, documentClient } from '../../functions/adapters/dynamodb/client';
-import { createSendServices, type SendServices } from '../../functions/adapters/send-services';
+import type { Clock } from '../../functions/core/ports';
 import type { Subscriber } from '../../functions/core/subscriber';
-import { type LocalStack, openLocalStack } from '../../functions/local/stack';
-import { wireLocalRuntime } from '../../functions/local/wiring';
+import type { LocalStack } from '../../functions/local/stack';
+import { type OpenRuntime, openRuntime } from '../../functions/runtime/open-runtime';
+import { mjmlMailRenderer } from '../../functions/runtime/rendering';
+import { createRuntime, type Runtime } from '../../functions/runtime/runtime';
+import { type SendingParts, sendingParts } from '../../functions/runtime/sending';
 
 export interface TestStack {
+  runtime: OpenRuntime;
   stack: LocalStack;
-  services: SendServices;
+  services: SendingParts;
   db: DynamoDBDocumentClient;
+  /**
+   * A second runtime on the same stack whose use cases see `clock` (the HTTP app of a suite that
+   * moves time), while the stack's own triggers keep real time. Closed with the stack.
+   */
+  withClock(clock: Clock): Runtime;
   close(): Promise<void>;
 }
 
 /**
- * The whole local stack for one suite, against the run's emulators (or `env` overrides, such as a
- * faulty SES in front of them): taps, the local SQS endpoint, the runtime wired with the real
- * handlers, its own tables and NASHRA_HOME.
+ * The whole local stack for one suite, built by the same composition root as `nashra dev`, against the
+ * run's emulators (or `env` overrides, such as a faulty SES in front of them): taps, the local SQS
+ * endpoint, the triggers wired with the real handlers, its own tables and NASHRA_HOME.
  */
-export async function openTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
-  const stack = await openLocalStack({
+export async function openTestStack(
+  env: NodeJS.ProcessEnv = {},
+  options: { clock?: Clock } = {},
+): Promise<TestStack> {
+  const runtime = await openRuntime('local', {
+    ...options,
     env: {
       NASHRA_HOME: mkdtempSync(join(tmpdir(), 'nashra-stack-')),
       NASHRA_TABLE_PREFIX: `s${randomBytes(4).toString('hex')}-`,
@@ -40,17 +52,22 @@ export async function openTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestSt
       ...env,
     },
   });
-  wireLocalRuntime(stack.runtime, stack.config, { queueStore: stack.queueStore });
-  const client = createDynamoClient(stack.config);
-  const db = documentClient(client);
-  const services = createSendServices(stack.config, db);
+  const stack = runtime.local;
+  if (!stack) throw new Error('local mode opened without its stack');
+  const others: Runtime[] = [];
   return {
+    runtime,
     stack,
-    services,
-    db,
+    services: sendingParts(runtime),
+    db: runtime.db,
+    withClock: (clock) => {
+      const other = createRuntime('local', stack.config, { renderer: mjmlMailRenderer, clock });
+      others.push(other);
+      return other;
+    },
     close: async () => {
-      client.destroy();
-      await stack.close();
+      for (const other of others) await other.close();
+      await runtime.close();
     },
   };
 }

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
   it('fails fast naming each bad or missing setting', () => {
     expect(() => loadConfig({ NASHRA_SEND_RATE: 'fast' })).toThrow(/NASHRA_SEND_RATE/);
     expect(() => loadConfig({ AWS_ENDPOINT_URL_DYNAMODB: 'not a url' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NASHRA_MODE: 'aws' })).toThrow(/NASHRA_BASE_URL.*NASHRA_LINK_SIGNING_KEY/);
+    expect(() => loadConfig({ NASHRA_MODE: 'aws' })).toThrow(/NASHRA_BASE_URL.*NASHRA_SEND_QUEUE_URL/);
   });
 
   it('writes no local secret on AWS', () => {

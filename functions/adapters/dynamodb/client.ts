@@ -1,11 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../../shared/config';
-import { clientOptions } from '../aws-client-options';
+import { type AwsClientOptions, clientOptions } from '../aws-client-options';
 
 /** The DynamoDB client of one process: create it once (module scope) and pass it to the repositories. */
 export function createDynamoClient(config: Config): DynamoDBClient {
-  return new DynamoDBClient(clientOptions(config, config.endpoints.dynamodb));
+  return dynamoClientWith(clientOptions(config, config.endpoints.dynamodb));
+}
+
+/** A DynamoDB client with these options (a staff process's check of a stage it cannot fully open). */
+export function dynamoClientWith(options: AwsClientOptions): DynamoDBClient {
+  return new DynamoDBClient(options);
 }
 
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {

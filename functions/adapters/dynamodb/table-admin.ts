@@ -98,3 +98,38 @@ export async function countItems(client: DynamoDBClient, names: TableNames): Pro
   }
   return counts;
 }
+
+/**
+ * Each table's item count as DynamoDB reports it (refreshed about every six hours): what a deployed
+ * stage can tell without scanning; undefined for a table that does not exist.
+ */
+export async function approximateItemCounts(
+  client: DynamoDBClient,
+  names: TableNames,
+): Promise<Record<string, number | undefined>> {
+  const counts: Record<string, number | undefined> = {};
+  for (const table of allTableNames) {
+    try {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: names[table] }));
+      counts[table] = Table?.ItemCount;
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      counts[table] = undefined;
+    }
+  }
+  return counts;
+}
+
+/** A table's status and approximate item count, or undefined when it does not exist. */
+export async function describeTable(
+  client: DynamoDBClient,
+  name: string,
+): Promise<{ status: string; itemCount?: number } | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    return { status: Table?.TableStatus ?? 'UNKNOWN', itemCount: Table?.ItemCount };
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { DynamoArticleRepo } from '../../adapters/dynamodb/article-repo';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
 import type { Article } from '../../core/article';
 import { pairTranslations } from '../../core/ingest/pairing';
 import { plainText } from '../../core/ingest/summary';
-import type { LocalStack } from '../../local/stack';
-import { CliError, printJson, withLocalStack } from '../context';
+import type { ArticleRepo } from '../../core/ports';
+import { CliError, printJson, withRuntime } from '../context';
 
 /** The fields of `articles list --json`, each always present (`translationId` null when unpaired). */
 function listed(article: Article) {
@@ -34,15 +32,8 @@ function shown(article: Article) {
   };
 }
 
-async function withArticles<T>(run: (repo: DynamoArticleRepo) => Promise<T>): Promise<T> {
-  return withLocalStack(async (stack: LocalStack) => {
-    const client = createDynamoClient(stack.config);
-    try {
-      return await run(new DynamoArticleRepo(documentClient(client), stack.config.tables.articles));
-    } finally {
-      client.destroy();
-    }
-  });
+function withArticles<T>(command: Command, run: (repo: ArticleRepo) => Promise<T>): Promise<T> {
+  return withRuntime(command, (runtime) => run(runtime.repos.articles));
 }
 
 /** Typed refusals of the core become the CLI's own message; anything else stays an error. */
@@ -62,13 +53,13 @@ export function registerArticles(program: Command): void {
     .option('--lang <ar|en>', 'only this language')
     .option('--since <ISO>', 'only articles published at or after this instant')
     .option('--json', 'print JSON')
-    .action(async (options: { lang?: string; since?: string; json?: boolean }) => {
+    .action(async (options: { lang?: string; since?: string; json?: boolean }, command: Command) => {
       if (options.lang !== undefined && options.lang !== 'ar' && options.lang !== 'en')
         throw new CliError(`--lang must be ar or en, not ${options.lang}`);
       const since = options.since === undefined ? undefined : new Date(options.since);
       if (since && Number.isNaN(since.valueOf()))
         throw new CliError(`--since must be an ISO date or date-time, not ${options.since}`);
-      const found = await withArticles((repo) =>
+      const found = await withArticles(command, (repo) =>
         repo.listPublished({ lang: options.lang as 'ar' | 'en' | undefined, since: since?.toISOString() }),
       );
       if (options.json) return printJson(found.map(listed));
@@ -90,8 +81,8 @@ export function registerArticles(program: Command): void {
     .description('one article, with its body')
     .argument('<id>')
     .option('--json', 'print JSON')
-    .action(async (id: string, options: { json?: boolean }) => {
-      const article = await withArticles((repo) => repo.get(id));
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      const article = await withArticles(command, (repo) => repo.get(id));
       if (!article) throw new CliError(`no article ${id}`);
       if (options.json) return printJson(shown(article));
       console.log(`${article.title}
@@ -114,8 +105,8 @@ ${plainText(article.bodyHtml)}`);
     .description('link an Arabic and an English article as translations of each other (both sides)')
     .argument('<id1>')
     .argument('<id2>')
-    .action(async (first: string, second: string) => {
-      const result = await withArticles((repo) =>
+    .action(async (first: string, second: string, _options: unknown, command: Command) => {
+      const result = await withArticles(command, (repo) =>
         pairTranslations(repo, first, second, { replace: true }),
       ).catch((error: unknown) => {
         throw asCliError(error);

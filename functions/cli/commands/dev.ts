@@ -1,57 +1,47 @@
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
-import { DynamoArticleRepo } from '../../adapters/dynamodb/article-repo';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
-import { DynamoSubscriberRepo } from '../../adapters/dynamodb/subscriber-repo';
-import { ingestRulesOf } from '../../adapters/ingest-services';
-import { createSendServices } from '../../adapters/send-services';
-import { systemClock } from '../../core/ports';
 import { createApp } from '../../http/app';
 import { loadDemoDataOnce } from '../../local/demo-data';
-import { openLocalStack } from '../../local/stack';
-import { wireLocalRuntime } from '../../local/wiring';
+import { ingestRulesOf } from '../../runtime/ingesting';
+import { openRuntime } from '../../runtime/open-runtime';
+import { sendingParts } from '../../runtime/sending';
+import { localOnly } from '../context';
 
 /** `nashra dev`: the whole product on loopback until Ctrl-C. */
 export function registerDev(program: Command): void {
   program
     .command('dev')
     .description('run nashra locally: DynamoDB and SES emulators, HTTP API, scheduler, demo data')
-    .action(async () => {
-      const stack = await openLocalStack({ dev: true });
-      wireLocalRuntime(stack.runtime, stack.config, {
-        poll: true,
-        schedules: true,
-        queueStore: stack.queueStore,
+    .action(async (_options: unknown, command: Command) => {
+      localOnly(command, 'it runs the whole product on this machine; a stage runs on AWS');
+      const runtime = await openRuntime('local', {
+        env: process.env,
+        dev: true,
+        wiring: { poll: true, schedules: true },
       });
+      const local = runtime.local;
+      if (!local) throw new Error('local mode opened without its stack');
       const server = serve({
-        fetch: createApp(
-          { mailViewer: stack.urls.mail },
-          { ingest: { config: stack.config }, subscribers: { config: stack.config } },
-        ).fetch,
+        fetch: createApp(runtime, { mailViewer: local.urls.mail }).fetch,
         hostname: '127.0.0.1',
-        port: stack.config.ports.api,
+        port: runtime.config.ports.api,
       });
-      const client = createDynamoClient(stack.config);
-      const db = documentClient(client);
       const demo = await loadDemoDataOnce(
-        stack.config.home,
-        {
-          articles: new DynamoArticleRepo(db, stack.config.tables.articles),
-          subscribers: new DynamoSubscriberRepo(db, stack.config.tables.subscribers),
-        },
-        systemClock,
-        ingestRulesOf(stack.config),
-        createSendServices(stack.config, db),
+        runtime.config.home,
+        runtime.repos,
+        runtime.clock,
+        ingestRulesOf(runtime.config),
+        sendingParts(runtime),
       );
 
       console.log(`nashra is running locally${demo.loaded ? ' (demo data loaded: demo digests and alerts are in the mail viewer)' : ''}.
-  Mail viewer   ${stack.urls.mail}
-  HTTP API      ${stack.urls.api}
-  Previews      ${stack.urls.api}/preview
-  DynamoDB      ${stack.urls.dynamodb}
-  SES           ${stack.urls.ses}
-  Sent mail     ${stack.outbox}/*.eml
-  Data          ${stack.config.home}
+  Mail viewer   ${local.urls.mail}
+  HTTP API      ${local.urls.api}
+  Previews      ${local.urls.api}/preview
+  DynamoDB      ${local.urls.dynamodb}
+  SES           ${local.urls.ses}
+  Sent mail     ${local.outbox}/*.eml
+  Data          ${runtime.config.home}
 Press Ctrl-C to stop.`);
 
       await new Promise<void>((resolve) => {
@@ -59,8 +49,7 @@ Press Ctrl-C to stop.`);
         process.once('SIGTERM', resolve);
       });
       console.log('\nstopping…');
-      client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await stack.close();
+      await runtime.close();
     });
 }

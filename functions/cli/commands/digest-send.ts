@@ -1,8 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
-import { createSendServices, type SendServices } from '../../adapters/send-services';
 import { subscriberLinks } from '../../core/link-token';
 import { composeMime } from '../../core/mail/compose-mime';
 import { personalise } from '../../core/mail/personalise';
@@ -10,7 +8,8 @@ import { type MailVariant, mailVariantSchema } from '../../core/mail/variant';
 import { resumeIssue } from '../../core/send/resume-issue';
 import { type DigestOutcome, planDigest, sendDigest } from '../../core/send/send-digest';
 import { normaliseEmail } from '../../core/subscriber';
-import { CliError, printJson, withLocalStack } from '../context';
+import { type SendingParts, sendingParts } from '../../runtime/sending';
+import { CliError, printJson, withRuntime } from '../context';
 
 const isoOption = (name: string) => (value: string) => {
   if (Number.isNaN(Date.parse(value))) throw new CliError(`${name} must be an ISO date-time, not "${value}"`);
@@ -42,9 +41,9 @@ export function registerDigestSend(program: Command): void {
     .option('--lang <variant>', 'variant of the --to test mail: ar | en | ar+en | en+ar', 'ar+en')
     .option('--yes', 'do not ask before sending')
     .option('--json', 'print JSON')
-    .action(async (scheduleName: string, options: SendOptions) => {
-      await withLocalStack(async (stack) => {
-        const services = createSendServices(stack.config, documentClient(createDynamoClient(stack.config)));
+    .action(async (scheduleName: string, options: SendOptions, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        const services = sendingParts(runtime);
         const schedule = await services.schedules.get(scheduleName);
         if (!schedule)
           throw new CliError(`no schedule named "${scheduleName}" (see \`nashra schedule list\`)`);
@@ -57,7 +56,22 @@ export function registerDigestSend(program: Command): void {
             await planDigest(schedule, options, services),
           );
 
-        const preview = await sendDigest(schedule, { ...options, dryRun: true }, services);
+        // Listed as the fan-out pages through them: the full list is never held in memory.
+        const listReaders = options.dryRun === true && !options.json;
+        const preview = await sendDigest(
+          schedule,
+          {
+            ...options,
+            dryRun: true,
+            ...(listReaders
+              ? {
+                  onReader: (reader: { email: string; variant: string }) =>
+                    process.stdout.write(`  ${reader.variant.padEnd(6)} ${reader.email}\n`),
+                }
+              : {}),
+          },
+          services,
+        );
         if (preview.status === 'nothing-new') return report(options, preview);
         if (options.dryRun) return report(options, preview);
         if (preview.status === 'dry-run' && !options.yes)
@@ -66,7 +80,7 @@ export function registerDigestSend(program: Command): void {
           );
 
         const outcome = await sendDigest(schedule, options, services);
-        if ('issue' in outcome) await followIssue(services, outcome.issue.id, stack.runtime.idle());
+        if ('issue' in outcome) await followIssue(services, outcome.issue.id, runtime.local?.triggers.idle());
         if (!('issue' in outcome)) return report(options, outcome);
         const issue = (await services.issues.get(outcome.issue.id)) ?? outcome.issue;
         report(options, { ...outcome, issue, status: issue.status } as DigestOutcome);
@@ -77,11 +91,11 @@ export function registerDigestSend(program: Command): void {
     .command('resume <issue-id>')
     .description('send what a parked issue (SES daily quota) held back')
     .option('--json', 'print JSON')
-    .action(async (issueId: string, options: { json?: boolean }) => {
-      await withLocalStack(async (stack) => {
-        const services = createSendServices(stack.config, documentClient(createDynamoClient(stack.config)));
+    .action(async (issueId: string, options: { json?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        const services = sendingParts(runtime);
         const resumed = await resumeIssue(issueId, services);
-        await followIssue(services, issueId, stack.runtime.idle());
+        await followIssue(services, issueId, runtime.local?.triggers.idle());
         const issue = await services.issues.get(issueId);
         if (options.json) return printJson({ resumed, issue });
         console.log(
@@ -104,7 +118,11 @@ async function confirm(question: string): Promise<void> {
  * `nashra dev`), drawing sent/total, rate and ETA on a terminal. Gives up waiting — not sending —
  * after a minute without progress, and says so.
  */
-async function followIssue(services: SendServices, issueId: string, idle: Promise<void>): Promise<void> {
+async function followIssue(
+  services: SendingParts,
+  issueId: string,
+  idle: Promise<void> | undefined,
+): Promise<void> {
   const first = await services.issues.get(issueId);
   if (!first) return idle;
   const bar = process.stderr.isTTY
@@ -143,7 +161,7 @@ async function followIssue(services: SendServices, issueId: string, idle: Promis
 }
 
 async function sendTestMail(
-  services: SendServices,
+  services: SendingParts,
   scheduleName: string,
   options: SendOptions,
   plan: Awaited<ReturnType<typeof planDigest>>,
@@ -217,7 +235,6 @@ function report(options: SendOptions, outcome: DigestOutcome): void {
       );
       for (const [variant, count] of Object.entries(outcome.fanOut.byVariant))
         console.log(`  ${variant.padEnd(6)} ${count}`);
-      for (const reader of outcome.readers) console.log(`  ${reader.variant.padEnd(6)} ${reader.email}`);
       return;
     case 'already-covered':
       console.log(`a digest up to ${outcome.plan.window.end} was sent already: nothing sent`);

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
-import { DynamoSubscriberRepo } from '../../adapters/dynamodb/subscriber-repo';
-import { systemClock } from '../../core/ports';
 import { normaliseEmail } from '../../core/subscriber';
 import { createFeedbackHandler } from '../../handlers/ses-feedback';
-import { CliError, printJson, withLocalStack } from '../context';
+import { CliError, localOnly, printJson, withRuntime } from '../context';
 
 /** An SES event as the configuration set's SNS destination delivers it, for one recipient. */
 export function simulatedSesNotification(
@@ -79,18 +76,16 @@ export function registerFeedback(program: Command): void {
     .command('simulate <kind> <email>')
     .description('feed the feedback handler a realistic SES event: bounce | transient-bounce | complaint')
     .option('--json', 'print JSON')
-    .action(async (kind: string, email: string, options: { json?: boolean }) => {
+    .action(async (kind: string, email: string, options: { json?: boolean }, command: Command) => {
+      localOnly(command, 'on a stage it would mark a real reader bounced or complained');
       if (!['bounce', 'complaint', 'transient-bounce'].includes(kind))
         throw new CliError(`kind must be bounce, transient-bounce or complaint, not "${kind}"`);
-      await withLocalStack(async (stack) => {
-        const subscribers = new DynamoSubscriberRepo(
-          documentClient(createDynamoClient(stack.config)),
-          stack.config.tables.subscribers,
-        );
+      await withRuntime(command, async (runtime) => {
+        const { subscribers } = runtime.repos;
         const handle = createFeedbackHandler({
           subscribers,
-          clock: systemClock,
-          transientBounceLimit: stack.config.send.transientBounceLimit,
+          clock: runtime.clock,
+          transientBounceLimit: runtime.config.send.transientBounceLimit,
         });
         const [outcome] = await handle(
           simulatedSesNotification(kind as 'bounce', normaliseEmail(email), new Date()),

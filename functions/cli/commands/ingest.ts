@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
-import { createIngestServices } from '../../adapters/ingest-services';
 import { type FeedReport, hasRejections, ingestFeeds } from '../../core/ingest/ingest-feed';
-import { CliError, printJson, withLocalStack } from '../context';
+import { ingestParts } from '../../runtime/ingesting';
+import { CliError, printJson, withRuntime } from '../context';
 
 function printReport(report: FeedReport): void {
   if (report.error) {
@@ -38,34 +37,34 @@ export function registerIngest(program: Command): void {
       'language of items when neither item nor feed says (else detected from the script)',
     )
     .option('--json', 'print the report as JSON')
-    .action(async (locations: string[], options: { urgent?: boolean; lang?: string; json?: boolean }) => {
-      if (options.lang !== undefined && options.lang !== 'ar' && options.lang !== 'en')
-        throw new CliError(`--lang must be ar or en, not ${options.lang}`);
-      const lang = options.lang;
-      // The local runtime handles the stream (new articles → alert path) before the stack closes.
-      const reports = await withLocalStack(async (stack) => {
-        const client = createDynamoClient(stack.config);
-        try {
-          const services = createIngestServices(stack.config, documentClient(client));
-          return await ingestFeeds(
-            services,
+    .action(
+      async (
+        locations: string[],
+        options: { urgent?: boolean; lang?: string; json?: boolean },
+        command: Command,
+      ) => {
+        if (options.lang !== undefined && options.lang !== 'ar' && options.lang !== 'en')
+          throw new CliError(`--lang must be ar or en, not ${options.lang}`);
+        const lang = options.lang;
+        // The local runtime handles the stream (new articles → alert path) before the stack closes.
+        const reports = await withRuntime(command, (runtime) =>
+          ingestFeeds(
+            ingestParts(runtime),
             locations.map((location) => ({ location, lang, urgent: options.urgent === true })),
-          );
-        } finally {
-          client.destroy();
-        }
-      });
-      if (options.json) printJson(reports);
-      else for (const report of reports) printReport(report);
-      const refused = reports.filter(hasRejections);
-      if (refused.length > 0) {
-        const items = refused.reduce((sum, report) => sum + report.rejected.length, 0);
-        const feeds = refused.filter((report) => report.error).length;
-        throw new CliError(
-          [items > 0 ? `${items} item(s) rejected` : '', feeds > 0 ? `${feeds} feed(s) not ingested` : '']
-            .filter(Boolean)
-            .join(', '),
+          ),
         );
-      }
-    });
+        if (options.json) printJson(reports);
+        else for (const report of reports) printReport(report);
+        const refused = reports.filter(hasRejections);
+        if (refused.length > 0) {
+          const items = refused.reduce((sum, report) => sum + report.rejected.length, 0);
+          const feeds = refused.filter((report) => report.error).length;
+          throw new CliError(
+            [items > 0 ? `${items} item(s) rejected` : '', feeds > 0 ? `${feeds} feed(s) not ingested` : '']
+              .filter(Boolean)
+              .join(', '),
+          );
+        }
+      },
+    );
 }

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
-import { DynamoDeliveryRepo } from '../../adapters/dynamodb/delivery-repo';
-import { DynamoIssueRepo } from '../../adapters/dynamodb/issue-repo';
 import type { Issue } from '../../core/issue';
-import { CliError, printJson, withLocalStack } from '../context';
+import { CliError, printJson, withRuntime } from '../context';
 
 /** `nashra issues list|show`: what was sent, with its counts and failures. */
 export function registerIssues(program: Command): void {
@@ -14,13 +11,9 @@ export function registerIssues(program: Command): void {
     .description('issues, newest first')
     .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
     .option('--json', 'print JSON')
-    .action(async (options: { limit: number; json?: boolean }) => {
-      await withLocalStack(async (stack) => {
-        const repo = new DynamoIssueRepo(
-          documentClient(createDynamoClient(stack.config)),
-          stack.config.tables.issues,
-        );
-        const { issues: page } = await repo.list({ limit: options.limit });
+    .action(async (options: { limit: number; json?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        const { issues: page } = await runtime.repos.issues.list({ limit: options.limit });
         if (options.json) return printJson(page.map(summary));
         if (page.length === 0) return console.log('no issues yet');
         for (const issue of page) {
@@ -35,12 +28,11 @@ export function registerIssues(program: Command): void {
     .command('show <id>')
     .description("an issue's counts, variants, status and failed deliveries (the dead-letter entries)")
     .option('--json', 'print JSON')
-    .action(async (id: string, options: { json?: boolean }) => {
-      await withLocalStack(async (stack) => {
-        const db = documentClient(createDynamoClient(stack.config));
-        const issue = await new DynamoIssueRepo(db, stack.config.tables.issues).get(id);
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        const issue = await runtime.repos.issues.get(id);
         if (!issue) throw new CliError(`no issue "${id}"`);
-        const failed = await new DynamoDeliveryRepo(db, stack.config.tables.deliveries).listFailed(id);
+        const failed = await runtime.repos.deliveries.listFailed(id);
         const detail = {
           ...summary(issue),
           variants: issue.variantKeys,

@@ -2,20 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { DynamoArticleRepo } from '../../adapters/dynamodb/article-repo';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
-import { MjmlRenderer } from '../../adapters/mjml-renderer';
-import { createSendServices } from '../../adapters/send-services';
 import type { Article } from '../../core/article';
 import { ValidationError } from '../../core/errors';
 import type { CompiledMail } from '../../core/mail/compiled-mail';
 import { personalise } from '../../core/mail/personalise';
 import { type MailVariant, mailVariantSchema } from '../../core/mail/variant';
 import { planDigest } from '../../core/send/send-digest';
-import type { LocalStack } from '../../local/stack';
 import { previewLinks } from '../../render/preview';
-import { createMailRenderer } from '../../render/render-mail';
-import { CliError, withLocalStack } from '../context';
+import type { Runtime } from '../../runtime/runtime';
+import { sendingParts } from '../../runtime/sending';
+import { CliError, withRuntime } from '../context';
 
 const week = 7 * 24 * 60 * 60 * 1000;
 const instant = z.iso.datetime({ offset: true });
@@ -60,29 +56,6 @@ export function previewWindow(
   return { start, end };
 }
 
-async function withPreviewTools<T>(
-  run: (tools: {
-    articles: DynamoArticleRepo;
-    renderer: ReturnType<typeof createMailRenderer>;
-    stack: LocalStack;
-  }) => Promise<T>,
-): Promise<T> {
-  return withLocalStack(async (stack) => {
-    const client = createDynamoClient(stack.config);
-    try {
-      const articles = new DynamoArticleRepo(documentClient(client), stack.config.tables.articles);
-      const renderer = createMailRenderer({
-        compiler: new MjmlRenderer(),
-        baseUrl: stack.config.baseUrl,
-        timeZone: stack.config.timeZone,
-      });
-      return await run({ articles, renderer, stack });
-    } finally {
-      client.destroy();
-    }
-  });
-}
-
 function writePreview(
   compiled: CompiledMail,
   baseUrl: string,
@@ -111,6 +84,7 @@ html       ${out} (${(Buffer.byteLength(filled.html) / 1024).toFixed(1)} KB; Gma
  * one to now, or --since/--until), its topics, without what it carried before.
  */
 async function previewScheduledDigest(
+  runtime: Runtime,
   name: string,
   variant: MailVariant,
   options: PreviewOptions & { since?: string; until?: string },
@@ -119,30 +93,23 @@ async function previewScheduledDigest(
     ...(options.since ? { since: instantOption('--since', options.since) } : {}),
     ...(options.until ? { until: instantOption('--until', options.until) } : {}),
   };
-  await withPreviewTools(async ({ renderer, stack }) => {
-    const client = createDynamoClient(stack.config);
-    try {
-      const services = createSendServices(stack.config, documentClient(client));
-      const schedule = await services.schedules.get(name);
-      if (!schedule) throw new CliError(`no schedule named "${name}" (see \`nashra schedule list\`)`);
-      const plan = await planDigest(schedule, requested, services);
-      const compiled = await asCliError(async () => {
-        if (plan.articles.length === 0)
-          throw new ValidationError(
-            `nothing new for "${name}" in [${plan.window.start}, ${plan.window.end}): its next digest would send nothing`,
-          );
-        return renderer.renderDigest({
-          issueId: 'preview',
-          variant,
-          articles: plan.articles,
-          window: plan.window,
-        });
-      });
-      writePreview(compiled, stack.config.baseUrl, options, plan.articles.length);
-    } finally {
-      client.destroy();
-    }
+  const services = sendingParts(runtime);
+  const schedule = await services.schedules.get(name);
+  if (!schedule) throw new CliError(`no schedule named "${name}" (see \`nashra schedule list\`)`);
+  const plan = await planDigest(schedule, requested, services);
+  const compiled = await asCliError(async () => {
+    if (plan.articles.length === 0)
+      throw new ValidationError(
+        `nothing new for "${name}" in [${plan.window.start}, ${plan.window.end}): its next digest would send nothing`,
+      );
+    return runtime.renderer.renderDigest({
+      issueId: 'preview',
+      variant,
+      articles: plan.articles,
+      window: plan.window,
+    });
   });
+  writePreview(compiled, runtime.config.baseUrl, options, plan.articles.length);
 }
 
 async function asCliError<T>(run: () => Promise<T>): Promise<T> {
@@ -172,18 +139,25 @@ export function registerPreview(program: Command): void {
     .requiredOption('--out <file.html>', 'where to write the HTML')
     .option('--text <file.txt>', 'also write the plain-text part here')
     .action(
-      async (schedule: string | undefined, options: PreviewOptions & { since?: string; until?: string }) => {
+      async (
+        schedule: string | undefined,
+        options: PreviewOptions & { since?: string; until?: string },
+        command: Command,
+      ) => {
         const variant = variantOption(options.lang);
-        if (schedule !== undefined) return previewScheduledDigest(schedule, variant, options);
-        const window = previewWindow(options, new Date());
-        await withPreviewTools(async ({ articles, renderer, stack }) => {
-          const found = await articles.listPublished({ since: window.start, until: window.end });
+        await withRuntime(command, async (runtime) => {
+          if (schedule !== undefined) return previewScheduledDigest(runtime, schedule, variant, options);
+          const window = previewWindow(options, runtime.clock.now());
+          const found = await runtime.repos.articles.listPublished({
+            since: window.start,
+            until: window.end,
+          });
           const compiled = await asCliError(async () => {
             if (found.length === 0)
               throw new ValidationError(`no article published in [${window.start}, ${window.end})`);
-            return renderer.renderDigest({ issueId: 'preview', variant, articles: found, window });
+            return runtime.renderer.renderDigest({ issueId: 'preview', variant, articles: found, window });
           });
-          writePreview(compiled, stack.config.baseUrl, options, found.length);
+          writePreview(compiled, runtime.config.baseUrl, options, found.length);
         });
       },
     );
@@ -195,17 +169,18 @@ export function registerPreview(program: Command): void {
     .requiredOption('--lang <variant>', 'ar, en, ar+en or en+ar')
     .requiredOption('--out <file.html>', 'where to write the HTML')
     .option('--text <file.txt>', 'also write the plain-text part here')
-    .action(async (articleId: string, options: PreviewOptions) => {
+    .action(async (articleId: string, options: PreviewOptions, command: Command) => {
       const variant = variantOption(options.lang);
-      await withPreviewTools(async ({ articles, renderer, stack }) => {
+      await withRuntime(command, async (runtime) => {
+        const { articles } = runtime.repos;
         const article = await articles.get(articleId);
         if (!article) throw new CliError(`no article with id ${articleId}`);
         const translation = article.translationId ? await articles.get(article.translationId) : undefined;
         const alerted: Article[] = translation ? [article, translation] : [article];
         const compiled = await asCliError(() =>
-          renderer.renderAlert({ issueId: 'preview', variant, articles: alerted }),
+          runtime.renderer.renderAlert({ issueId: 'preview', variant, articles: alerted }),
         );
-        writePreview(compiled, stack.config.baseUrl, options, alerted.length);
+        writePreview(compiled, runtime.config.baseUrl, options, alerted.length);
       });
     });
 }

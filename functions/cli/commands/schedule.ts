@@ -1,41 +1,17 @@
 import type { Command } from 'commander';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
-import { DynamoScheduleRepo } from '../../adapters/dynamodb/schedule-repo';
-import { createSchedulerClient, EventBridgeScheduleTriggers } from '../../adapters/scheduler';
-import { createSendServices } from '../../adapters/send-services';
-import { systemClock } from '../../core/ports';
 import { digestCadenceSchema } from '../../core/schedule';
 import {
   addSchedule,
   listSchedules,
   removeSchedule,
-  type ScheduleDeps,
   setScheduleEnabled,
   syncTriggers,
 } from '../../core/schedules';
 import type { ScheduledRunOutcome } from '../../core/send/run-schedule';
 import { createDigestRun } from '../../handlers/digest-run';
-import type { LocalStack } from '../../local/stack';
-import type { Config } from '../../shared/config';
-import { CliError, printJson, withLocalStack } from '../context';
-
-/** EventBridge Scheduler, when the scheduler settings are given (the stack's outputs); else none. */
-function triggersOf(config: Config) {
-  return config.scheduler
-    ? new EventBridgeScheduleTriggers(createSchedulerClient(config, config.scheduler), config.scheduler)
-    : undefined;
-}
-
-function scheduleDeps(stack: LocalStack): ScheduleDeps {
-  return {
-    schedules: new DynamoScheduleRepo(
-      documentClient(createDynamoClient(stack.config)),
-      stack.config.tables.schedules,
-    ),
-    clock: systemClock,
-    triggers: triggersOf(stack.config),
-  };
-}
+import { scheduleParts } from '../../runtime/scheduling';
+import { sendingParts } from '../../runtime/sending';
+import { CliError, printJson, withRuntime } from '../context';
 
 const list = (value: string) =>
   value
@@ -67,11 +43,12 @@ export function registerSchedule(program: Command): void {
           topics: string[];
           json?: boolean;
         },
+        command: Command,
       ) => {
         const cadence = digestCadenceSchema.safeParse(options.cadence);
         if (!cadence.success)
           throw new CliError(`--cadence must be daily or weekly, not "${options.cadence}"`);
-        await withLocalStack(async (stack) => {
+        await withRuntime(command, async (runtime) => {
           const created = await addSchedule(
             {
               name,
@@ -81,7 +58,7 @@ export function registerSchedule(program: Command): void {
               cadence: cadence.data,
               topics: options.topics,
             },
-            scheduleDeps(stack),
+            scheduleParts(runtime),
           );
           if (options.json) return printJson(created);
           console.log(
@@ -95,13 +72,9 @@ export function registerSchedule(program: Command): void {
     .command('list')
     .description('list schedules with their next run')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withLocalStack(async (stack) => {
-        const schedules = new DynamoScheduleRepo(
-          documentClient(createDynamoClient(stack.config)),
-          stack.config.tables.schedules,
-        );
-        const all = await listSchedules({ schedules, clock: systemClock });
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        const all = await listSchedules(scheduleParts(runtime));
         if (options.json) return printJson(all.map((s) => ({ ...s, tz: s.timeZone })));
         if (all.length === 0)
           return console.log(
@@ -128,9 +101,9 @@ export function registerSchedule(program: Command): void {
           : 'pause a schedule: it fires no digest until resumed',
       )
       .option('--json', 'print JSON')
-      .action(async (name: string, options: { json?: boolean }) => {
-        await withLocalStack(async (stack) => {
-          const changed = await setScheduleEnabled(name, enabled, scheduleDeps(stack));
+      .action(async (name: string, options: { json?: boolean }, command: Command) => {
+        await withRuntime(command, async (runtime) => {
+          const changed = await setScheduleEnabled(name, enabled, scheduleParts(runtime));
           if (options.json) return printJson(changed);
           console.log(`schedule "${changed.name}" ${enabled ? 'resumed' : 'paused'}`);
         });
@@ -141,9 +114,9 @@ export function registerSchedule(program: Command): void {
     .command('remove <name>')
     .description('remove a schedule (its issues stay in the archive)')
     .option('--json', 'print JSON')
-    .action(async (name: string, options: { json?: boolean }) => {
-      await withLocalStack(async (stack) => {
-        await removeSchedule(name, scheduleDeps(stack));
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        await removeSchedule(name, scheduleParts(runtime));
         if (options.json) return printJson({ removed: name });
         console.log(`schedule "${name}" removed`);
       });
@@ -153,12 +126,12 @@ export function registerSchedule(program: Command): void {
     .command('run <name>')
     .description('fire a schedule now, as its clock would: the digest of its window up to now')
     .option('--json', 'print JSON')
-    .action(async (name: string, options: { json?: boolean }) => {
-      await withLocalStack(async (stack) => {
-        const services = createSendServices(stack.config, documentClient(createDynamoClient(stack.config)));
-        const run = createDigestRun({ ...services, triggers: triggersOf(stack.config) });
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        const services = sendingParts(runtime);
+        const run = createDigestRun({ ...services, triggers: runtime.triggers });
         const outcome = await run({ scheduleName: name });
-        await stack.runtime.idle();
+        await runtime.local?.triggers.idle();
         const issue = 'issue' in outcome ? await services.issues.get(outcome.issue.id) : undefined;
         if (options.json) {
           const { plan, ...rest } = outcome as ScheduledRunOutcome & { plan?: unknown };
@@ -178,12 +151,12 @@ export function registerSchedule(program: Command): void {
     .command('sync')
     .description('repair EventBridge Scheduler from the schedules table: create, fix or delete schedules')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withLocalStack(async (stack) => {
-        const deps = scheduleDeps(stack);
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        const deps = scheduleParts(runtime);
         if (!deps.triggers)
           throw new CliError(
-            'schedule sync keeps EventBridge Scheduler in step with the schedules table: set NASHRA_SCHEDULE_GROUP, NASHRA_DIGEST_FUNCTION_ARN, NASHRA_SCHEDULER_ROLE_ARN and NASHRA_SCHEDULE_DLQ_ARN (the stack outputs). Locally `nashra dev` reads the table itself every 30 seconds: there is nothing to sync.',
+            "schedule sync keeps a stage's EventBridge Scheduler in step with its schedules table: name the stage (--stage NAME). Locally `nashra dev` reads the table itself every 30 seconds: there is nothing to sync.",
           );
         const report = await syncTriggers({ ...deps, triggers: deps.triggers });
         if (options.json) return printJson(report);

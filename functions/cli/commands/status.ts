@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createDynamoClient } from '../../adapters/dynamodb/client';
-import { countItems } from '../../adapters/dynamodb/table-admin';
-import { printJson, withLocalStack } from '../context';
+import { approximateItemCounts, countItems } from '../../adapters/dynamodb/table-admin';
+import type { OpenRuntime } from '../../runtime/open-runtime';
+import { printJson, withRuntime } from '../context';
 
 const originText = {
   started: 'started for this command',
@@ -11,37 +11,66 @@ const originText = {
   'not running': 'not running (start `nashra dev`)',
 };
 
+const line = (name: string, value: string, note = '') =>
+  `  ${name.padEnd(12)}${value}${note ? `   (${note})` : ''}`;
+
+/** `nashra status`: what this command reaches, and how many items each table holds. */
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('what runs where, and how many items each table holds')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withLocalStack(async (stack) => {
-        const client = createDynamoClient(stack.config);
-        const tables = await countItems(client, stack.config.tables);
-        client.destroy();
-        const outboxMessages = readdirSync(stack.outbox).filter((f) => f.endsWith('.eml')).length;
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime) => {
+        if (runtime.stage) return stageStatus(runtime, options.json === true);
+        const local = runtime.local;
+        if (!local) return;
+        const tables = await countItems(runtime.dynamodb, runtime.config.tables);
+        const outboxMessages = readdirSync(local.outbox).filter((f) => f.endsWith('.eml')).length;
         const status = {
-          mode: stack.config.mode,
-          home: stack.config.home,
-          ...stack.urls,
-          outbox: stack.outbox,
+          mode: runtime.config.mode,
+          home: runtime.config.home,
+          ...local.urls,
+          outbox: local.outbox,
           outboxMessages,
-          running: stack.origin,
+          running: local.origin,
           tables,
         };
         if (options.json) return printJson(status);
-        const line = (name: string, value: string, note = '') =>
-          `  ${name.padEnd(12)}${value}${note ? `   (${note})` : ''}`;
-        console.log(`nashra ${stack.config.mode} mode, NASHRA_HOME ${stack.config.home}`);
-        console.log(line('api', stack.urls.api, originText[stack.origin.api]));
-        console.log(line('mail', stack.urls.mail, originText[stack.origin.ses]));
-        console.log(line('dynamodb', stack.urls.dynamodb, originText[stack.origin.dynamodb]));
-        console.log(line('ses', stack.urls.ses, originText[stack.origin.ses]));
-        console.log(line('outbox', stack.outbox, `${outboxMessages} messages`));
+        console.log(`nashra ${runtime.config.mode} mode, NASHRA_HOME ${runtime.config.home}`);
+        console.log(line('api', local.urls.api, originText[local.origin.api]));
+        console.log(line('mail', local.urls.mail, originText[local.origin.ses]));
+        console.log(line('dynamodb', local.urls.dynamodb, originText[local.origin.dynamodb]));
+        console.log(line('ses', local.urls.ses, originText[local.origin.ses]));
+        console.log(line('outbox', local.outbox, `${outboxMessages} messages`));
         console.log('tables');
         for (const [name, count] of Object.entries(tables)) console.log(line(name, String(count)));
       });
     });
+}
+
+async function stageStatus(runtime: OpenRuntime, json: boolean): Promise<void> {
+  const stage = runtime.stage;
+  if (!stage) return;
+  const tables = await approximateItemCounts(runtime.dynamodb, runtime.config.tables);
+  if (json)
+    return printJson({
+      mode: 'stage',
+      stage: stage.stage,
+      region: stage.region,
+      api: stage.apiUrl,
+      tables: Object.fromEntries(
+        Object.entries(tables).map(([name, count]) => [
+          name,
+          { table: stage.tables[name as 'articles'], count },
+        ]),
+      ),
+    });
+  console.log(`nashra stage "${stage.stage}" in ${stage.region}`);
+  console.log(line('api', stage.apiUrl));
+  console.log('tables (item counts as DynamoDB last reported them, refreshed about every six hours)');
+  for (const [name, count] of Object.entries(tables))
+    console.log(
+      line(name, count === undefined ? 'missing' : String(count), stage.tables[name as 'articles']),
+    );
 }

@@ -1,7 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createDynamoClient, documentClient } from '../../adapters/dynamodb/client';
-import { createSubscriberServices, type SubscriberServices } from '../../adapters/subscriber-services';
 import { type Subscriber, subscriberStatusSchema } from '../../core/subscriber';
 import { parseInput, subscribeRequestSchema } from '../../core/subscribers/input';
 import {
@@ -13,25 +11,14 @@ import {
   personalData,
   readerCsvLine,
 } from '../../core/subscribers/staff';
-import type { LocalStack } from '../../local/stack';
-import { CliError, printJson, withLocalStack } from '../context';
+import { type ReaderParts, readerParts } from '../../runtime/readers';
+import { CliError, printJson, withRuntime } from '../context';
 
 const maxImportBytes = 50 * 1024 * 1024;
 
-async function withSubscribers<T>(run: (services: SubscriberServices) => Promise<T>): Promise<T> {
-  return withLocalStack(async (stack: LocalStack) => {
-    const client = createDynamoClient(stack.config);
-    try {
-      return await run(createSubscriberServices(stack.config, documentClient(client)));
-    } catch (error) {
-      throw error instanceof Error &&
-        ['ValidationError', 'NotFoundError', 'ConflictError'].includes(error.name)
-        ? new CliError(error.message)
-        : error;
-    } finally {
-      client.destroy();
-    }
-  });
+/** Runs a subscriber command on its runtime's reader parts. */
+function withSubscribers<T>(command: Command, run: (services: ReaderParts) => Promise<T>): Promise<T> {
+  return withRuntime(command, (runtime) => run(readerParts(runtime)));
 }
 
 function describe(subscriber: Subscriber): string {
@@ -78,8 +65,9 @@ export function registerSubscribers(program: Command): void {
           source?: string;
           json?: boolean;
         },
+        command: Command,
       ) => {
-        await withSubscribers(async (services) => {
+        await withSubscribers(command, async (services) => {
           const request = parseInput(subscribeRequestSchema, {
             email,
             languages: options.lang,
@@ -114,36 +102,43 @@ export function registerSubscribers(program: Command): void {
     .option('--confirmed', 'staff hold these readers’ consent: active at once, no confirmation mails')
     .option('--source <text>', 'where the consent came from (required with --confirmed)')
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, options: { confirmed?: boolean; source?: string; json?: boolean }) => {
-      const size = await stat(file).then(
-        (info) => info.size,
-        () => {
-          throw new CliError(`cannot read ${file}`);
-        },
-      );
-      if (size > maxImportBytes) throw new CliError(`${file} is over ${maxImportBytes / 1024 / 1024} MB`);
-      const csv = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file));
-      const report = await withSubscribers((services) =>
-        importReaders(csv, { confirmed: options.confirmed === true, source: options.source }, services),
-      );
-      if (options.json) printJson(report);
-      else {
-        process.stdout.write(
-          `created ${report.created} (${report.confirmationsSent} confirmations mailed), unchanged ${report.unchanged.length}, rejected ${report.rejected.length}\n`,
+    .action(
+      async (
+        file: string,
+        options: { confirmed?: boolean; source?: string; json?: boolean },
+        command: Command,
+      ) => {
+        const size = await stat(file).then(
+          (info) => info.size,
+          () => {
+            throw new CliError(`cannot read ${file}`);
+          },
         );
-        for (const row of report.unchanged)
-          process.stdout.write(`line ${row.line}: unchanged: ${row.reason}\n`);
-      }
-      for (const row of report.rejected) process.stderr.write(`line ${row.line}: rejected: ${row.reason}\n`);
-      if (report.rejected.length > 0) throw new CliError(`${report.rejected.length} rows rejected`);
-    });
+        if (size > maxImportBytes) throw new CliError(`${file} is over ${maxImportBytes / 1024 / 1024} MB`);
+        const csv = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file));
+        const report = await withSubscribers(command, (services) =>
+          importReaders(csv, { confirmed: options.confirmed === true, source: options.source }, services),
+        );
+        if (options.json) printJson(report);
+        else {
+          process.stdout.write(
+            `created ${report.created} (${report.confirmationsSent} confirmations mailed), unchanged ${report.unchanged.length}, rejected ${report.rejected.length}\n`,
+          );
+          for (const row of report.unchanged)
+            process.stdout.write(`line ${row.line}: unchanged: ${row.reason}\n`);
+        }
+        for (const row of report.rejected)
+          process.stderr.write(`line ${row.line}: rejected: ${row.reason}\n`);
+        if (report.rejected.length > 0) throw new CliError(`${report.rejected.length} rows rejected`);
+      },
+    );
 
   subscribers
     .command('export')
     .description('every reader, as JSON (default) or CSV')
     .option('--csv', 'CSV whose first four columns import back')
-    .action(async (options: { csv?: boolean }) => {
-      await withSubscribers(async (services) => {
+    .action(async (options: { csv?: boolean }, command: Command) => {
+      await withSubscribers(command, async (services) => {
         if (options.csv) {
           process.stdout.write(`${exportColumns.join(',')}\r\n`);
           for await (const reader of allReaders(services.subscribers))
@@ -165,12 +160,12 @@ export function registerSubscribers(program: Command): void {
     .description('list readers, optionally of one status')
     .option('--status <status>', 'pending, active, unsubscribed, bounced or complained')
     .option('--json', 'print JSON')
-    .action(async (options: { status?: string; json?: boolean }) => {
+    .action(async (options: { status?: string; json?: boolean }, command: Command) => {
       const status =
         options.status === undefined ? undefined : subscriberStatusSchema.safeParse(options.status);
       if (status && !status.success)
         throw new CliError(`--status must be one of ${subscriberStatusSchema.options.join(', ')}`);
-      await withSubscribers(async (services) => {
+      await withSubscribers(command, async (services) => {
         const listed: Subscriber[] = [];
         for await (const reader of allReaders(services.subscribers))
           if (!status || reader.status === status.data) listed.push(reader);
@@ -187,8 +182,8 @@ export function registerSubscribers(program: Command): void {
     .command('show <email>')
     .description('one reader, with their status')
     .option('--json', 'print JSON')
-    .action(async (email: string, options: { json?: boolean }) => {
-      await withSubscribers(async (services) => {
+    .action(async (email: string, options: { json?: boolean }, command: Command) => {
+      await withSubscribers(command, async (services) => {
         const reader = await services.subscribers.findByEmail(email);
         if (!reader) throw new CliError('no reader holds this address');
         if (options.json) printJson(reader);
@@ -199,8 +194,8 @@ export function registerSubscribers(program: Command): void {
   subscribers
     .command('remove <email>')
     .description('erase a reader: their record, the claim on their address, their deliveries and counters')
-    .action(async (email: string) => {
-      await withSubscribers(async (services) => {
+    .action(async (email: string, _options: unknown, command: Command) => {
+      await withSubscribers(command, async (services) => {
         const erased = await eraseReader(email, services);
         if (!erased) throw new CliError('no reader holds this address');
         process.stdout.write(
@@ -212,8 +207,8 @@ export function registerSubscribers(program: Command): void {
   subscribers
     .command('export-personal <email>')
     .description('everything held on one person, as JSON (a subject access request)')
-    .action(async (email: string) => {
-      await withSubscribers(async (services) => {
+    .action(async (email: string, _options: unknown, command: Command) => {
+      await withSubscribers(command, async (services) => {
         const data = await personalData(email, services);
         if (!data) throw new CliError('no reader holds this address');
         printJson(data);

@@ -1,7 +1,7 @@
 import type { Article } from '../article';
 import { ConflictError } from '../errors';
 import type { Issue } from '../issue';
-import { variantFor } from '../mail/variant';
+import { type MailVariant, variantFor } from '../mail/variant';
 import type { ArticleRepo, MailRenderer, ScheduleRepo } from '../ports';
 import type { Schedule } from '../schedule';
 import type { Subscriber } from '../subscriber';
@@ -31,12 +31,7 @@ export type DigestOutcome =
   | { status: 'nothing-new'; plan: DigestPlan }
   /** A firing for a window that an earlier firing already covered (a duplicate, or a late retry). */
   | { status: 'already-covered'; plan: DigestPlan }
-  | {
-      status: 'dry-run';
-      plan: DigestPlan;
-      fanOut: FanOutResult;
-      readers: Array<{ subscriberId: string; email: string; variant: string }>;
-    }
+  | { status: 'dry-run'; plan: DigestPlan; fanOut: FanOutResult }
   | { status: 'already-exists'; plan: DigestPlan; issue: Issue }
   | {
       status: 'sending' | 'sent' | 'partial' | 'empty';
@@ -59,6 +54,11 @@ export interface DigestOptions {
    */
   firedAt?: string;
   dryRun?: boolean;
+  /**
+   * In a dry run, told of each reader as the fan-out pages through them, so a caller that lists them
+   * never holds the whole list (a confirmation needs only the counts).
+   */
+  onReader?: (reader: { subscriberId: string; email: string; variant: MailVariant }) => void;
 }
 
 /**
@@ -139,7 +139,6 @@ export async function sendDigest(
 
   const select = readerSelection(plan.articles);
   if (options.dryRun) {
-    const readers: Array<{ subscriberId: string; email: string; variant: string }> = [];
     const draft = newIssue(schedule, plan, now);
     const result = await fanOut(
       draft,
@@ -150,10 +149,10 @@ export async function sendDigest(
       {
         dryRun: true,
         onReader: (reader, variant) =>
-          readers.push({ subscriberId: reader.id, email: reader.email, variant }),
+          options.onReader?.({ subscriberId: reader.id, email: reader.email, variant }),
       },
     );
-    return { status: 'dry-run', plan, fanOut: result, readers };
+    return { status: 'dry-run', plan, fanOut: result };
   }
 
   const { issue, created } = await deps.issues.createOnce(newIssue(schedule, plan, now));
