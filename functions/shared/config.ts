@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseQuietHours, type QuietHours } from '../core/send/quiet-hours';
 import { senderConcurrencyFor } from '../core/send/rate-limit';
 import { type Limit, parseLimits } from '../core/subscribers/rate-limit';
+import { type UnsubscribeNotice, unsubscribeNoticeSchema } from '../core/subscribers/reader-flows';
 import { type TableNames, tableNamesFor } from './tables';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -172,7 +173,7 @@ const environmentSchema = z
     NASHRA_FEED_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
     NASHRA_SUBSCRIBE_LIMIT_CLIENT: limitsSetting.default(parseLimits('20/600,200/86400')),
     NASHRA_SUBSCRIBE_LIMIT_ADDRESS: limitsSetting.default(parseLimits('1/600,4/86400')),
-    NASHRA_UNSUBSCRIBE_NOTICE: z.enum(['never', 'page', 'always']).default('never'),
+    NASHRA_UNSUBSCRIBE_NOTICE: unsubscribeNoticeSchema.default('never'),
   })
   .superRefine((env, ctx) => {
     try {
@@ -270,7 +271,7 @@ export interface Config {
     /** Subscribe requests per client (IPv4 address or IPv6 /64), and mails per reader address. */
     limits: { client: Limit[]; address: Limit[] };
     /** Whether an unsubscribe sends the `unsubscribed` mail: never, after the page's button only, or always. */
-    unsubscribeNotice: 'never' | 'page' | 'always';
+    unsubscribeNotice: UnsubscribeNotice;
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { ConflictError } from '../errors';
 import { ExpiredTokenError, InvalidTokenError, type LinkPurpose } from '../link-token';
 import type { SubscriberRepo } from '../ports';
@@ -13,7 +14,8 @@ import { type SystemMailDeps, sendSystemMail } from './system-mail';
  * the bulletin is one more trace), `page` (only after the page's own button, never for a mail
  * client's one-click POST, whose user asked for no more mail), or `always`.
  */
-export type UnsubscribeNotice = 'never' | 'page' | 'always';
+export const unsubscribeNoticeSchema = z.enum(['never', 'page', 'always']);
+export type UnsubscribeNotice = z.infer<typeof unsubscribeNoticeSchema>;
 
 export interface ReaderDeps extends SystemMailDeps {
   subscribers: SubscriberRepo;
