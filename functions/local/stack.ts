@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createDynamoClient } from '../adapters/dynamodb/client';
 import { ensureTables } from '../adapters/dynamodb/table-admin';
 import { type Config, loadConfig } from '../shared/config';
+import { strictTap } from './aws-contract/strict-tap';
 import { dynamoStreamTap } from './dynamodb-stream-tap';
 import { type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
 import { LocalRuntime } from './runtime';
@@ -103,10 +104,13 @@ export async function openLocalStack(
         startServiceTap({
           port: port(base.ports.dynamodb),
           upstream,
-          tap: dynamoStreamTap({
-            upstream,
-            region: base.region,
-            emit: (table, records) => runtime.emitStream(table, records),
+          // AWS's contract first: what DynamoDB would refuse never reaches the emulator or the stream.
+          tap: strictTap('dynamodb', {
+            inner: dynamoStreamTap({
+              upstream,
+              region: base.region,
+              emit: (table, records) => runtime.emitStream(table, records),
+            }),
           }),
         }),
       );
@@ -123,7 +127,16 @@ export async function openLocalStack(
     if (base.endpoints.ses || !dev) {
       const upstream =
         base.endpoints.ses ?? (await start(startSesEmulator({ port: port(base.ports.ses) }))).url;
-      const tap = await start(startServiceTap({ port: 0, upstream, tap: sesOutboxTap(outbox) }));
+      const tap = await start(
+        startServiceTap({
+          port: 0,
+          upstream,
+          tap: strictTap('ses', {
+            configurationSets: [base.mail.configurationSet],
+            inner: sesOutboxTap(outbox),
+          }),
+        }),
+      );
       ses = {
         client: tap.url,
         shown: upstream,
