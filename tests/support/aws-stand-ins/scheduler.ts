@@ -60,7 +60,14 @@ const notFound = (message: string) =>
  * (ResourceNotFoundException, 404), a group included. Point a SchedulerClient's `endpoint` at `url`.
  */
 export async function startSchedulerStandIn(
-  options: { groups?: string[]; region?: string; account?: string; now?: () => Date } = {},
+  options: {
+    groups?: string[];
+    region?: string;
+    account?: string;
+    now?: () => Date;
+    /** Schedules per ListSchedules page when the caller gives no MaxResults (small to test paging). */
+    pageSize?: number;
+  } = {},
 ): Promise<SchedulerStandIn> {
   const groups = new Set(['default', ...(options.groups ?? [])]);
   const region = options.region ?? 'eu-west-1';
@@ -132,7 +139,7 @@ export async function startSchedulerStandIn(
       )
       .sort((a, b) => a.Name.localeCompare(b.Name));
     const start = Number(query.get('NextToken') ?? 0);
-    const size = Number(query.get('MaxResults') ?? 100);
+    const size = Number(query.get('MaxResults') ?? options.pageSize ?? 100);
     const page = matching.slice(start, start + size);
     return jsonAnswer(200, {
       Schedules: page.map((s) => ({
