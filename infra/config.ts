@@ -55,7 +55,10 @@ const settingsSchema = z
     /** Display name in the From header, e.g. "ICSSI نشرة". */
     senderName: z
       .string()
-      .regex(/^[^\r\n<>"]{1,64}$/, 'at most 64 characters, without line breaks, quotes or angle brackets')
+      .regex(
+        /^[^\r\n<>"\\]{1,64}$/,
+        'at most 64 characters, without line breaks, quotes, backslashes or angle brackets',
+      )
       .optional(),
     /** The mailto of List-Unsubscribe: a mailbox someone reads. Default unsubscribe@<domain>. */
     unsubscribeMailto: z.email('an email address').optional(),
@@ -114,6 +117,15 @@ export function readSettings(node: Node): DeploySettings {
 /** The table-name prefix of a stage: the same one the functions read as NASHRA_TABLE_PREFIX. */
 export const tablePrefixFor = (stage: string) => `nashra-${stage}-`;
 
-/** The From header the functions put on every mail. */
-export const fromHeaderOf = (settings: DeploySettings) =>
-  settings.senderName ? `${settings.senderName} <${settings.senderAddress}>` : settings.senderAddress;
+/**
+ * The From setting the functions get (NASHRA_FROM_ADDRESS): `Name <address>` in plain text, the name
+ * quoted when it holds a character that would otherwise split or end it (`,` `;` `@` …). The functions
+ * encode the name into the From header (RFC 2047) and give SES the bare address as Source.
+ */
+export const fromHeaderOf = (settings: DeploySettings) => {
+  if (!settings.senderName) return settings.senderAddress;
+  const name = /[()<>[\]:;@\\,."]/.test(settings.senderName)
+    ? `"${settings.senderName}"`
+    : settings.senderName;
+  return `${name} <${settings.senderAddress}>`;
+};

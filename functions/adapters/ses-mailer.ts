@@ -1,4 +1,5 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import addressparser from 'nodemailer/lib/addressparser';
 import { PermanentSendError, QuotaExceededError, TransientSendError } from '../core/errors';
 import type { Mailer, RawMail } from '../core/ports';
 import type { Config } from '../shared/config';
@@ -7,6 +8,20 @@ import { clientOptions } from './aws-client-options';
 export function createSesClient(config: Config): SESClient {
   // The sender retries with its own backoff and rate budget; the SDK's retries would hide throttling.
   return new SESClient({ ...clientOptions(config, config.endpoints.ses), maxAttempts: 1 });
+}
+
+/**
+ * The SendRawEmail `Source` for a From setting such as `ICSSI نشرة <bulletin@example.org>`: the bare
+ * address. SES takes Source only as 7-bit ASCII, a non-ASCII friendly name only as an RFC 2047
+ * encoded-word (https://docs.aws.amazon.com/ses/latest/APIReference/API_SendRawEmail.html); the name
+ * readers see comes from the message's own From header, which MailComposer encodes. The bare address is
+ * the verified identity the `ses:FromAddress` policy condition names, and bounces return to it.
+ */
+export function sesSourceOf(from: string): string {
+  const mailboxes = addressparser(from, { flatten: true });
+  const address = mailboxes.length === 1 ? mailboxes[0]?.address : undefined;
+  if (!address) throw new PermanentSendError('the From setting does not name exactly one address');
+  return address;
 }
 
 /** Sends raw MIME through SES v1 SendRawEmail with the configuration set, mapping SES errors to ours. */
@@ -20,7 +35,7 @@ export class SesMailer implements Mailer {
     try {
       const result = await this.ses.send(
         new SendRawEmailCommand({
-          Source: mail.from,
+          Source: sesSourceOf(mail.from),
           Destinations: [mail.to],
           RawMessage: { Data: mail.raw },
           ConfigurationSetName: this.configurationSet,

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
+import { awsJsonError } from './aws-contract/refusal';
+import { checkSqsRequest, sqsQueryErrorCode } from './aws-contract/sqs';
 import { closeServer, type RunningService, serverUrl } from './emulators';
 import type { LocalTriggers } from './triggers';
 
@@ -19,7 +21,9 @@ const md5 = (body: string) => createHash('md5').update(body, 'utf8').digest('hex
  * The SQS API, as far as nashra uses it (SendMessage, SendMessageBatch; AWS JSON protocol), in front
  * of the local runtime's queues: the queue name is the last segment of the queue URL. With it, the
  * same SQS adapter enqueues on AWS and locally, from any process — `nashra digest send` while
- * `nashra dev` runs hands its jobs to dev's senders.
+ * `nashra dev` runs hands its jobs to dev's senders. What SQS's API reference refuses (oversized or
+ * overfull batches, bad message attributes, FIFO-only fields on this standard queue) is refused here
+ * as SQS refuses it, before any queue sees it.
  */
 export async function startSqsEndpoint(runtime: LocalTriggers): Promise<RunningService> {
   const server = createServer((req, res) => {
@@ -30,7 +34,12 @@ export async function startSqsEndpoint(runtime: LocalTriggers): Promise<RunningS
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
       try {
         const target = String(req.headers['x-amz-target'] ?? '');
-        const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+        const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+        const refusal = checkSqsRequest(target.split('.')[1] ?? '', input);
+        if (refusal) {
+          const answer = awsJsonError(refusal, 'com.amazonaws.sqs', sqsQueryErrorCode(refusal.code));
+          return res.writeHead(answer.status, answer.headers).end(answer.body);
+        }
         if (target === 'AmazonSQS.SendMessageBatch') {
           const request = sendBatchSchema.parse(input);
           const queue = queueOf(runtime, request.QueueUrl);

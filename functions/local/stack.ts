@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { z } from 'zod';
 import { type Config, loadConfig } from '../shared/config';
+import { strictTap } from './aws-contract/strict-tap';
 import { dynamoStreamTap } from './dynamodb-stream-tap';
 import { type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
 import { startServiceTap } from './service-tap';
@@ -103,10 +104,13 @@ export async function openLocalStack(options: {
         startServiceTap({
           port: port(base.ports.dynamodb),
           upstream,
-          tap: dynamoStreamTap({
-            upstream,
-            region: base.region,
-            emit: (table, records) => triggers.emitStream(table, records),
+          // AWS's contract first: what DynamoDB would refuse never reaches the emulator or the stream.
+          tap: strictTap('dynamodb', {
+            inner: dynamoStreamTap({
+              upstream,
+              region: base.region,
+              emit: (table, records) => triggers.emitStream(table, records),
+            }),
           }),
         }),
       );
@@ -123,7 +127,16 @@ export async function openLocalStack(options: {
     if (base.endpoints.ses || !dev) {
       const upstream =
         base.endpoints.ses ?? (await start(startSesEmulator({ port: port(base.ports.ses) }))).url;
-      const tap = await start(startServiceTap({ port: 0, upstream, tap: sesOutboxTap(outbox) }));
+      const tap = await start(
+        startServiceTap({
+          port: 0,
+          upstream,
+          tap: strictTap('ses', {
+            configurationSets: [base.mail.configurationSet],
+            inner: sesOutboxTap(outbox),
+          }),
+        }),
+      );
       ses = {
         client: tap.url,
         shown: upstream,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import { parseQuietHours, type QuietHours } from '../core/send/quiet-hours';
 import { senderConcurrencyFor } from '../core/send/rate-limit';
@@ -9,6 +10,23 @@ import { type UnsubscribeNotice, unsubscribeNoticeSchema } from '../core/subscri
 import { type TableNames, tableNamesFor } from './tables';
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * The From setting: one mailbox, `Name <address>` or a bare address. The name may be any text (the
+ * message's From header carries it RFC 2047-encoded); the address must be 7-bit ASCII, a Unicode domain
+ * in Punycode, because SES does not support SMTPUTF8
+ * (https://docs.aws.amazon.com/ses/latest/APIReference/API_SendRawEmail.html).
+ */
+const fromSetting = z
+  .string()
+  .min(3)
+  .refine((value) => {
+    const mailboxes = addressparser(value, { flatten: true });
+    return (
+      mailboxes.length === 1 &&
+      /^[\x21-\x7E]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(mailboxes[0]?.address ?? '')
+    );
+  }, 'one address, as "Name <address@domain>" or "address@domain", the address in 7-bit ASCII (a Unicode domain in Punycode)');
 
 const feedLanguage = z.enum(['ar', 'en']);
 const feedEntrySchema = z
@@ -127,7 +145,7 @@ const environmentSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]*$/)
       .default('nashra-local-'),
-    NASHRA_FROM_ADDRESS: z.string().min(3).default('ICSSI نشرة <bulletin@nashra.example>'),
+    NASHRA_FROM_ADDRESS: fromSetting.default('ICSSI نشرة <bulletin@nashra.example>'),
     NASHRA_UNSUBSCRIBE_MAILTO: z.email().default('unsubscribe@nashra.example'),
     NASHRA_LIST_ID: z.string().min(3).default('bulletin.nashra.example'),
     NASHRA_BASE_URL: z.url().optional(),

@@ -1,6 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
-import { readSettings } from '../../infra/config';
+import { sesSourceOf } from '../../functions/adapters/ses-mailer';
+import { loadConfig } from '../../functions/shared/config';
+import { fromHeaderOf, readSettings } from '../../infra/config';
 import { testSettings } from './synth';
 
 const settingsWith = (overrides: Record<string, unknown>) =>
@@ -43,6 +50,7 @@ describe('deployment settings', () => {
     ['domain', 'not a domain'],
     ['senderAddress', 'bulletin'],
     ['senderName', 'ICSSI\r\nBcc: x@example.org'],
+    ['senderName', 'ICSSI \\ bulletin'],
     ['baseUrl', 'http://news.example.org'],
     ['sendRate', 0],
     ['timeZone', 'Mars/Olympus'],
@@ -67,6 +75,25 @@ describe('deployment settings', () => {
       'alerts@mail.news.example.org',
     );
   });
+
+  it.each(['ICSSI نشرة', 'ICSSI, Iraq', 'news@ICSSI (Iraq)', 'المبادرة: نشرة'])(
+    'gives the functions a From setting they take, SES a bare-address Source, readers the name (%s)',
+    async (senderName) => {
+      const from = fromHeaderOf(settingsWith({ senderName }));
+      const config = loadConfig({
+        NASHRA_HOME: mkdtempSync(join(tmpdir(), 'nashra-from-')),
+        NASHRA_FROM_ADDRESS: from,
+      });
+      expect(sesSourceOf(config.mail.from)).toBe('bulletin@news.example.org');
+      const raw = await new MailComposer({ from, to: 'reader@example.org', subject: 's', text: 't' })
+        .compile()
+        .build();
+      const parsed = await simpleParser(raw);
+      expect(parsed.from?.value).toEqual([{ name: senderName, address: 'bulletin@news.example.org' }]);
+      const fromLine = parsed.headerLines.find((h) => h.key === 'from')?.line ?? '';
+      expect(fromLine.replace(/\r\n[ \t]/g, ' ')).toMatch(/^From: [\x20-\x7E]+$/);
+    },
+  );
 
   it('names every bad setting at once', () => {
     expect(() => settingsWith({ sendRate: -1, timeZone: 'Nowhere' })).toThrow(/"sendRate".*"timeZone"/);

@@ -52,13 +52,35 @@ describe('SesMailer through the outbox tap to the SES emulator', () => {
     );
   });
 
+  it('sends from the default From setting, an Arabic display name, as SES takes it: a 7-bit Source and an encoded From header', async () => {
+    expect(base.mail.from).toBe('ICSSI نشرة <bulletin@nashra.example>');
+    const raw = await new MailComposer({
+      from: base.mail.from,
+      to: 'reader@example.org',
+      subject: 'نشرة · Bulletin',
+      text: 'مرحبا — hello',
+    })
+      .compile()
+      .build();
+
+    const { messageId } = await mailer.sendRaw({ from: base.mail.from, to: 'reader@example.org', raw });
+
+    const kept = readFileSync(join(outbox, outboxFileName(messageId)));
+    const parsed = await simpleParser(kept);
+    const fromLine = parsed.headerLines.find((h) => h.key === 'from')?.line ?? '';
+    expect(fromLine).toMatch(/^From: =\?UTF-8\?[BQ]\?[^?]+\?= <bulletin@nashra\.example>$/);
+    expect(parsed.from?.value).toEqual([{ name: 'ICSSI نشرة', address: 'bulletin@nashra.example' }]);
+  });
+
   it('maps a refused message to a permanent error and keeps nothing in the outbox', async () => {
     const before = await sesStore();
-    // No From header and no Source: the emulator refuses, as SES refuses a message it cannot send.
-    const raw = Buffer.from('To: reader@example.org\r\nSubject: x\r\n\r\nbody');
-    await expect(mailer.sendRaw({ from: '', to: 'reader@example.org', raw })).rejects.toMatchObject({
-      name: 'PermanentSendError',
-    });
+    // An unencoded Arabic name in the From header: SES refuses the message (SMTPUTF8 is not supported).
+    const raw = Buffer.from(
+      'From: نشرة <bulletin@nashra.example>\r\nTo: reader@example.org\r\nSubject: x\r\n\r\nbody',
+    );
+    await expect(
+      mailer.sendRaw({ from: 'bulletin@nashra.example', to: 'reader@example.org', raw }),
+    ).rejects.toMatchObject({ name: 'PermanentSendError', message: expect.stringMatching(/From header/) });
     expect(await sesStore()).toHaveLength(before.length);
   });
 });

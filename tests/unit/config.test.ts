@@ -34,6 +34,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NASHRA_MODE: 'aws' })).toThrow(/NASHRA_BASE_URL.*NASHRA_SEND_QUEUE_URL/);
   });
 
+  it('takes a From setting with a display name in any script, and refuses one SES cannot send from', () => {
+    const from = (value: string) => loadConfig({ NASHRA_HOME: home(), NASHRA_FROM_ADDRESS: value }).mail.from;
+    expect(from('ICSSI نشرة <bulletin@news.example.org>')).toBe('ICSSI نشرة <bulletin@news.example.org>');
+    expect(from('bulletin@news.example.org')).toBe('bulletin@news.example.org');
+    for (const bad of ['نشرة <نشرة@news.example.org>', 'a@x.org, b@x.org', 'ICSSI bulletin'])
+      expect(() => from(bad), bad).toThrow(/NASHRA_FROM_ADDRESS: one address/);
+  });
+
   it('writes no local secret on AWS', () => {
     const dir = home();
     loadConfig({
