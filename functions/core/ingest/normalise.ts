@@ -4,7 +4,7 @@ import { detectLanguage, languageFromTag } from './language';
 import { type IngestRules, isUrgent, maxStoredArticleBytes, topicSlugPattern, topicsFor } from './rules';
 import { firstImageIn, linksIn, sanitiseBody } from './sanitise';
 import { deriveSummary, plainText } from './summary';
-import { oneLine } from './text';
+import { headerSafeLine, oneLine } from './text';
 
 /**
  * An article as ingestion makes it from one item, before the store: everything but our bookkeeping
@@ -60,7 +60,7 @@ export function normaliseItem(item: FeedItem, context: NormaliseContext): Normal
   if (size > context.rules.maxItemBytes)
     return reject(`is ${mb(size)}, over the ${mb(context.rules.maxItemBytes)} limit for one item`);
 
-  const title = oneLine(item.title ?? '');
+  const title = headerSafeLine(item.title ?? '');
   if (!title) return reject('has no title');
   if (title.length > 1000) return reject(`has a title of ${title.length} characters (at most 1000)`);
   if (!item.link?.trim()) return reject('has no link');
