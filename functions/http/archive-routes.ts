@@ -56,7 +56,7 @@ export function archiveRoutes(options: ArchiveRouteOptions = {}): Hono {
     try {
       page = await listArchive({ limit: pageSize, ...(before ? { cursor: before } : {}) }, { issues });
     } catch (error) {
-      if ((error as Error).message === 'invalid page cursor') return c.html(notFound(lang), 404);
+      if ((error as Error).name === 'InvalidCursorError') return c.html(notFound(lang), 404);
       throw error;
     }
     const other = lang === 'ar' ? 'en' : 'ar';

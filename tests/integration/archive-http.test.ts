@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoArticleRepo } from '../../functions/adapters/dynamodb/article-repo';
@@ -192,6 +193,50 @@ describe('GET /issues', () => {
     }
     expect((await app.request('/issues?before=%7B%22x%22%3A1%7D')).status).toBe(404);
     expect((await app.request('/issues?before=bm90LWpzb24')).status).toBe(404);
+  });
+
+  it('answers a cursor it did not make with the 404 page, never a 500', async () => {
+    const forged = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const cursors = [
+      forged({ listKey: 'issue', createdAt: 5, id: 'x' }),
+      forged({ listKey: 'other', createdAt: '2020-01-01T00:00:00.000Z', id: 'x' }),
+      forged({ id: { S: 'x' } }),
+      forged({}),
+      forged(null),
+      forged([]),
+      forged('issue'),
+      forged({ listKey: 'issue', createdAt: '2020-01-01T00:00:00.000Z', id: 'x', extra: 'y' }),
+    ];
+    for (const cursor of cursors) {
+      const response = await app.request(`/issues?lang=en&before=${cursor}`);
+      expect(response.status, Buffer.from(cursor, 'base64url').toString()).toBe(404);
+      expect(await response.text()).toMatch(/<html lang="en" dir="ltr">/);
+    }
+  });
+
+  it('never answers 500 whatever the cursor holds (fuzzed)', async () => {
+    const cursor = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.jsonValue({ maxDepth: 3 }).map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+      fc
+        .record({
+          listKey: fc.oneof(fc.constant('issue'), fc.string({ maxLength: 6 })),
+          createdAt: fc.oneof(
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            fc.string({ maxLength: 30 }),
+            fc.integer(),
+          ),
+          id: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null)),
+        })
+        .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+    );
+    await fc.assert(
+      fc.asyncProperty(cursor, async (before) => {
+        const response = await app.request(`/issues?lang=en&before=${encodeURIComponent(before)}`);
+        expect([200, 404]).toContain(response.status);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('pages through older issues, twenty to a page', async () => {
