@@ -32,6 +32,7 @@ export function createIngestServices(config: Config, db: DynamoDBDocumentClient)
     reader: createFeedReader({
       timeoutMs: config.ingest.fetchTimeoutMs,
       maxFeedBytes: config.ingest.maxFeedBytes,
+      allowedAddresses: config.ingest.allowedAddresses,
     }),
     parser: createFeedParser({ maxFeedBytes: config.ingest.maxFeedBytes }),
   };

@@ -80,6 +80,23 @@ const sitesSetting = z
       .strict(),
   );
 
+/** A comma list of IP addresses and CIDR ranges (`127.0.0.1, ::1, 10.0.0.0/8`). */
+const addressesSetting = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+        error: (issue) => `${String(issue.input)} is not an IP address or a CIDR range`,
+      }),
+    ),
+  );
+
 /** Rate limits as `COUNT/SECONDS[,COUNT/SECONDS…]`: `1/600,4/86400` is one per 10 minutes and four a day. */
 const limitsSetting = z.string().transform((value, ctx) => {
   try {
@@ -179,6 +196,7 @@ const environmentSchema = z
       .positive()
       .default(2 * 1024 * 1024),
     NASHRA_FEED_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+    NASHRA_FEED_ALLOW_ADDRESSES: addressesSetting.default([]),
     NASHRA_SUBSCRIBE_LIMIT_CLIENT: limitsSetting.default(parseLimits('20/600,200/86400')),
     NASHRA_SUBSCRIBE_LIMIT_ADDRESS: limitsSetting.default(parseLimits('1/600,4/86400')),
     NASHRA_UNSUBSCRIBE_NOTICE: z.enum(['never', 'page', 'always']).default('never'),
@@ -199,6 +217,12 @@ const environmentSchema = z
         });
     }
     if (env.NASHRA_MODE !== 'aws') return;
+    if (env.NASHRA_FEED_ALLOW_ADDRESSES.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NASHRA_FEED_ALLOW_ADDRESSES'],
+        message: 'is for local mode only: on AWS, feeds are fetched from public addresses only',
+      });
     for (const name of ['NASHRA_BASE_URL', 'NASHRA_LINK_SIGNING_KEY', 'NASHRA_SEND_QUEUE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required on AWS` });
     }
@@ -268,6 +292,11 @@ export interface Config {
     maxFeedBytes: number;
     maxItemBytes: number;
     fetchTimeoutMs: number;
+    /**
+     * Addresses and ranges inside the network that feeds may still be fetched from (local mode only:
+     * feeds served on loopback); every other loopback, private, link-local or reserved one is refused.
+     */
+    allowedAddresses: string[];
   };
   subscribe: {
     /** Subscribe requests per client (IPv4 address or IPv6 /64), and mails per reader address. */
@@ -353,6 +382,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxFeedBytes: e.NASHRA_FEED_MAX_BYTES,
       maxItemBytes: e.NASHRA_ITEM_MAX_BYTES,
       fetchTimeoutMs: e.NASHRA_FEED_TIMEOUT_MS,
+      allowedAddresses: e.NASHRA_FEED_ALLOW_ADDRESSES,
     },
     subscribe: {
       limits: { client: e.NASHRA_SUBSCRIBE_LIMIT_CLIENT, address: e.NASHRA_SUBSCRIBE_LIMIT_ADDRESS },

@@ -12,7 +12,8 @@ import { suiteConfig, suiteDatabase } from '../support/local-aws';
 
 const fixtures = join(import.meta.dirname, '../fixtures/feeds');
 const fixture = (name: string) => join(fixtures, name);
-const config = suiteConfig({ NASHRA_FEED_TIMEOUT_MS: '500' });
+// The served feeds are on loopback, which only an explicit local-mode setting lets the fetcher reach.
+const config = suiteConfig({ NASHRA_FEED_TIMEOUT_MS: '500', NASHRA_FEED_ALLOW_ADDRESSES: '127.0.0.1' });
 let database: Awaited<ReturnType<typeof suiteDatabase>>;
 let services: IngestServices;
 let server: Server;
