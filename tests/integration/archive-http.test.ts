@@ -15,6 +15,8 @@ import { openTestStack, reader, readOutbox, type TestStack } from '../support/te
 let t: TestStack;
 let app: Hono;
 let digestId: string;
+/** An article's own image, hosted off the network's sites (as a hijacked feed may have it). */
+const articleImage = 'https://images.elsewhere.example/water.jpg';
 const now = new Date().toISOString();
 const hourAgo = new Date(Date.now() - 60 * 60 * 1000).toISOString();
 
@@ -53,7 +55,9 @@ beforeAll(async () => {
   t = await openTestStack();
   await seedSubscribers(t.db, t.stack.config.tables.subscribers, readers);
   await t.services.articles.save(article('water-ar', 'ar', { translationId: 'water-en' }));
-  await t.services.articles.save(article('water-en', 'en', { translationId: 'water-ar' }));
+  await t.services.articles.save(
+    article('water-en', 'en', { translationId: 'water-ar', imageUrl: articleImage }),
+  );
   await t.services.articles.save(article('security-en', 'en', { topics: ['security'] }));
   await t.stack.runtime.idle();
   await addSchedule(
@@ -97,6 +101,20 @@ describe('GET /issues/{id}/{variant}', () => {
       // The mail itself carries the reader's own links; the copy does not.
       expect(mail.html).toMatch(/\/unsubscribe\//);
     }
+  });
+
+  it('loads nothing from elsewhere: no image in the markup, none allowed by the CSP', async () => {
+    const mailed = await readOutbox(t.stack);
+    expect(mailed.some((mail) => mail.html.includes(articleImage))).toBe(true);
+    for (const variant of ['en', 'ar+en']) {
+      const html = await (await app.request(`/issues/${digestId}/${encodeURIComponent(variant)}`)).text();
+      expect(html).toContain('Statement water-en');
+      expect(html).not.toMatch(/<img\b/i);
+      expect(html).not.toContain('elsewhere.example');
+    }
+    const csp = (await createApp().request('/issues/any/fr')).headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/img-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/https:/);
   });
 
   it('shows the fullest copy when readers on different topics got different ones', async () => {
