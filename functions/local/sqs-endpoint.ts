@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
 import { closeServer, type RunningService, serverUrl } from './emulators';
+import { guardLoopbackServer } from './loopback-guard';
 import type { LocalRuntime } from './runtime';
 
 const sendBatchSchema = z.object({
@@ -19,53 +20,56 @@ const md5 = (body: string) => createHash('md5').update(body, 'utf8').digest('hex
  * The SQS API, as far as nashra uses it (SendMessage, SendMessageBatch; AWS JSON protocol), in front
  * of the local runtime's queues: the queue name is the last segment of the queue URL. With it, the
  * same SQS adapter enqueues on AWS and locally, from any process — `nashra digest send` while
- * `nashra dev` runs hands its jobs to dev's senders.
+ * `nashra dev` runs hands its jobs to dev's senders. Behind the loopback guard, like every local
+ * service.
  */
 export async function startSqsEndpoint(runtime: LocalRuntime): Promise<RunningService> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const reply = (status: number, body: unknown) =>
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
-      try {
-        const target = String(req.headers['x-amz-target'] ?? '');
-        const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-        if (target === 'AmazonSQS.SendMessageBatch') {
-          const request = sendBatchSchema.parse(input);
-          const queue = queueOf(runtime, request.QueueUrl);
-          if (!queue)
-            return reply(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'no such queue' });
-          queue.send(request.Entries.map((entry) => entry.MessageBody));
-          return reply(200, {
-            Successful: request.Entries.map((entry) => ({
-              Id: entry.Id,
-              MessageId: randomUUID(),
-              MD5OfMessageBody: md5(entry.MessageBody),
-            })),
-            Failed: [],
+  const server = guardLoopbackServer(
+    createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const reply = (status: number, body: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
+        try {
+          const target = String(req.headers['x-amz-target'] ?? '');
+          const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+          if (target === 'AmazonSQS.SendMessageBatch') {
+            const request = sendBatchSchema.parse(input);
+            const queue = queueOf(runtime, request.QueueUrl);
+            if (!queue)
+              return reply(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'no such queue' });
+            queue.send(request.Entries.map((entry) => entry.MessageBody));
+            return reply(200, {
+              Successful: request.Entries.map((entry) => ({
+                Id: entry.Id,
+                MessageId: randomUUID(),
+                MD5OfMessageBody: md5(entry.MessageBody),
+              })),
+              Failed: [],
+            });
+          }
+          if (target === 'AmazonSQS.SendMessage') {
+            const request = sendOneSchema.parse(input);
+            const queue = queueOf(runtime, request.QueueUrl);
+            if (!queue)
+              return reply(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'no such queue' });
+            queue.send([request.MessageBody]);
+            return reply(200, { MessageId: randomUUID(), MD5OfMessageBody: md5(request.MessageBody) });
+          }
+          return reply(400, {
+            __type: 'com.amazonaws.sqs#UnsupportedOperation',
+            message: `${target} is not served locally`,
+          });
+        } catch (error) {
+          return reply(400, {
+            __type: 'com.amazonaws.sqs#InvalidParameterValue',
+            message: (error as Error).message,
           });
         }
-        if (target === 'AmazonSQS.SendMessage') {
-          const request = sendOneSchema.parse(input);
-          const queue = queueOf(runtime, request.QueueUrl);
-          if (!queue)
-            return reply(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'no such queue' });
-          queue.send([request.MessageBody]);
-          return reply(200, { MessageId: randomUUID(), MD5OfMessageBody: md5(request.MessageBody) });
-        }
-        return reply(400, {
-          __type: 'com.amazonaws.sqs#UnsupportedOperation',
-          message: `${target} is not served locally`,
-        });
-      } catch (error) {
-        return reply(400, {
-          __type: 'com.amazonaws.sqs#InvalidParameterValue',
-          message: (error as Error).message,
-        });
-      }
-    });
-  });
+      });
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { url: serverUrl(server), close: () => closeServer(server) };
 }
