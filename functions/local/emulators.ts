@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { makePrivateDir } from '../shared/private-files';
 import { guardLoopbackServer } from './loopback-guard';
 
 const require = createRequire(import.meta.url);
@@ -38,6 +39,9 @@ function listen(server: Server, port: number): Promise<void> {
  * restart; without, in memory. Port 0 takes a free port.
  */
 export async function startDynamoEmulator(options: { port: number; path?: string }): Promise<RunningService> {
+  // LevelDB creates the folder's files itself, with the process's umask (the CLI sets 077): the folder
+  // is made first, owner-only, so that they are never readable by others whatever the umask.
+  if (options.path) makePrivateDir(options.path);
   // dynalite answers any origin's CORS preflight and checks no signature: only local tools may call it.
   const server = guardLoopbackServer(
     dynalite({

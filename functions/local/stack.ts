@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { createDynamoClient } from '../adapters/dynamodb/client';
 import { ensureTables } from '../adapters/dynamodb/table-admin';
 import { type Config, loadConfig } from '../shared/config';
+import { makePrivateDir, writePrivateFile } from '../shared/private-files';
 import { dynamoStreamTap } from './dynamodb-stream-tap';
 import { type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
 import { LocalRuntime } from './runtime';
@@ -79,7 +80,7 @@ export async function openLocalStack(
   const base = loadConfig(env);
   const home = base.home;
   const outbox = join(home, 'outbox');
-  mkdirSync(home, { recursive: true });
+  makePrivateDir(home);
   const started: RunningService[] = [];
   const runtime = new LocalRuntime(base.region);
   const closeAll = async () => {
@@ -181,7 +182,7 @@ export async function openLocalStack(
         urls: stack.urls,
         clientEndpoints: { dynamodb: dynamodb.client, ses: ses.client, sqs },
       };
-      writeFileSync(stackFilePath(home), `${JSON.stringify(file, null, 2)}\n`);
+      writePrivateFile(stackFilePath(home), `${JSON.stringify(file, null, 2)}\n`);
     }
     return stack;
   } catch (error) {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseQuietHours, type QuietHours } from '../core/send/quiet-hours';
 import { senderConcurrencyFor } from '../core/send/rate-limit';
 import { type Limit, parseLimits } from '../core/subscribers/rate-limit';
+import { makePrivateDir, writePrivateFile } from './private-files';
 import { type TableNames, tableNamesFor } from './tables';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -394,10 +395,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 function localSecret(home: string, file: string): string {
   const path = join(home, file);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(home, { recursive: true });
+  makePrivateDir(home);
   const secret = randomBytes(32).toString('base64url');
   try {
-    writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
+    writePrivateFile(path, secret, 'wx');
     return secret;
   } catch (error) {
     // Another process created it first: theirs is the one every link is signed with.
