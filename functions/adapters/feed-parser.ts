@@ -1,5 +1,5 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
-import { XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
 import { articleInputToItem } from '../core/ingest/article-input';
@@ -58,17 +58,38 @@ function firstInvalidUtf8(bytes: Uint8Array): string {
 }
 
 /**
- * The parser underneath (fast-xml-parser, as @rowanmanning/feed-parser configures it) expands entities
- * declared in a DOCTYPE without a limit. A feed has no need of them, so any internal DTD subset or
- * entity declaration is refused before parsing: no entity-expansion bomb, no external entity.
- * Comments and CDATA sections are skipped first, so an article that merely quotes such markup is fine.
+ * The DOCTYPE probe: fast-xml-parser as @rowanmanning/feed-parser configures it (the same module:
+ * tests/unit/ingest-feed-parser.test.ts checks), but expanding nothing. Same options, same tokenizer:
+ * what it takes for a DOCTYPE is exactly what the real parse would read one from.
  */
-function refuseEntityDeclarations(xml: string): void {
-  const markup = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '').replace(/<!--[\s\S]*?-->/g, '');
-  if (/<!ENTITY/i.test(markup) || /<!DOCTYPE[^>[]*\[/i.test(markup)) {
-    throw new ValidationError(
-      'declares entities in a DOCTYPE, which nashra refuses (entity expansion and external entities)',
-    );
+const doctypeProbe = new XMLParser({
+  attributeNamePrefix: '',
+  ignoreAttributes: false,
+  ignoreDeclaration: true,
+  parseTagValue: false,
+  preserveOrder: true,
+  trimValues: false,
+  processEntities: false,
+});
+
+/**
+ * The parser underneath (fast-xml-parser) reads entities from a DOCTYPE's internal subset and expands
+ * them. A feed has no need of a DOCTYPE, so any DOCTYPE is refused — with an internal subset, an
+ * external SYSTEM or PUBLIC id, or none. The parser itself says where one is, so no comment, CDATA
+ * section or processing instruction can hide one from the check, and one quoted as text inside a
+ * CDATA section or comment is left alone: the probe parses the document behind a DOCTYPE of its own,
+ * and fast-xml-parser refuses a second DOCTYPE wherever its tokenizer meets one.
+ */
+function refuseDoctype(xml: string): void {
+  try {
+    doctypeProbe.parse(`<!DOCTYPE nashra>${xml}`);
+  } catch (error) {
+    // Every error of fast-xml-parser's DOCTYPE reader names it: "Multiple DOCTYPE declarations found.",
+    // "Invalid DOCTYPE", "Unclosed DOCTYPE", "Invalid Tag instead of DOCTYPE".
+    if (/DOCTYPE/.test((error as Error).message))
+      throw new ValidationError(
+        'has a DOCTYPE, which nashra refuses (a DTD can declare entities that expand or fetch other files)',
+      );
   }
 }
 
@@ -133,7 +154,7 @@ function fromXmlItem(item: XmlItem, position: number): FeedItem {
 }
 
 function parseXmlFeed(xml: string): ParsedFeed {
-  refuseEntityDeclarations(xml);
+  refuseDoctype(xml);
   validateXml(xml);
   let feed: ParsedXmlFeed;
   try {
@@ -248,8 +269,8 @@ function parseJson(text: string): ParsedFeed {
 /**
  * Parses a feed document from its bytes: RSS 2.0 (WordPress style: content:encoded, categories,
  * dc:creator), Atom 1.0, JSON Feed 1.x, or a JSON list of articles (staff tools). Refuses, with a
- * ValidationError that says why, a document over `maxFeedBytes`, bytes that are not UTF-8, entity
- * declarations, XML that is not well-formed and anything that is not a feed. Items are not judged
+ * ValidationError that says why, a document over `maxFeedBytes`, bytes that are not UTF-8, a
+ * DOCTYPE, XML that is not well-formed and anything that is not a feed. Items are not judged
  * here (see normaliseItem), so one bad item never sinks its feed.
  */
 export function createFeedParser(limits: { maxFeedBytes: number }): FeedParser {

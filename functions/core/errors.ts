@@ -16,6 +16,11 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/** A page cursor that is not one nashra handed out (forged, truncated, from another listing). */
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
 export class ConflictError extends Error {
   override name = 'ConflictError';
 }

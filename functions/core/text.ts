@@ -1,3 +1,5 @@
+import libmime from 'libmime';
+
 /**
  * Characters that must never reach a one-line field (a title, an author, a subject line): C0 and C1
  * controls (CR and LF among them), the Unicode line and paragraph separators, and the bidi embeddings,
@@ -30,4 +32,28 @@ export function shorten(text: string, max: number): string {
   const cut = text.slice(0, max - 1);
   const boundary = cut.lastIndexOf(' ');
   return `${(boundary > max / 2 ? cut.slice(0, boundary) : cut).trimEnd()}…`;
+}
+
+/** Decoding rounds before giving up on an encoded-word that decodes to another (and another…). */
+const maxDecodingRounds = 4;
+
+/** `=?` with a `?=` somewhere after it: what a lenient mail client may still take for an encoded-word. */
+const encodedWordOpener = /=\?(?=[\s\S]*\?=)/g;
+
+/**
+ * One line of text fit for a mail header (a title that becomes a Subject). Mail clients decode RFC 2047
+ * encoded-words (`=?UTF-8?B?…?=`) in a Subject that nodemailer leaves as it is, so a title holding one
+ * would reach the reader as whatever it encodes — a right-to-left override, CR/LF. Here encoded-words
+ * are decoded (libmime, as mail clients do; again while a decoded word holds another) and the result
+ * cleaned as `oneLine` cleans; a `=?` still followed by a `?=` (a word in no known shape, or nested
+ * too deep) is split to `= ?`, so the line never holds anything a client could decode. Idempotent.
+ */
+export function headerSafeLine(text: string): string {
+  let line = oneLine(text);
+  for (let round = 0; round < maxDecodingRounds && line.includes('=?'); round++) {
+    const decoded = oneLine(libmime.decodeWords(line));
+    if (decoded === line) break;
+    line = decoded;
+  }
+  return line.replace(encodedWordOpener, '= ?');
 }

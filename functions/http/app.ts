@@ -27,7 +27,8 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Hono<Read
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
         styleSrc: ["'unsafe-inline'"],
-        imgSrc: ["'self'", 'https:'],
+        // Pages load nothing from elsewhere, images included (the archive shows none).
+        imgSrc: ["'self'"],
         formAction: ["'self'"],
       },
       referrerPolicy: 'no-referrer',

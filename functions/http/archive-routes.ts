@@ -15,6 +15,16 @@ const languageSchema = z.enum(['ar', 'en']);
 const cursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/);
 
 /**
+ * The archive shows no image: an article's image may be hosted anywhere (a hijacked feed chooses),
+ * and a page that loads it tells that host who reads the archive. The app's CSP (`img-src 'self'`)
+ * would block it anyway; taking the element out leaves no broken image behind. The compiled mail's
+ * attribute values are escaped, so no `>` ends a tag early.
+ */
+function withoutImages(page: string): string {
+  return page.replace(/<img\b[^>]*>/gi, '');
+}
+
+/**
  * The public archive, on every stage, for anyone: `GET /issues` lists the issues that went out,
  * newest first (`?lang=ar|en` for the page's language, `?before=` for older ones), and
  * `GET /issues/{id}/{variant}` shows one issue's copy in a variant (`ar`, `en`, `ar+en`, `en+ar`,
@@ -36,7 +46,7 @@ export function archiveRoutes(runtime: Runtime): Hono {
     try {
       page = await listArchive({ limit: pageSize, ...(before ? { cursor: before } : {}) }, { issues });
     } catch (error) {
-      if ((error as Error).message === 'invalid page cursor') return c.html(notFound(lang), 404);
+      if ((error as Error).name === 'InvalidCursorError') return c.html(notFound(lang), 404);
       throw error;
     }
     const other = lang === 'ar' ? 'en' : 'ar';
@@ -70,7 +80,7 @@ export function archiveRoutes(runtime: Runtime): Hono {
     if (!copy) return c.html(notFound(), 404);
     c.header('Cache-Control', 'public, max-age=3600');
     c.header('Content-Language', copy.mail.contentLanguage);
-    return c.html(publicCopyHtml(copy.mail.html, languagesOf(copy.variant)));
+    return c.html(withoutImages(publicCopyHtml(copy.mail.html, languagesOf(copy.variant))));
   });
 
   return routes;

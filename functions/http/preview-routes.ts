@@ -15,6 +15,8 @@ const mailKindSchema = z.enum(['digest', 'alert', 'confirm', 'welcome', 'unsubsc
 type PreviewKind = z.infer<typeof mailKindSchema>;
 const mailKinds = mailKindSchema.options;
 const previewedArticles = 10;
+/** A Map, not the object: a request names the page, and `__proto__` or `constructor` is no page. */
+const pagesByName = new Map(Object.entries(samplePages));
 
 /**
  * `GET /preview` in local mode only: every mail template × variant, rendered from the stored articles
@@ -42,7 +44,7 @@ export function previewRoutes(runtime: Runtime): Hono {
             html`<td><a href="/preview/mail/${kind}/${variant}">${variant}</a> <a class="meta" href="/preview/mail/${kind}/${variant}?format=text">text</a></td>`,
         )}</tr>`,
     );
-    const pages = Object.keys(samplePages).map(
+    const pages = [...pagesByName.keys()].map(
       (name) =>
         html`<tr><th scope="row">${name}</th>${(['ar', 'en'] as const).map(
           (lang) => html`<td><a href="/preview/page/${name}/${lang}">${lang}</a></td>`,
@@ -69,7 +71,7 @@ export function previewRoutes(runtime: Runtime): Hono {
   });
 
   routes.get('/preview/page/:name/:lang', (c) => {
-    const page = samplePages[c.req.param('name')];
+    const page = pagesByName.get(c.req.param('name'));
     const lang = z.enum(['ar', 'en']).safeParse(c.req.param('lang'));
     if (!page || !lang.success) throw new NotFoundError('no such page');
     return c.html(page(lang.data));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { createFeedParser } from '../adapters/feed-parser';
@@ -10,6 +10,7 @@ import type { ArticleRepo, Clock, SubscriberRepo } from '../core/ports';
 import { addSchedule, type NewSchedule } from '../core/schedules';
 import { type DigestDeps, sendDigest } from '../core/send/send-digest';
 import { cadenceSchema, normaliseEmail } from '../core/subscriber';
+import { writePrivateFile } from '../shared/private-files';
 import demoSubscribers from './demo/subscribers.json' with { type: 'json' };
 
 const demoSubscriberSchema = z.object({
@@ -75,6 +76,6 @@ export async function loadDemoDataOnce(
     // The demo articles span 2014 to now: the first digests carry all of them.
     if (stored) digests.push(await sendDigest(stored, { since: '2014-01-01T00:00:00.000Z' }, send));
   }
-  writeFileSync(marker, now);
+  writePrivateFile(marker, now);
   return { loaded: true, digests };
 }

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { makePrivateDir } from '../shared/private-files';
+import { guardLoopbackServer } from './loopback-guard';
 
 const require = createRequire(import.meta.url);
 
@@ -33,16 +35,22 @@ function listen(server: Server, port: number): Promise<void> {
 }
 
 /**
- * The DynamoDB API on loopback (dynalite). With `path`, data lives in LevelDB there and survives a
+ * The DynamoDB API on loopback (dynalite), behind the loopback guard. With `path`, data lives in LevelDB there and survives a
  * restart; without, in memory. Port 0 takes a free port.
  */
 export async function startDynamoEmulator(options: { port: number; path?: string }): Promise<RunningService> {
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.path ? { path: options.path } : {}),
-  });
+  // LevelDB creates the folder's files itself, with the process's umask (the CLI sets 077): the folder
+  // is made first, owner-only, so that they are never readable by others whatever the umask.
+  if (options.path) makePrivateDir(options.path);
+  // dynalite answers any origin's CORS preflight and checks no signature: only local tools may call it.
+  const server = guardLoopbackServer(
+    dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.path ? { path: options.path } : {}),
+    }),
+  );
   try {
     await listen(server, options.port);
   } catch (error) {
@@ -53,7 +61,10 @@ export async function startDynamoEmulator(options: { port: number; path?: string
   return { url: serverUrl(server), close: () => closeServer(server) };
 }
 
-/** The SES API on loopback (aws-ses-v2-local), with its web view of sent mail at `/`. */
+/**
+ * The SES API on loopback (aws-ses-v2-local), with its web view of sent mail at `/`, behind the
+ * loopback guard (the view's own page calls it from its own origin).
+ */
 export async function startSesEmulator(options: { port: number }): Promise<RunningService> {
   const start = require('aws-ses-v2-local').default as (config: {
     host: string;
@@ -61,7 +72,8 @@ export async function startSesEmulator(options: { port: number }): Promise<Runni
   }) => Promise<Server>;
   let server: Server;
   try {
-    server = await start({ host: '127.0.0.1', port: options.port });
+    // Its `/store` holds every mail sent, links and tokens included: only its own page may read it.
+    server = guardLoopbackServer(await start({ host: '127.0.0.1', port: options.port }));
   } catch (error) {
     throw new Error(
       `could not start the SES emulator on 127.0.0.1:${options.port}: ${(error as Error).message}`,

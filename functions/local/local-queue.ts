@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../shared/logger';
+import { makePrivateDir, writePrivateFile } from '../shared/private-files';
 
 export interface LocalQueueOptions {
   name: string;
@@ -54,7 +55,7 @@ export class LocalQueue {
 
   constructor(private readonly options: LocalQueueOptions) {
     if (!options.store) return;
-    mkdirSync(options.store, { recursive: true });
+    makePrivateDir(options.store);
     const kept = readdirSync(options.store)
       .filter((file) => file.endsWith('.json'))
       .map((file) => JSON.parse(readFileSync(join(options.store as string, file), 'utf8')) as QueuedMessage)
@@ -163,7 +164,7 @@ export class LocalQueue {
 
   private keep(message: QueuedMessage): void {
     if (this.options.store)
-      writeFileSync(join(this.options.store, `${message.messageId}.json`), JSON.stringify(message));
+      writePrivateFile(join(this.options.store, `${message.messageId}.json`), JSON.stringify(message));
   }
 
   private forget(message: QueuedMessage): void {

@@ -1,5 +1,6 @@
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { closeServer, type RunningService, serverUrl } from './emulators';
+import { guardLoopbackServer } from './loopback-guard';
 
 export interface TappedRequest {
   method: string;
@@ -42,7 +43,8 @@ function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | 
  * stand in for DynamoDB Streams) and one in front of SES (to keep every raw message in the outbox),
  * so these stand-ins work whichever process wrote or sent, and whichever endpoint is behind them.
  * A dropped upstream connection is passed on as a dropped connection. Upstream connections are kept
- * alive: the tap sits on every call of the send path.
+ * alive: the tap sits on every call of the send path. Behind the loopback guard, like every local
+ * service.
  */
 export async function startServiceTap(options: {
   port: number;
@@ -80,24 +82,27 @@ export async function startServiceTap(options: {
       outgoing.end(request.body);
     });
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request: TappedRequest = {
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      };
-      options
-        .tap(request, () => forwardRequest(request))
-        .then(
-          (response) => res.writeHead(response.status, withoutHopByHop(response.headers)).end(response.body),
-          () => res.destroy(),
-        );
-    });
-  });
+  const server = guardLoopbackServer(
+    createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const request: TappedRequest = {
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+        };
+        options
+          .tap(request, () => forwardRequest(request))
+          .then(
+            (response) =>
+              res.writeHead(response.status, withoutHopByHop(response.headers)).end(response.body),
+            () => res.destroy(),
+          );
+      });
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir, writePrivateFile } from '../shared/private-files';
 import type { Tap } from './service-tap';
 
 /** The file name a message id is kept under: SES ids are safe already; anything else is made so. */
@@ -15,7 +15,7 @@ function keep(outboxDir: string, messageId: string, raw: Buffer): void {
   const base = outboxFileName(messageId).replace(/\.eml$/, '');
   for (let n = 1; ; n++) {
     try {
-      writeFileSync(join(outboxDir, n === 1 ? `${base}.eml` : `${base}-${n}.eml`), raw, { flag: 'wx' });
+      writePrivateFile(join(outboxDir, n === 1 ? `${base}.eml` : `${base}-${n}.eml`), raw, 'wx');
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -29,7 +29,7 @@ function keep(outboxDir: string, messageId: string, raw: Buffer): void {
  * reads exactly what was sent.
  */
 export function sesOutboxTap(outboxDir: string): Tap {
-  mkdirSync(outboxDir, { recursive: true });
+  makePrivateDir(outboxDir);
   return async (request, forward) => {
     const response = await forward();
     if (response.status !== 200 || request.method !== 'POST') return response;

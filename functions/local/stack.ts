@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { type Config, loadConfig } from '../shared/config';
+import { makePrivateDir, writePrivateFile } from '../shared/private-files';
 import { strictTap } from './aws-contract/strict-tap';
 import { dynamoStreamTap } from './dynamodb-stream-tap';
 import { type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
@@ -80,7 +81,7 @@ export async function openLocalStack(options: {
   const base = loadConfig(env);
   const home = base.home;
   const outbox = join(home, 'outbox');
-  mkdirSync(home, { recursive: true });
+  makePrivateDir(home);
   const started: RunningService[] = [];
   const triggers = new LocalTriggers(base.region);
   const closeAll = async () => {
@@ -185,7 +186,7 @@ export async function openLocalStack(options: {
         urls: stack.urls,
         clientEndpoints: { dynamodb: dynamodb.client, ses: ses.client, sqs },
       };
-      writeFileSync(stackFilePath(home), `${JSON.stringify(file, null, 2)}\n`);
+      writePrivateFile(stackFilePath(home), `${JSON.stringify(file, null, 2)}\n`);
     }
     return stack;
   } catch (error) {

@@ -9,7 +9,7 @@ import { ValidationError } from '../core/errors';
 import type { CompiledMail, Placeholder } from '../core/mail/compiled-mail';
 import { languagesOf, type MailVariant } from '../core/mail/variant';
 import type { MailRenderer, MjmlCompiler, SystemMail, SystemMailInput } from '../core/ports';
-import { oneLine } from '../core/text';
+import { headerSafeLine, oneLine } from '../core/text';
 import { type ArticleEntry, arrangeArticles } from './arrange';
 import { isolateForeignRuns } from './bidi';
 import { formatDate, formatWindow } from './dates';
@@ -88,7 +88,8 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
     }
     const languages = languagesOf(variant);
     return {
-      subject: oneLine(meta.subject.join(' | ')),
+      // Titles are cleaned at ingest; this guards articles stored before that, and any other text.
+      subject: headerSafeLine(meta.subject.join(' | ')),
       preheader: oneLine(meta.preheader.join(' | ')),
       html,
       text: plainTextOf(html),

@@ -28,6 +28,7 @@ export function ingestParts(runtime: Runtime): IngestParts {
       reader: createFeedReader({
         timeoutMs: config.ingest.fetchTimeoutMs,
         maxFeedBytes: config.ingest.maxFeedBytes,
+        allowedAddresses: config.ingest.allowedAddresses,
       }),
       parser: createFeedParser({ maxFeedBytes: config.ingest.maxFeedBytes }),
     };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { parseQuietHours, type QuietHours } from '../core/send/quiet-hours';
 import { senderConcurrencyFor } from '../core/send/rate-limit';
 import { type Limit, parseLimits } from '../core/subscribers/rate-limit';
 import { type UnsubscribeNotice, unsubscribeNoticeSchema } from '../core/subscribers/reader-flows';
+import { makePrivateDir, writePrivateFile } from './private-files';
 import { type TableNames, tableNamesFor } from './tables';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -99,6 +100,23 @@ const sitesSetting = z
       .strict(),
   );
 
+/** A comma list of IP addresses and CIDR ranges (`127.0.0.1, ::1, 10.0.0.0/8`). */
+const addressesSetting = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+        error: (issue) => `${String(issue.input)} is not an IP address or a CIDR range`,
+      }),
+    ),
+  );
+
 /** Rate limits as `COUNT/SECONDS[,COUNT/SECONDS…]`: `1/600,4/86400` is one per 10 minutes and four a day. */
 const limitsSetting = z.string().transform((value, ctx) => {
   try {
@@ -189,6 +207,7 @@ const environmentSchema = z
       .positive()
       .default(2 * 1024 * 1024),
     NASHRA_FEED_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+    NASHRA_FEED_ALLOW_ADDRESSES: addressesSetting.default([]),
     NASHRA_SUBSCRIBE_LIMIT_CLIENT: limitsSetting.default(parseLimits('20/600,200/86400')),
     NASHRA_SUBSCRIBE_LIMIT_ADDRESS: limitsSetting.default(parseLimits('1/600,4/86400')),
     NASHRA_UNSUBSCRIBE_NOTICE: unsubscribeNoticeSchema.default('never'),
@@ -200,6 +219,12 @@ const environmentSchema = z
       ctx.addIssue({ code: 'custom', path: ['NASHRA_QUIET_HOURS'], message: (error as Error).message });
     }
     if (env.NASHRA_MODE !== 'aws') return;
+    if (env.NASHRA_FEED_ALLOW_ADDRESSES.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NASHRA_FEED_ALLOW_ADDRESSES'],
+        message: 'is for local mode only: on AWS, feeds are fetched from public addresses only',
+      });
     for (const name of ['NASHRA_BASE_URL', 'NASHRA_SEND_QUEUE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required on AWS` });
     }
@@ -284,6 +309,11 @@ export interface Config {
     maxFeedBytes: number;
     maxItemBytes: number;
     fetchTimeoutMs: number;
+    /**
+     * Addresses and ranges inside the network that feeds may still be fetched from (local mode only:
+     * feeds served on loopback); every other loopback, private, link-local or reserved one is refused.
+     */
+    allowedAddresses: string[];
   };
   subscribe: {
     /** Subscribe requests per client (IPv4 address or IPv6 /64), and mails per reader address. */
@@ -362,6 +392,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxFeedBytes: e.NASHRA_FEED_MAX_BYTES,
       maxItemBytes: e.NASHRA_ITEM_MAX_BYTES,
       fetchTimeoutMs: e.NASHRA_FEED_TIMEOUT_MS,
+      allowedAddresses: e.NASHRA_FEED_ALLOW_ADDRESSES,
     },
     subscribe: {
       limits: { client: e.NASHRA_SUBSCRIBE_LIMIT_CLIENT, address: e.NASHRA_SUBSCRIBE_LIMIT_ADDRESS },
@@ -373,10 +404,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 function localSecret(home: string, file: string): string {
   const path = join(home, file);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(home, { recursive: true });
+  makePrivateDir(home);
   const secret = randomBytes(32).toString('base64url');
   try {
-    writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
+    writePrivateFile(path, secret, 'wx');
     return secret;
   } catch (error) {
     // Another process created it first: theirs is the one every link is signed with.

@@ -11,6 +11,8 @@ const statusByErrorName: Record<string, ContentfulStatusCode> = {
   // A link token that is not ours, not for this route or revoked: as if the page did not exist.
   InvalidTokenError: 404,
   ExpiredTokenError: 410,
+  // A page cursor nashra did not hand out: a page that does not exist.
+  InvalidCursorError: 404,
   ConflictError: 409,
   PayloadTooLargeError: 413,
   UnsupportedMediaTypeError: 415,

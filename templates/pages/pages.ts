@@ -102,10 +102,10 @@ export function confirmResentPage(input: { lang: Language }): string {
 
 /** The usual topic slugs with their names in both languages; an unnamed slug is shown as it is. */
 export function topicChoices(slugs: readonly string[]): { id: string; label: Record<Language, string> }[] {
-  return slugs.map((id) => ({
-    id,
-    label: { ar: pageCopy.ar.topicNames[id] ?? id, en: pageCopy.en.topicNames[id] ?? id },
-  }));
+  // A slug is configured text (`constructor` is a valid one): only the names' own keys count.
+  const nameOf = (lang: Language, id: string) =>
+    Object.hasOwn(pageCopy[lang].topicNames, id) ? (pageCopy[lang].topicNames[id] ?? id) : id;
+  return slugs.map((id) => ({ id, label: { ar: nameOf('ar', id), en: nameOf('en', id) } }));
 }
 
 const languageChoices: LanguageChoice[] = ['ar', 'en', 'ar,en', 'en,ar'];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoArticleRepo } from '../../functions/adapters/dynamodb/article-repo';
@@ -14,6 +15,8 @@ import { openTestStack, reader, readOutbox, type TestStack } from '../support/te
 let t: TestStack;
 let app: Hono;
 let digestId: string;
+/** An article's own image, hosted off the network's sites (as a hijacked feed may have it). */
+const articleImage = 'https://images.elsewhere.example/water.jpg';
 const now = new Date().toISOString();
 const hourAgo = new Date(Date.now() - 60 * 60 * 1000).toISOString();
 
@@ -52,7 +55,9 @@ beforeAll(async () => {
   t = await openTestStack();
   await seedSubscribers(t.db, t.stack.config.tables.subscribers, readers);
   await t.services.articles.save(article('water-ar', 'ar', { translationId: 'water-en' }));
-  await t.services.articles.save(article('water-en', 'en', { translationId: 'water-ar' }));
+  await t.services.articles.save(
+    article('water-en', 'en', { translationId: 'water-ar', imageUrl: articleImage }),
+  );
   await t.services.articles.save(article('security-en', 'en', { topics: ['security'] }));
   await t.stack.triggers.idle();
   await addSchedule(
@@ -96,6 +101,21 @@ describe('GET /issues/{id}/{variant}', () => {
       // The mail itself carries the reader's own links; the copy does not.
       expect(mail.html).toMatch(/\/unsubscribe\//);
     }
+  });
+
+  it('loads nothing from elsewhere: no image in the markup, none allowed by the CSP', async () => {
+    const mailed = await readOutbox(t.stack);
+    expect(mailed.some((mail) => mail.html.includes(articleImage))).toBe(true);
+    for (const variant of ['en', 'ar+en']) {
+      const html = await (await app.request(`/issues/${digestId}/${encodeURIComponent(variant)}`)).text();
+      expect(html).toContain('Statement water-en');
+      expect(html).not.toMatch(/<img\b/i);
+      expect(html).not.toContain('elsewhere.example');
+    }
+    const csp =
+      (await createApp(t.runtime).request('/issues/any/fr')).headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/img-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/https:/);
   });
 
   it('shows the fullest copy when readers on different topics got different ones', async () => {
@@ -192,6 +212,50 @@ describe('GET /issues', () => {
     }
     expect((await app.request('/issues?before=%7B%22x%22%3A1%7D')).status).toBe(404);
     expect((await app.request('/issues?before=bm90LWpzb24')).status).toBe(404);
+  });
+
+  it('answers a cursor it did not make with the 404 page, never a 500', async () => {
+    const forged = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const cursors = [
+      forged({ listKey: 'issue', createdAt: 5, id: 'x' }),
+      forged({ listKey: 'other', createdAt: '2020-01-01T00:00:00.000Z', id: 'x' }),
+      forged({ id: { S: 'x' } }),
+      forged({}),
+      forged(null),
+      forged([]),
+      forged('issue'),
+      forged({ listKey: 'issue', createdAt: '2020-01-01T00:00:00.000Z', id: 'x', extra: 'y' }),
+    ];
+    for (const cursor of cursors) {
+      const response = await app.request(`/issues?lang=en&before=${cursor}`);
+      expect(response.status, Buffer.from(cursor, 'base64url').toString()).toBe(404);
+      expect(await response.text()).toMatch(/<html lang="en" dir="ltr">/);
+    }
+  });
+
+  it('never answers 500 whatever the cursor holds (fuzzed)', async () => {
+    const cursor = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.jsonValue({ maxDepth: 3 }).map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+      fc
+        .record({
+          listKey: fc.oneof(fc.constant('issue'), fc.string({ maxLength: 6 })),
+          createdAt: fc.oneof(
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            fc.string({ maxLength: 30 }),
+            fc.integer(),
+          ),
+          id: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null)),
+        })
+        .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+    );
+    await fc.assert(
+      fc.asyncProperty(cursor, async (before) => {
+        const response = await app.request(`/issues?lang=en&before=${encodeURIComponent(before)}`);
+        expect([200, 404]).toContain(response.status);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('pages through older issues, twenty to a page', async () => {

@@ -184,4 +184,16 @@ describe('the preview page of local mode', () => {
     expect((await app('local').request('/preview/mail/digest/fr')).status).toBe(404);
     expect((await app('local').request('/preview/page/nope/ar')).status).toBe(404);
   });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineGetter__'])(
+    'answers 404 for a page named like a property every object has (%s), never a 500',
+    async (name) => {
+      for (const path of [
+        `/preview/page/${name}/en`,
+        `/preview/mail/${name}/en`,
+        `/preview/mail/digest/${name}`,
+      ])
+        expect((await app('local').request(path)).status, path).toBe(404);
+    },
+  );
 });

@@ -45,6 +45,26 @@ describe('ingest configuration', () => {
     expect(ingest.sites).toEqual({ ar: 'ar.site.example', en: 'www.site.example' });
   });
 
+  it('allows feeds inside the network only by address, and only in local mode', () => {
+    expect(load({}).ingest.allowedAddresses).toEqual([]);
+    expect(
+      load({ NASHRA_FEED_ALLOW_ADDRESSES: '127.0.0.1, ::1,10.0.0.0/8 , fd00::/8' }).ingest.allowedAddresses,
+    ).toEqual(['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8']);
+    expect(() => load({ NASHRA_FEED_ALLOW_ADDRESSES: 'localhost' })).toThrow(
+      /NASHRA_FEED_ALLOW_ADDRESSES.*localhost is not an IP address or a CIDR range/,
+    );
+    expect(() => load({ NASHRA_FEED_ALLOW_ADDRESSES: '10.0.0.0/33' })).toThrow(/NASHRA_FEED_ALLOW_ADDRESSES/);
+    expect(() =>
+      load({
+        NASHRA_MODE: 'aws',
+        NASHRA_BASE_URL: 'https://news.example.org',
+        NASHRA_LINK_SIGNING_KEY: 'k'.repeat(32),
+        NASHRA_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+        NASHRA_FEED_ALLOW_ADDRESSES: '10.0.0.1',
+      }),
+    ).toThrow(/NASHRA_FEED_ALLOW_ADDRESSES: is for local mode only/);
+  });
+
   it('refuses bad values with the setting name', () => {
     expect(() => load({ NASHRA_FEEDS: 'file:///etc/passwd' })).toThrow(/NASHRA_FEEDS/);
     expect(() => load({ NASHRA_FEEDS: '[{"url": "https://x.example", "lang": "fr"}]' })).toThrow(

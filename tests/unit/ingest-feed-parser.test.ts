@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFeedParser } from '../../functions/adapters/feed-parser';
@@ -8,6 +9,8 @@ const fixture = (name: string) => readFileSync(join(feeds, name));
 const parser = createFeedParser({ maxFeedBytes: 20 * 1024 * 1024 });
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const parseText = (text: string) => parser.parse(utf8(text));
+const doctypeRefused = /has a DOCTYPE, which nashra refuses/;
+const require = createRequire(import.meta.url);
 
 describe('the feed parser on good feeds', () => {
   it('reads a WordPress-style Arabic RSS 2.0 feed: content:encoded, categories, dc:creator, source, image', () => {
@@ -68,13 +71,54 @@ describe('the feed parser on hostile or broken documents', () => {
 
   it('refuses a DOCTYPE with entities before parsing: expansion bomb, external entity', () => {
     for (const name of ['bad-entity-bomb.rss.xml', 'bad-external-entity.rss.xml']) {
-      expect(() => parser.parse(fixture(name))).toThrow(/declares entities in a DOCTYPE/);
+      expect(() => parser.parse(fixture(name))).toThrow(doctypeRefused);
     }
     expect(
       parseText(
         '<rss version="2.0"><channel><title>x</title><item><title><![CDATA[<!ENTITY x "y">]]></title><link>https://a.example/</link></item></channel></rss>',
       ).items,
     ).toHaveLength(1);
+  });
+
+  describe('refuses a DOCTYPE wherever the XML parser meets one, however it is hidden', () => {
+    const item = '<item><title>&x;</title><link>https://a.example/</link></item>';
+    const feedWith = (before: string, inChannel = '') =>
+      `${before}<rss version="2.0"><channel><title>t</title>${inChannel}${item}</channel></rss>`;
+    const subset = '<!DOCTYPE rss [<!ENTITY x "EXPANDED">]>';
+    it.each([
+      ['behind a comment that opens a CDATA section', feedWith(`<!-- <![CDATA[ -->${subset}<!-- ]]> -->`)],
+      [
+        'after the XML declaration and a processing instruction',
+        feedWith(`<?xml version="1.0"?><?x y?>${subset}`),
+      ],
+      ['with an internal subset', feedWith(subset)],
+      [
+        'with an external SYSTEM id and no subset',
+        feedWith('<!DOCTYPE rss SYSTEM "https://a.example/x.dtd">'),
+      ],
+      [
+        'with a PUBLIC id',
+        feedWith(
+          '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">',
+        ),
+      ],
+      ['inside the root element', feedWith('', subset)],
+      ['after another, legitimate-looking one', feedWith(`<!DOCTYPE rss>${subset}`)],
+    ])('%s', (_, xml) => {
+      expect(() => parseText(xml)).toThrow(doctypeRefused);
+    });
+
+    it('takes one quoted inside a CDATA section or a comment as the text it is', () => {
+      const quoted = parseText(
+        `<!-- ${subset} --><rss version="2.0"><channel><title>t</title><item><title><![CDATA[${subset}]]></title><link>https://a.example/</link></item></channel></rss>`,
+      );
+      expect(quoted.items[0]?.title).toBe(subset);
+    });
+
+    it('reads with the same fast-xml-parser that @rowanmanning/feed-parser parses with', () => {
+      const feedParserRequire = createRequire(require.resolve('@rowanmanning/feed-parser'));
+      expect(feedParserRequire.resolve('fast-xml-parser')).toBe(require.resolve('fast-xml-parser'));
+    });
   });
 
   it('refuses bytes that are not UTF-8 and names where they start; refuses other declared encodings', () => {

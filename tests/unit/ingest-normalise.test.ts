@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FeedItem } from '../../functions/core/ingest/feed-item';
 import { detectLanguage, languageFromTag } from '../../functions/core/ingest/language';
@@ -5,7 +6,7 @@ import { type NormaliseContext, normaliseItem } from '../../functions/core/inges
 import type { IngestRules } from '../../functions/core/ingest/rules';
 import { sanitiseBody } from '../../functions/core/ingest/sanitise';
 import { deriveSummary } from '../../functions/core/ingest/summary';
-import { oneLine } from '../../functions/core/text';
+import { headerSafeLine, oneLine } from '../../functions/core/text';
 
 const rules: IngestRules = {
   topicMap: { Security: 'security', البصرة: 'basra', Water: 'water' },
@@ -41,6 +42,45 @@ describe('one-line text', () => {
     expect(oneLine('Breaking\r\nnews\u0007  from\tBasra')).toBe('Breaking news from Basra');
     expect(oneLine('evil\u202Etxt.exe \u2066isolated\u2069')).toBe('evil txt.exe isolated');
     expect(oneLine('البصرة\u200F  اليوم')).toBe('البصرة\u200F اليوم');
+  });
+});
+
+describe('titles holding RFC 2047 encoded-words', () => {
+  it('are cleaned after decoding, so no override or line break comes back in a mail client', () => {
+    expect(draftOf({ title: 'Invoice =?UTF-8?B?4oCuZ25wLmV4ZQ==?=' }).title).toBe('Invoice gnp.exe');
+    expect(draftOf({ title: 'A =?iso-8859-1?Q?=0D=0ABcc:_x?= b' }).title).toBe('A Bcc: x b');
+    expect(draftOf({ title: '=?UTF-8?B?2KfZhNio2LXYsdip?=' }).title).toBe('البصرة');
+  });
+
+  it('never keep a literal encoded-word, however deep or malformed', () => {
+    const doubly = Buffer.from('=?UTF-8?B?4oCu?=').toString('base64');
+    expect(draftOf({ title: `Statement =?UTF-8?B?${doubly}?=x` }).title).not.toMatch(/=\?|\u202E/);
+    expect(draftOf({ title: 'Statement =?x-nashra?X?4oCu?=' }).title).not.toMatch(/=\?.*\?=/);
+    expect(draftOf({ title: 'Statement =?UTF-8?B?4oCu?' }).title).toBe('Statement =?UTF-8?B?4oCu?');
+    expect(draftOf({ title: 'Is 2+2=? Four' }).title).toBe('Is 2+2=? Four');
+  });
+});
+
+describe('a line fit for a mail header', () => {
+  it('for any text, holds no encoded-word, control, line break or bidi override, also once decoded', () => {
+    const piece = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('=?', '?=', '?B?', '?Q?', 'UTF-8', '\u202E', '\r\n', '=0D=0A', '_', '4oCu', ' '),
+      fc.string({ maxLength: 8 }).map((text) => `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`),
+      fc
+        .string({ maxLength: 8 })
+        .map((text) => `=?utf-8?q?${encodeURIComponent(text).replaceAll('%', '=')}?=`),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const line = headerSafeLine(pieces.join(''));
+        expect(line).not.toMatch(/=\?[\s\S]*\?=/);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+        expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+        expect(headerSafeLine(line)).toBe(line);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

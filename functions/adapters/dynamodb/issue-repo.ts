@@ -5,12 +5,16 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { type Issue, type IssueStatus, issueSchema } from '../../core/issue';
 import { type CompiledMail, compiledMailSchema } from '../../core/mail/compiled-mail';
 import type { IssueCounts, IssueRepo } from '../../core/ports';
 import { conditionally, isConditionFailure } from './client';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keyString } from './cursor';
 import { collect, queryItems } from './paginate';
+
+/** Where a page of `list` (the byCreated index) ends: the table's key and the index's. */
+const byCreatedKey = z.strictObject({ id: keyString, listKey: z.literal('issue'), createdAt: keyString });
 
 /** Compiled variants are items of their own (a bilingual digest is ~60 KB; an item holds 400 KB). */
 const variantId = (issueId: string, key: string) => `${issueId}#variant#${key}`;
@@ -55,7 +59,7 @@ export class DynamoIssueRepo implements IssueRepo {
         ExpressionAttributeValues: { ':issue': 'issue' },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, byCreatedKey),
       }),
     );
     return {

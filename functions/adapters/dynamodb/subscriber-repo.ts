@@ -8,6 +8,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../core/errors';
 import type { SubscriberRepo } from '../../core/ports';
 import {
@@ -19,7 +20,11 @@ import {
   subscriberSchema,
 } from '../../core/subscriber';
 import { isConditionFailure } from './client';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keyString } from './cursor';
+
+/** Where a page ends: of the table (a scan), of the bySegment index (the table's key and the index's). */
+const tableKey = z.strictObject({ id: keyString });
+const bySegmentKey = z.strictObject({ id: keyString, segment: keyString });
 
 const claimKey = (email: string) => `email#${emailHash(email)}`;
 
@@ -121,7 +126,7 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
         ExpressionAttributeNames: { '#segment': 'segment' },
         ExpressionAttributeValues: { ':segment': cadence },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, bySegmentKey),
       }),
     );
     return {
@@ -138,7 +143,7 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
         ExpressionAttributeNames: { '#kind': 'kind' },
         ExpressionAttributeValues: { ':subscriber': 'subscriber' },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, tableKey),
       }),
     );
     return {

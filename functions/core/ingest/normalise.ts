@@ -1,5 +1,5 @@
 import { type Article, articleSchema, type Language } from '../article';
-import { oneLine } from '../text';
+import { headerSafeLine, oneLine } from '../text';
 import type { FeedItem } from './feed-item';
 import { detectLanguage, languageFromTag } from './language';
 import { type IngestRules, isUrgent, maxStoredArticleBytes, topicSlugPattern, topicsFor } from './rules';
@@ -60,7 +60,7 @@ export function normaliseItem(item: FeedItem, context: NormaliseContext): Normal
   if (size > context.rules.maxItemBytes)
     return reject(`is ${mb(size)}, over the ${mb(context.rules.maxItemBytes)} limit for one item`);
 
-  const title = oneLine(item.title ?? '');
+  const title = headerSafeLine(item.title ?? '');
   if (!title) return reject('has no title');
   if (title.length > 1000) return reject(`has a title of ${title.length} characters (at most 1000)`);
   if (!item.link?.trim()) return reject('has no link');
