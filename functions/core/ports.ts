@@ -3,7 +3,7 @@ import type { DeliveryStatus, Issue, IssueStatus } from './issue';
 import type { CompiledMail } from './mail/compiled-mail';
 import type { MailVariant } from './mail/variant';
 import type { Schedule } from './schedule';
-import type { Cadence, Subscriber, SubscriberStatus } from './subscriber';
+import type { Cadence, ReaderChanges, Subscriber, SubscriberStatus } from './subscriber';
 
 /**
  * The ports the core talks to. Adapters implement them against AWS services (functions/adapters);
@@ -117,6 +117,29 @@ export interface SubscriberRepo {
    * ConflictError: of two concurrent confirmations, one wins.
    */
   update(subscriber: Subscriber, options?: { ifStatus?: SubscriberStatus[] }): Promise<void>;
+  /**
+   * Writes only the given preferences, `updatedAt` and the fan-out segment they decide, in one
+   * conditional update: only while the reader's status, pause and cadence are still those of `seen`
+   * (what the segment was computed from). A ConflictError when any changed meanwhile (read again and
+   * retry), a NotFoundError when the reader is gone. Returns the reader as stored after.
+   */
+  updatePreferences(
+    id: string,
+    changes: ReaderChanges,
+    seen: Pick<Subscriber, 'status' | 'paused' | 'cadence'>,
+    now: string,
+  ): Promise<Subscriber>;
+  /**
+   * Unsubscribes a reader for them (staff acting on their word): the status, the record of how and
+   * why, `updatedAt`, and out of every fan-out, in one conditional update — only while the status is
+   * one of `from`, else a ConflictError. Returns the reader as stored after.
+   */
+  markUnsubscribed(
+    id: string,
+    from: SubscriberStatus[],
+    record: NonNullable<Subscriber['unsubscribed']>,
+    now: string,
+  ): Promise<Subscriber>;
   /**
    * One page of active, unpaused readers of a cadence, in id order, for fan-out that never holds the
    * whole list in memory. Pass the returned cursor back for the next page; none means done.

@@ -63,7 +63,7 @@ export async function requestSubscription(
         languages: request.languages,
         cadence: request.cadence,
         topics: request.topics,
-        urgentAlerts: false,
+        urgentAlerts: request.urgentAlerts,
         paused: false,
         consent: { at, method: 'double-opt-in', source: 'subscribe form' },
         linkVersion: 1,
@@ -87,6 +87,7 @@ export async function requestSubscription(
       languages: request.languages,
       cadence: request.cadence,
       topics: request.topics,
+      urgentAlerts: request.urgentAlerts,
       consent: { at, method: 'double-opt-in', source: 'subscribe form' },
       updatedAt: at,
     };
