@@ -23,7 +23,7 @@ export interface MailRendererOptions {
   compiler: MjmlCompiler;
   /** Public URL of the HTTP API: the archive copy an issue's view-in-browser link points to. */
   baseUrl: string;
-  /** Dates are calendar dates in this time zone (the network's: Asia/Baghdad). */
+  /** Dates are calendar dates in this time zone: the network's (`NASHRA_TIME_ZONE`). */
   timeZone: string;
 }
 
