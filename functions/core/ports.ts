@@ -77,14 +77,26 @@ export interface SystemMailInput {
 }
 
 /**
+ * A mail as the renderer made it, with what it holds: callers say how many articles the mail carries
+ * from here, never from the list they handed in (a bilingual variant shows a pair as one card, a
+ * single-language variant drops the other language's articles).
+ */
+export interface RenderedMail extends CompiledMail {
+  /** Cards in the mail: an article alone, or an article and its translation side by side. The subject counts these. */
+  cards: number;
+  /** Articles in the mail, each language version counted. */
+  articles: number;
+}
+
+/**
  * Turns articles into mails, once per variant (functions/render/render-mail.ts, with the templates
  * beside it). Each compiled mail keeps `{{placeholders}}` where a reader's links go (core/mail/personalise).
  */
 export interface MailRenderer {
   /** One variant of a digest, compiled once for all its readers. Throws ValidationError when the variant carries no article. */
-  renderDigest(input: DigestInput): Promise<CompiledMail>;
+  renderDigest(input: DigestInput): Promise<RenderedMail>;
   /** One variant of an instant alert. Throws ValidationError when neither the article nor its translation is in the variant's languages. */
-  renderAlert(input: AlertInput): Promise<CompiledMail>;
+  renderAlert(input: AlertInput): Promise<RenderedMail>;
   /** The opt-in confirmation, the welcome mail or the unsubscribe confirmation in one variant. Compiled once per process and kept. */
   renderSystemMail(kind: SystemMail, variant: MailVariant, input?: SystemMailInput): Promise<CompiledMail>;
 }

@@ -8,7 +8,7 @@ import type { Article, Language } from '../core/article';
 import { ValidationError } from '../core/errors';
 import type { CompiledMail, Placeholder } from '../core/mail/compiled-mail';
 import { languagesOf, type MailVariant } from '../core/mail/variant';
-import type { MailRenderer, MjmlCompiler, SystemMail, SystemMailInput } from '../core/ports';
+import type { MailRenderer, MjmlCompiler, RenderedMail, SystemMail, SystemMailInput } from '../core/ports';
 import { oneLine } from '../core/text';
 import { type ArticleEntry, arrangeArticles } from './arrange';
 import { isolateForeignRuns } from './bidi';
@@ -25,6 +25,11 @@ export interface MailRendererOptions {
   baseUrl: string;
   /** Dates are calendar dates in this time zone: the network's (`NASHRA_TIME_ZONE`). */
   timeZone: string;
+}
+
+/** A compiled mail with the count of what its cards hold. */
+function holding(mail: CompiledMail, cards: ReadonlyArray<readonly Article[]>): RenderedMail {
+  return { ...mail, cards: cards.length, articles: cards.reduce((sum, card) => sum + card.length, 0) };
 }
 
 /** The public archive copy of an issue in one variant: `/issues/{issueId}/{variant}`. Carries no token. */
@@ -131,11 +136,14 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
         cards: entries.map(card),
         footer: { languages, ...subscribedLinks, viewInBrowserUrl },
       });
-      return compile(input.variant, mjml, {
-        subject,
-        preheader: preheader.map((part) => part.text),
-        placeholders: ['preferencesUrl', 'unsubscribeUrl'],
-      });
+      return holding(
+        await compile(input.variant, mjml, {
+          subject,
+          preheader: preheader.map((part) => part.text),
+          placeholders: ['preferencesUrl', 'unsubscribeUrl'],
+        }),
+        entries,
+      );
     },
 
     async renderAlert(input) {
@@ -175,11 +183,14 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
         card: card(entry as ArticleEntry),
         footer: { languages, ...subscribedLinks, viewInBrowserUrl },
       });
-      return compile(input.variant, mjml, {
-        subject,
-        preheader: preheader.map((part) => part.text),
-        placeholders: ['preferencesUrl', 'unsubscribeUrl'],
-      });
+      return holding(
+        await compile(input.variant, mjml, {
+          subject,
+          preheader: preheader.map((part) => part.text),
+          placeholders: ['preferencesUrl', 'unsubscribeUrl'],
+        }),
+        [entry],
+      );
     },
 
     renderSystemMail(kind, variant, input = {}) {
