@@ -291,7 +291,26 @@ export interface DeliveryRepo {
   /** How many of an issue's deliveries are in each state: the truth the issue's counts are kept from. */
   countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>>;
   listForSubscriber(subscriberId: string): Promise<Delivery[]>;
+  /** Erasure: every record of the reader in this table (deliveries and story claims); returns how many deliveries. */
   removeForSubscriber(subscriberId: string): Promise<number>;
+  /**
+   * Claims for one reader the alert of one article (its story) on behalf of an alert issue: true when
+   * that issue holds the claim now (it was free, or the issue took it before: a resumed fan-out),
+   * false when another alert issue holds it. One conditional write, so of the alerts of an article
+   * and of its translation, whatever their order, one reaches a reader of both languages.
+   */
+  claimStory(articleId: string, subscriberId: string, issueId: string, now: Date): Promise<boolean>;
+  /** Gives back a story claim that this issue holds (taken for a reader it then did not mail). */
+  releaseStory(articleId: string, subscriberId: string, issueId: string): Promise<void>;
+  /** The stories whose alert reached a reader, and by which issue: for a subject access request. */
+  listStoriesForSubscriber(subscriberId: string): Promise<StoryClaim[]>;
+}
+
+/** A reader's claim on the alert of one article: which alert issue reached them with it, and when. */
+export interface StoryClaim {
+  articleId: string;
+  issueId: string;
+  claimedAt: string;
 }
 
 /** One recipient of one issue: the body of a send-queue message. */

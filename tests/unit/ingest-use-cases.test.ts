@@ -154,6 +154,9 @@ describe('ingestParsedFeed', () => {
     expect(report.paired).toEqual([['en-1', 'ar-1']]);
     expect(repo.articles.get('ar-1')?.translationId).toBe('en-1');
     expect(repo.articles.get('en-1')?.translationId).toBe('ar-1');
+    // The link is kept, so the alert can apply the pairing rule before this pairing is written.
+    expect(repo.articles.get('en-1')?.translationUrls).toEqual(['https://ar.site.example/1']);
+    expect(repo.articles.get('ar-1')).not.toHaveProperty('translationUrls');
 
     const rival = item(3, {
       guid: 'en-2',

@@ -2,7 +2,7 @@ import type { Article } from '../article';
 import type { ArticleRepo, Clock } from '../ports';
 import { describeItem, type FeedItem, type FeedSource, type ParsedFeed } from './feed-item';
 import { type ArticleDraft, normaliseItem } from './normalise';
-import { pairTranslations } from './pairing';
+import { pairTranslations, sameUrl } from './pairing';
 import type { IngestRules } from './rules';
 
 /** Reads a feed's bytes from a file or URL; throws an Error whose message says what went wrong. */
@@ -155,9 +155,15 @@ export async function ingestFeeds(
  */
 async function toArticle(deps: IngestDeps, draft: ArticleDraft): Promise<Article> {
   const now = deps.clock.now().toISOString();
-  const { translationLinks: _links, publishedAt, ...content } = draft;
+  const { translationLinks, publishedAt, ...content } = draft;
   const dated = publishedAt ?? (await deps.articles.get(draft.id))?.publishedAt ?? now;
-  return { ...content, publishedAt: dated, firstSeenAt: now, updatedAt: now };
+  return {
+    ...content,
+    ...(translationLinks.length > 0 ? { translationUrls: translationLinks } : {}),
+    publishedAt: dated,
+    firstSeenAt: now,
+    updatedAt: now,
+  };
 }
 
 /** The first article of the other language that one of the draft's translation links points to. */
@@ -177,12 +183,4 @@ async function findTranslation(
     }
   }
   return undefined;
-}
-
-/** A URL and its twin with or without the trailing slash: WordPress permalinks are linked both ways. */
-function sameUrl(link: string): string[] {
-  const url = new URL(link);
-  const twin = new URL(link);
-  twin.pathname = url.pathname.endsWith('/') ? url.pathname.replace(/\/+$/, '') || '/' : `${url.pathname}/`;
-  return [...new Set([url.href, twin.href])];
 }

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import type { Counter, Delivery, DeliveryRepo, SubscriberRepo } from '../ports';
+import type { Counter, Delivery, DeliveryRepo, StoryClaim, SubscriberRepo } from '../ports';
 import {
   defaultUrgentAlerts,
   normaliseEmail,
@@ -17,7 +17,7 @@ import { type SystemMailDeps, sendSystemMail } from './system-mail';
 
 export interface StaffDeps extends SystemMailDeps {
   subscribers: SubscriberRepo;
-  deliveries: Pick<DeliveryRepo, 'listForSubscriber' | 'removeForSubscriber'>;
+  deliveries: Pick<DeliveryRepo, 'listForSubscriber' | 'removeForSubscriber' | 'listStoriesForSubscriber'>;
   counters: { getMany(keys: string[], now: Date): Promise<Counter[]>; remove(keys: string[]): Promise<void> };
   limiter: Pick<RateLimiter, 'keysOf'>;
   /** Topic slugs readers may choose: the values of the configured topic map. */
@@ -308,6 +308,8 @@ export function readerCsvLine(subscriber: Subscriber): string {
 export interface PersonalData {
   subscriber: Subscriber;
   deliveries: Delivery[];
+  /** The alert stories (an article and its translation) counted as having reached the reader, and by which issue. */
+  alertStories: StoryClaim[];
   /** Live rate-limit counters of this address: keyed by a keyed hash, never the address. */
   rateLimitCounters: Counter[];
   /** What we hold elsewhere, in words, for the answer to a subject access request. */
@@ -328,6 +330,7 @@ export async function personalData(email: string, deps: StaffDeps): Promise<Pers
   return {
     subscriber,
     deliveries: await deps.deliveries.listForSubscriber(subscriber.id),
+    alertStories: await deps.deliveries.listStoriesForSubscriber(subscriber.id),
     rateLimitCounters: await deps.counters.getMany(
       deps.limiter.keysOf('address', subscriber.email, now),
       now,
