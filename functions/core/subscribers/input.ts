@@ -98,7 +98,9 @@ const cadenceWords: Record<Cadence, string[]> = {
  * and weekly readers only). Throws ValidationError naming the choices.
  */
 export function readCadence<C extends Cadence>(value: unknown, allowed: readonly C[]): C {
-  const word = String(lastOf(value) ?? '').trim();
+  if (Array.isArray(value) && value.length > 1)
+    throw new ValidationError(`give one cadence, not ${value.length}: one of ${allowed.join(', ')}`);
+  const word = String((Array.isArray(value) ? value[0] : value) ?? '').trim();
   const folded = foldWord(word);
   const cadence = allowed.find((candidate) => cadenceWords[candidate].includes(folded));
   if (cadence) return cadence;
