@@ -3,7 +3,7 @@ import type { DeliveryStatus, Issue, IssueStatus } from './issue';
 import type { CompiledMail } from './mail/compiled-mail';
 import type { MailVariant } from './mail/variant';
 import type { Schedule } from './schedule';
-import type { Cadence, Subscriber, SubscriberStatus } from './subscriber';
+import type { Cadence, ReaderChanges, Subscriber, SubscriberStatus } from './subscriber';
 
 /**
  * The ports the core talks to. Adapters implement them against AWS services (functions/adapters);
@@ -77,14 +77,26 @@ export interface SystemMailInput {
 }
 
 /**
+ * A mail as the renderer made it, with what it holds: callers say how many articles the mail carries
+ * from here, never from the list they handed in (a bilingual variant shows a pair as one card, a
+ * single-language variant drops the other language's articles).
+ */
+export interface RenderedMail extends CompiledMail {
+  /** Cards in the mail: an article alone, or an article and its translation side by side. The subject counts these. */
+  cards: number;
+  /** Articles in the mail, each language version counted. */
+  articles: number;
+}
+
+/**
  * Turns articles into mails, once per variant (functions/render/render-mail.ts, with the templates
  * beside it). Each compiled mail keeps `{{placeholders}}` where a reader's links go (core/mail/personalise).
  */
 export interface MailRenderer {
   /** One variant of a digest, compiled once for all its readers. Throws ValidationError when the variant carries no article. */
-  renderDigest(input: DigestInput): Promise<CompiledMail>;
+  renderDigest(input: DigestInput): Promise<RenderedMail>;
   /** One variant of an instant alert. Throws ValidationError when neither the article nor its translation is in the variant's languages. */
-  renderAlert(input: AlertInput): Promise<CompiledMail>;
+  renderAlert(input: AlertInput): Promise<RenderedMail>;
   /** The opt-in confirmation, the welcome mail or the unsubscribe confirmation in one variant. Compiled once per process and kept. */
   renderSystemMail(kind: SystemMail, variant: MailVariant, input?: SystemMailInput): Promise<CompiledMail>;
 }
@@ -117,6 +129,29 @@ export interface SubscriberRepo {
    * ConflictError: of two concurrent confirmations, one wins.
    */
   update(subscriber: Subscriber, options?: { ifStatus?: SubscriberStatus[] }): Promise<void>;
+  /**
+   * Writes only the given preferences, `updatedAt` and the fan-out segment they decide, in one
+   * conditional update: only while the reader's status, pause and cadence are still those of `seen`
+   * (what the segment was computed from). A ConflictError when any changed meanwhile (read again and
+   * retry), a NotFoundError when the reader is gone. Returns the reader as stored after.
+   */
+  updatePreferences(
+    id: string,
+    changes: ReaderChanges,
+    seen: Pick<Subscriber, 'status' | 'paused' | 'cadence'>,
+    now: string,
+  ): Promise<Subscriber>;
+  /**
+   * Unsubscribes a reader for them (staff acting on their word): the status, the record of how and
+   * why, `updatedAt`, and out of every fan-out, in one conditional update — only while the status is
+   * one of `from`, else a ConflictError. Returns the reader as stored after.
+   */
+  markUnsubscribed(
+    id: string,
+    from: SubscriberStatus[],
+    record: NonNullable<Subscriber['unsubscribed']>,
+    now: string,
+  ): Promise<Subscriber>;
   /**
    * One page of active, unpaused readers of a cadence, in id order, for fan-out that never holds the
    * whole list in memory. Pass the returned cursor back for the next page; none means done.
@@ -256,7 +291,26 @@ export interface DeliveryRepo {
   /** How many of an issue's deliveries are in each state: the truth the issue's counts are kept from. */
   countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>>;
   listForSubscriber(subscriberId: string): Promise<Delivery[]>;
+  /** Erasure: every record of the reader in this table (deliveries and story claims); returns how many deliveries. */
   removeForSubscriber(subscriberId: string): Promise<number>;
+  /**
+   * Claims for one reader the alert of one article (its story) on behalf of an alert issue: true when
+   * that issue holds the claim now (it was free, or the issue took it before: a resumed fan-out),
+   * false when another alert issue holds it. One conditional write, so of the alerts of an article
+   * and of its translation, whatever their order, one reaches a reader of both languages.
+   */
+  claimStory(articleId: string, subscriberId: string, issueId: string, now: Date): Promise<boolean>;
+  /** Gives back a story claim that this issue holds (taken for a reader it then did not mail). */
+  releaseStory(articleId: string, subscriberId: string, issueId: string): Promise<void>;
+  /** The stories whose alert reached a reader, and by which issue: for a subject access request. */
+  listStoriesForSubscriber(subscriberId: string): Promise<StoryClaim[]>;
+}
+
+/** A reader's claim on the alert of one article: which alert issue reached them with it, and when. */
+export interface StoryClaim {
+  articleId: string;
+  issueId: string;
+  claimedAt: string;
 }
 
 /** One recipient of one issue: the body of a send-queue message. */

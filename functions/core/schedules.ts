@@ -1,22 +1,23 @@
 import { NotFoundError, ValidationError } from './errors';
 import type { Clock, ScheduleRepo, ScheduleTrigger, ScheduleTriggers } from './ports';
-import {
-  checkCron,
-  checkLocalTime,
-  checkTimeZone,
-  type DigestCadence,
-  nextRun,
-  type Schedule,
-  scheduleNameSchema,
-} from './schedule';
+import { checkCron, digestCadenceSchema, nextRun, type Schedule, scheduleNameSchema } from './schedule';
 import { eventBridgeExpression } from './scheduler-expression';
+import { readCadence, readTopics } from './subscribers/input';
+import { checkTimeZone, formatStaffTime, readLocalDateTime } from './time';
 
 export interface NewSchedule {
   name: string;
   cron?: string;
+  /**
+   * A one-off time: a local date-time in the schedule's zone (`2026-12-31T18:00`), or an instant with
+   * an offset (kept as the zone's wall clock). Never a bare date, never a time already past.
+   */
   at?: string;
-  timeZone: string;
-  cadence: DigestCadence;
+  /** The IANA zone the cron or time is read in; absent: the network's (`ScheduleDeps.timeZone`). */
+  timeZone?: string;
+  /** `daily` or `weekly`, in any case. */
+  cadence: string;
+  /** Topic slugs in any case; with `ScheduleDeps.topics`, each must be one of those. */
   topics: string[];
 }
 
@@ -30,6 +31,13 @@ export interface ScheduleDeps {
   schedules: ScheduleRepo;
   clock: Clock;
   triggers?: ScheduleTriggers;
+  /** The network's time zone (`NASHRA_TIME_ZONE`): a schedule's when it names none. */
+  timeZone?: string;
+  /**
+   * The topic slugs articles can carry (the values of `NASHRA_TOPIC_MAP`): a schedule on any other
+   * topic would never match an article, so it is refused.
+   */
+  topics?: readonly string[];
 }
 
 /**
@@ -63,7 +71,9 @@ async function existing(name: string, deps: ScheduleDeps): Promise<Schedule> {
 
 /**
  * Creates a schedule after checking its name, its cron or one-off time (also against what EventBridge
- * Scheduler can run, so a schedule tried locally deploys), and its time zone; then its trigger.
+ * Scheduler can run, so a schedule tried locally deploys), its time zone (the network's when none is
+ * given), its cadence and its topics (among the configured ones); then its trigger. A one-off time
+ * must be a real local time still to come: a past one would be stored and never fire.
  */
 export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promise<Schedule> {
   const name = scheduleNameSchema.safeParse(input.name);
@@ -71,21 +81,25 @@ export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promi
     throw new ValidationError(`invalid schedule name "${input.name}": ${name.error.issues[0]?.message}`);
   if ((input.cron === undefined) === (input.at === undefined))
     throw new ValidationError('give either --cron or --at');
-  checkTimeZone(input.timeZone);
-  if (input.cron !== undefined) checkCron(input.cron, input.timeZone);
-  if (input.at !== undefined) checkLocalTime(input.at);
-  eventBridgeExpression(input);
-  const now = deps.clock.now().toISOString();
+  const timeZone = input.timeZone ?? deps.timeZone;
+  if (!timeZone) throw new ValidationError('give the time zone (--tz): the network has none configured');
+  checkTimeZone(timeZone);
+  const cadence = readField('--cadence', () => readCadence(input.cadence, digestCadenceSchema.options));
+  const topics = readField('--topics', () => readTopics(input.topics, deps.topics));
+  if (input.cron !== undefined) checkCron(input.cron, timeZone);
+  const now = deps.clock.now();
+  const at = input.at === undefined ? undefined : oneOffTime(input.at, timeZone, now);
+  eventBridgeExpression({ cron: input.cron, at });
   const schedule: Schedule = {
     name: name.data,
     ...(input.cron !== undefined ? { cron: input.cron } : {}),
-    ...(input.at !== undefined ? { at: input.at } : {}),
-    timeZone: input.timeZone,
-    cadence: input.cadence,
-    topics: input.topics,
+    ...(at !== undefined ? { at } : {}),
+    timeZone,
+    cadence,
+    topics,
     enabled: true,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
   };
   await deps.schedules.create(schedule);
   try {
@@ -95,6 +109,26 @@ export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promi
     throw error;
   }
   return schedule;
+}
+
+/** Runs a value reader, putting the option's name before its complaint. */
+function readField<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(`${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A one-off time as the zone's wall clock, refused when it does not exist or has passed. */
+function oneOffTime(at: string, timeZone: string, now: Date): string {
+  const read = readLocalDateTime(at, { timeZone, name: '--at' });
+  if (read.instant.getTime() <= now.getTime())
+    throw new ValidationError(
+      `--at ${at} is ${formatStaffTime(read.instant, timeZone)}, which has passed (it is now ${formatStaffTime(now, timeZone)}): a one-off fires once, at a time still to come`,
+    );
+  return read.local;
 }
 
 /** Every schedule with the next time it fires (null when paused, or a one-off done or past). */

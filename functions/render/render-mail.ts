@@ -8,7 +8,7 @@ import type { Article, Language } from '../core/article';
 import { ValidationError } from '../core/errors';
 import type { CompiledMail, Placeholder } from '../core/mail/compiled-mail';
 import { languagesOf, type MailVariant } from '../core/mail/variant';
-import type { MailRenderer, MjmlCompiler, SystemMail, SystemMailInput } from '../core/ports';
+import type { MailRenderer, MjmlCompiler, RenderedMail, SystemMail, SystemMailInput } from '../core/ports';
 import { headerSafeLine, oneLine } from '../core/text';
 import { type ArticleEntry, arrangeArticles } from './arrange';
 import { isolateForeignRuns } from './bidi';
@@ -23,8 +23,13 @@ export interface MailRendererOptions {
   compiler: MjmlCompiler;
   /** Public URL of the HTTP API: the archive copy an issue's view-in-browser link points to. */
   baseUrl: string;
-  /** Dates are calendar dates in this time zone (the network's: Asia/Baghdad). */
+  /** Dates are calendar dates in this time zone: the network's (`NASHRA_TIME_ZONE`). */
   timeZone: string;
+}
+
+/** A compiled mail with the count of what its cards hold. */
+function holding(mail: CompiledMail, cards: ReadonlyArray<readonly Article[]>): RenderedMail {
+  return { ...mail, cards: cards.length, articles: cards.reduce((sum, card) => sum + card.length, 0) };
 }
 
 /** The public archive copy of an issue in one variant: `/issues/{issueId}/{variant}`. Carries no token. */
@@ -132,11 +137,14 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
         cards: entries.map(card),
         footer: { languages, ...subscribedLinks, viewInBrowserUrl },
       });
-      return compile(input.variant, mjml, {
-        subject,
-        preheader: preheader.map((part) => part.text),
-        placeholders: ['preferencesUrl', 'unsubscribeUrl'],
-      });
+      return holding(
+        await compile(input.variant, mjml, {
+          subject,
+          preheader: preheader.map((part) => part.text),
+          placeholders: ['preferencesUrl', 'unsubscribeUrl'],
+        }),
+        entries,
+      );
     },
 
     async renderAlert(input) {
@@ -176,11 +184,14 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
         card: card(entry as ArticleEntry),
         footer: { languages, ...subscribedLinks, viewInBrowserUrl },
       });
-      return compile(input.variant, mjml, {
-        subject,
-        preheader: preheader.map((part) => part.text),
-        placeholders: ['preferencesUrl', 'unsubscribeUrl'],
-      });
+      return holding(
+        await compile(input.variant, mjml, {
+          subject,
+          preheader: preheader.map((part) => part.text),
+          placeholders: ['preferencesUrl', 'unsubscribeUrl'],
+        }),
+        [entry],
+      );
     },
 
     renderSystemMail(kind, variant, input = {}) {
