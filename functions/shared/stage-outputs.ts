@@ -34,6 +34,8 @@ export const statelessOutputs = {
   apiUrl: 'ApiUrl',
   digestFunctionArn: 'DigestFunctionArn',
   schedulerRoleArn: 'SchedulerRoleArn',
+  /** Not needed to reach the stage: what an operator attaches to a colleague (see the operator docs). */
+  staffPolicyArn: 'StaffPolicyArn',
   /** The settings every function is configured with, as a JSON object of NASHRA_* variables. */
   settings: 'Settings',
 } as const;
@@ -41,8 +43,10 @@ export const statelessOutputs = {
 /** Every output key the stateful stack must have. */
 export const requiredStatefulKeys = [...allTableNames.map(tableOutputKey), ...Object.values(statefulOutputs)];
 
-/** Every output key the stateless stack must have. */
-export const requiredStatelessKeys = Object.values(statelessOutputs);
+/** Every output key the stateless stack must have for a staff process to reach the stage. */
+export const requiredStatelessKeys = Object.values(statelessOutputs).filter(
+  (key) => key !== statelessOutputs.staffPolicyArn,
+);
 
 /** The settings of the functions a staff process on the stage takes over (the Settings output). */
 export const sharedSettingNames = [

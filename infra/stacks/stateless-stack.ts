@@ -25,6 +25,7 @@ import { type sharedSettingNames, statelessOutputs } from '../../functions/share
 import { type TableName, tableDefinitions } from '../../functions/shared/tables';
 import { type DeploySettings, fromHeaderOf, tablePrefixFor } from '../config';
 import { NashraFunction } from '../constructs/nashra-function';
+import { StaffPolicy } from '../constructs/staff-policy';
 import type { Grant, HandlerSpec, Trigger } from '../handler-spec';
 import { SEND_QUEUE_VISIBILITY, SENDER_TIMEOUT, senderConcurrencyFor } from '../sending';
 import type { StatefulStack } from './stateful-stack';
@@ -82,6 +83,7 @@ export class StatelessStack extends Stack {
   readonly sendConcurrency: number;
   readonly schedulerRole: Role;
   readonly api?: HttpApi;
+  readonly staffPolicy: StaffPolicy;
 
   private readonly stateful: StatefulStack;
   private readonly settings: DeploySettings;
@@ -111,6 +113,12 @@ export class StatelessStack extends Stack {
       if (api) this.api = api;
     }
     this.buildAlarms();
+    this.staffPolicy = new StaffPolicy(this, 'staff', {
+      stage: props.settings.stage,
+      stateful: props.stateful,
+      schedulerRole: this.schedulerRole,
+      senderAddress: props.settings.senderAddress,
+    });
     this.outputs();
   }
 
@@ -421,6 +429,11 @@ export class StatelessStack extends Stack {
       statelessOutputs.schedulerRoleArn,
       'Role every digest schedule runs as',
       this.schedulerRole.roleArn,
+    );
+    output(
+      statelessOutputs.staffPolicyArn,
+      'The managed policy to attach to the staff who run nashra commands with --stage on this stage',
+      this.staffPolicy.policy.managedPolicyArn,
     );
     output(
       statelessOutputs.settings,

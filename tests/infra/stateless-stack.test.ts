@@ -13,6 +13,7 @@ import {
 import { buildNashra } from '../../infra/nashra';
 import { SEND_QUEUE_VISIBILITY, SENDER_TIMEOUT } from '../../infra/sending';
 import { API_THROTTLE, BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM } from '../../infra/stacks/stateless-stack';
+import { staffPermissions } from '../../infra/staff-access';
 import { everyTrigger, synthNashra, testApp } from './synth';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> };
@@ -60,6 +61,45 @@ describe('the outputs staff tools find the stage by', () => {
     const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(text).toContain(String(variables.NASHRA_FROM_ADDRESS));
     expect(text).toContain(String(variables.NASHRA_BASE_URL));
+  });
+});
+
+describe('the staff policy', () => {
+  const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter(
+    (resource) => resource.Properties.ManagedPolicyName === 'nashra-test-staff',
+  );
+  const statements = (policy?.Properties.PolicyDocument.Statement ?? []) as Array<
+    Statement & { Condition?: Record<string, unknown> }
+  >;
+
+  it('is one managed policy named for its stage, given as an output to attach to staff', () => {
+    expect(policy).toBeDefined();
+    expect(Object.keys(template.toJSON().Outputs)).toContain('StaffPolicyArn');
+  });
+
+  it('grants exactly the actions infra/staff-access.ts declares for the staff commands, no more', () => {
+    const granted = new Set(statements.flatMap(actionsOf));
+    expect([...granted].sort()).toEqual([...new Set(staffPermissions().map((p) => p.action))].sort());
+    expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
+  });
+
+  it('scopes each action to the stage’s own resources', () => {
+    const resourcesOf = (action: string) =>
+      JSON.stringify(
+        statements.filter((statement) => actionsOf(statement).includes(action)).map((s) => s.Resource),
+      );
+    expect(resourcesOf('dynamodb:Scan')).not.toMatch(/articles|issues|deliveries|counters/);
+    expect(resourcesOf('scheduler:CreateSchedule')).toContain('schedule/nashra-test/*');
+    expect(resourcesOf('cloudformation:DescribeStacks')).toContain('stack/nashra-test-stateful/*');
+    expect(resourcesOf('secretsmanager:GetSecretValue')).toMatch(/linksigningkey/);
+    const wildcard = statements.filter((statement) => JSON.stringify(statement.Resource) === '"*"');
+    expect(wildcard.flatMap(actionsOf).sort()).toEqual(['scheduler:ListSchedules', 'ses:GetAccount']);
+    const passRole = statements.find((statement) => actionsOf(statement).includes('iam:PassRole'));
+    expect(passRole?.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+    });
+    const send = statements.find((statement) => actionsOf(statement).includes('ses:SendRawEmail'));
+    expect(send?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'bulletin@news.example.org' } });
   });
 });
 
