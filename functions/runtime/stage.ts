@@ -81,9 +81,12 @@ export async function readStageStacks(stage: string, env: NodeJS.ProcessEnv): Pr
       readStackOutputs(client, names.stateful),
       readStackOutputs(client, names.stateless),
     ]).catch((error: Error) => {
-      throw new StageError(
-        `cannot reach stage "${stage}": CloudFormation in ${region}${env.AWS_ENDPOINT_URL_CLOUDFORMATION ? ` at ${env.AWS_ENDPOINT_URL_CLOUDFORMATION}` : ''} answered ${reasonOf(error)}`,
-      );
+      if (error.name === 'CredentialsProviderError')
+        throw new StageError(
+          `cannot reach stage "${stage}": no AWS credentials were found (set AWS_PROFILE, or sign in with \`aws sso login\`)`,
+        );
+      const where = `CloudFormation in ${region}${env.AWS_ENDPOINT_URL_CLOUDFORMATION ? ` at ${env.AWS_ENDPOINT_URL_CLOUDFORMATION}` : ''}`;
+      throw new StageError(`cannot reach stage "${stage}": ${where} answered ${reasonOf(error)}`);
     });
     return {
       stage,
@@ -99,8 +102,7 @@ export async function readStageStacks(stage: string, env: NodeJS.ProcessEnv): Pr
 /** An SDK failure in a few words: its code and message, or what the network said. */
 export function reasonOf(error: Error): string {
   const code = (error as { code?: string }).code;
-  if (error.name === 'CredentialsProviderError')
-    return 'nothing: no AWS credentials were found (set AWS_PROFILE, or sign in with `aws sso login`)';
+  if (error.name === 'CredentialsProviderError') return 'that no AWS credentials were found';
   if (code && /^E[A-Z]+$/.test(code)) return `nothing (${code})`;
   if (error.name === 'TimeoutError' || /timed? ?out/i.test(error.message)) return 'nothing within seconds';
   return `${error.name}: ${error.message}`;

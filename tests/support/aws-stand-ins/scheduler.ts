@@ -9,7 +9,7 @@ import { jsonAnswer, serveStandIn } from './http-stand-in';
 
 /** One call the stand-in received, as the SDK sent it, and the HTTP status it answered. */
 export interface RecordedSchedulerCall {
-  operation: SchedulerCall['operation'];
+  operation: SchedulerCall['operation'] | 'GetScheduleGroup';
   name?: string;
   groupName?: string;
   query: Record<string, string>;
@@ -156,6 +156,25 @@ export async function startSchedulerStandIn(
   };
 
   const service = await serveStandIn((request) => {
+    // GetScheduleGroup: what `nashra stage check` reads of the stage's group.
+    const group = /^\/schedule-groups\/([^/?]+)/.exec(request.url)?.[1];
+    if (request.method === 'GET' && group) {
+      const name = decodeURIComponent(group);
+      calls.push({
+        operation: 'GetScheduleGroup',
+        name,
+        query: {},
+        body: {},
+        status: groups.has(name) ? 200 : 404,
+      });
+      return groups.has(name)
+        ? jsonAnswer(200, {
+            Name: name,
+            State: 'ACTIVE',
+            Arn: `arn:aws:scheduler:${region}:${account}:schedule-group/${name}`,
+          })
+        : notFound(`Schedule group ${name} does not exist.`);
+    }
     const call = schedulerCallOf(request.method, request.url, request.body);
     if (!call)
       return restJsonError({
