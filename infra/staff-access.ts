@@ -104,7 +104,13 @@ export const staffCommandAccess: Record<string, readonly string[]> = {
     'scheduler:GetSchedule schedule',
     'scheduler:DeleteSchedule schedule',
   ],
-  'schedule run': [...openStage, ...planDigest, ...fanOut, ...keepSchedules, 'scheduler:DeleteSchedule schedule'],
+  'schedule run': [
+    ...openStage,
+    ...planDigest,
+    ...fanOut,
+    ...keepSchedules,
+    'scheduler:DeleteSchedule schedule',
+  ],
   'digest preview': [...openStage, ...planDigest],
   'digest send': [...openStage, ...planDigest, ...fanOut, ...sendMail],
   'digest resume': [

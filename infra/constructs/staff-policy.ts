@@ -3,8 +3,8 @@ import { type IRole, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam'
 import { Construct } from 'constructs';
 import { stackNamesOf } from '../../functions/shared/stage-outputs';
 import type { TableName } from '../../functions/shared/tables';
-import { staffPermissions } from '../staff-access';
 import type { StatefulStack } from '../stacks/stateful-stack';
+import { staffPermissions } from '../staff-access';
 
 export interface StaffPolicyProps {
   stage: string;
