@@ -21,14 +21,18 @@ declare module 'vitest' {
 }
 
 /**
- * Starts the real emulators once for the whole run, on free loopback ports: dynalite (in memory) and
- * aws-ses-v2-local, each behind a strict tap holding AWS's API contract, so every test's requests are
- * judged as AWS would judge them. Suites isolate themselves with their own table prefix.
+ * Starts the real emulators once for the whole run, on free ports: the DynamoDB engine
+ * NASHRA_DYNAMODB_ENGINE names (dynalite by default, in memory) and aws-ses-v2-local, each behind a
+ * strict tap holding AWS's API contract, so every test's requests are judged as AWS would judge them.
+ * Suites isolate themselves with their own table prefix.
  */
 export default async function setup(project: TestProject) {
-  const dynamodb = await startDynamoEmulator({ port: 0 });
+  const defaults = loadConfig({
+    NASHRA_HOME: mkdtempSync(join(tmpdir(), 'nashra-setup-')),
+    NASHRA_DYNAMODB_ENGINE: process.env.NASHRA_DYNAMODB_ENGINE,
+  });
+  const dynamodb = await startDynamoEmulator({ engine: defaults.dynamodbEngine, port: 0 });
   const ses = await startSesEmulator({ port: 0 });
-  const defaults = loadConfig({ NASHRA_HOME: mkdtempSync(join(tmpdir(), 'nashra-setup-')) });
   const strictDynamodb = await startServiceTap({
     port: 0,
     upstream: dynamodb.url,
