@@ -3,10 +3,13 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { dynamoDataFolder } from '../../functions/local/emulators';
 import { cliRunner } from '../support/cli';
 
 const cli = join(import.meta.dirname, '../../bin/nashra.js');
+/** The local database's folder under NASHRA_HOME for the run's engine (the CLI inherits the setting). */
+const database = dynamoDataFolder('', inject('dynamodbEngine'));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -44,7 +47,7 @@ describe('NASHRA_HOME', () => {
     const { run } = cliRunner({ NASHRA_HOME: home, AWS_ENDPOINT_URL_DYNAMODB: undefined });
     expect((await run('status')).code).toBe(0);
     const modes = modesUnder(home);
-    expect(Object.keys(modes)).toEqual(expect.arrayContaining(['.', 'link-signing.key', 'dynamodb']));
+    expect(Object.keys(modes)).toEqual(expect.arrayContaining(['.', 'link-signing.key', database]));
     expect(notOwnerOnly(home)).toEqual({});
   });
 
@@ -71,7 +74,7 @@ describe('NASHRA_HOME', () => {
         .poll(() => readdirSync(join(home, 'outbox')).length, { timeout: 40_000, interval: 200 })
         .toBeGreaterThan(0);
       expect(Object.keys(modesUnder(home))).toEqual(
-        expect.arrayContaining(['stack.json', 'demo-loaded', 'ingest.key', 'outbox', 'queues', 'dynamodb']),
+        expect.arrayContaining(['stack.json', 'demo-loaded', 'ingest.key', 'outbox', 'queues', database]),
       );
       expect(notOwnerOnly(home)).toEqual({});
     } finally {

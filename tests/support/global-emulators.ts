@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { strictTap } from '../../functions/local/aws-contract/strict-tap';
 import { startDynamoEmulator, startSesEmulator } from '../../functions/local/emulators';
 import { startServiceTap } from '../../functions/local/service-tap';
-import { loadConfig } from '../../functions/shared/config';
+import { type DynamoEngine, loadConfig } from '../../functions/shared/config';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +17,8 @@ declare module 'vitest' {
     rawDynamodbUrl: string;
     /** The SES emulator itself. */
     rawSesUrl: string;
+    /** Which DynamoDB emulator the run uses (NASHRA_DYNAMODB_ENGINE). */
+    dynamodbEngine: DynamoEngine;
   }
 }
 
@@ -48,6 +50,7 @@ export default async function setup(project: TestProject) {
   project.provide('sesUrl', strictSes.url);
   project.provide('rawDynamodbUrl', dynamodb.url);
   project.provide('rawSesUrl', ses.url);
+  project.provide('dynamodbEngine', defaults.dynamodbEngine);
   return async () => {
     await strictSes.close();
     await strictDynamodb.close();
