@@ -129,7 +129,7 @@ async function launch(options: DynamoDbLocalOptions): Promise<RunningDynamoDbLoc
   };
 }
 
-/** Resolves when DynamoDB Local answers HTTP (any status); rejects, in words, when it exits or errs first. */
+/** Resolves when DynamoDB Local answers (any status); rejects, in words, when it exits or errs first. */
 function answering(url: string, child: ChildProcess, java: string, output: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -167,7 +167,9 @@ function answering(url: string, child: ChildProcess, java: string, output: strin
       fetch(url, { signal: AbortSignal.timeout(1000) })
         .then(async (response) => {
           await response.body?.cancel();
-          settle();
+          // Its request id tells it from a process that took the port first (the JVM then exits).
+          if (response.headers.has('x-amzn-requestid')) settle();
+          else setTimeout(poll, 100);
         })
         .catch(() => setTimeout(poll, 100));
     };
