@@ -1,8 +1,11 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import dynalite from 'dynalite';
+import type { DynamoEngine } from '../shared/config';
 import { makePrivateDir } from '../shared/private-files';
+import { startDynamoDbLocal } from './dynamodb-local';
 import { guardLoopbackServer } from './loopback-guard';
 
 const require = createRequire(import.meta.url);
@@ -34,11 +37,22 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
+/** Where an engine keeps local mode's data under NASHRA_HOME: the two store it in different formats. */
+export function dynamoDataFolder(home: string, engine: DynamoEngine): string {
+  return join(home, engine === 'dynalite' ? 'dynamodb' : 'dynamodb-local');
+}
+
 /**
- * The DynamoDB API on loopback (dynalite), behind the loopback guard. With `path`, data lives in LevelDB there and survives a
- * restart; without, in memory. Port 0 takes a free port.
+ * A DynamoDB API: dynalite on loopback behind the loopback guard (the default), or AWS's DynamoDB Local,
+ * which needs Java 17+ and listens on every interface. With `path`, data lives in that folder and
+ * survives a restart; without, in memory. Port 0 takes a free port.
  */
-export async function startDynamoEmulator(options: { port: number; path?: string }): Promise<RunningService> {
+export async function startDynamoEmulator(options: {
+  engine?: DynamoEngine;
+  port: number;
+  path?: string;
+}): Promise<RunningService> {
+  if (options.engine === 'dynamodb-local') return startDynamoDbLocal(options);
   // LevelDB creates the folder's files itself, with the process's umask (the CLI sets 077): the folder
   // is made first, owner-only, so that they are never readable by others whatever the umask.
   if (options.path) makePrivateDir(options.path);

@@ -5,7 +5,7 @@ import { type Config, loadConfig } from '../shared/config';
 import { makePrivateDir, writePrivateFile } from '../shared/private-files';
 import { strictTap } from './aws-contract/strict-tap';
 import { dynamoStreamTap } from './dynamodb-stream-tap';
-import { type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
+import { dynamoDataFolder, type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
 import { startServiceTap } from './service-tap';
 import { sesOutboxTap } from './ses-outbox-tap';
 import { startSqsEndpoint } from './sqs-endpoint';
@@ -98,9 +98,10 @@ export async function openLocalStack(options: {
 
     let dynamodb: { client: string; shown: string; origin: Origin };
     if (base.endpoints.dynamodb || !dev) {
+      const engine = base.dynamodbEngine;
       const upstream =
         base.endpoints.dynamodb ??
-        (await start(startDynamoEmulator({ port: 0, path: join(home, 'dynamodb') }))).url;
+        (await start(startDynamoEmulator({ engine, port: 0, path: dynamoDataFolder(home, engine) }))).url;
       const tap = await start(
         startServiceTap({
           port: port(base.ports.dynamodb),

@@ -30,6 +30,11 @@ const fromSetting = z
     );
   }, 'one address, as "Name <address@domain>" or "address@domain", the address in 7-bit ASCII (a Unicode domain in Punycode)');
 
+/** The DynamoDB emulators local mode and the integration tests can run on. */
+const dynamoEngines = ['dynalite', 'dynamodb-local'] as const;
+export type DynamoEngine = (typeof dynamoEngines)[number];
+const dynamoEngineSetting = z.enum(dynamoEngines).default('dynalite');
+
 const feedLanguage = z.enum(['ar', 'en']);
 const feedEntrySchema = z
   .object({ url: z.url({ protocol: /^https?$/ }), lang: feedLanguage.optional() })
@@ -186,6 +191,7 @@ const environmentSchema = z
     NASHRA_API_PORT: port.default(8787),
     NASHRA_DYNAMODB_PORT: port.default(8788),
     NASHRA_SES_PORT: port.default(8789),
+    NASHRA_DYNAMODB_ENGINE: dynamoEngineSetting,
     NASHRA_INGEST_KEY: z.string().min(16).optional(),
     NASHRA_FEEDS: feedsSetting.default([]),
     NASHRA_FEED_POLL_CRON: z.string().min(9).default('*/15 * * * *'),
@@ -297,6 +303,8 @@ export interface Config {
     deadLetterArn: string;
   };
   ports: { api: number; dynamodb: number; ses: number };
+  /** The DynamoDB emulator local mode starts when no DynamoDB endpoint is configured. */
+  dynamodbEngine: DynamoEngine;
   /** Key for the staff ingest endpoint in local mode; on AWS that endpoint is IAM-authorised. */
   ingestKey?: string;
   ingest: {
@@ -380,6 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     timeZone: e.NASHRA_TIME_ZONE,
     quietHours: parseQuietHours(e.NASHRA_QUIET_HOURS, e.NASHRA_TIME_ZONE),
     ports: { api: e.NASHRA_API_PORT, dynamodb: e.NASHRA_DYNAMODB_PORT, ses: e.NASHRA_SES_PORT },
+    dynamodbEngine: e.NASHRA_DYNAMODB_ENGINE,
     ingestKey:
       e.NASHRA_INGEST_KEY ?? (e.NASHRA_MODE === 'local' ? localSecret(home, 'ingest.key') : undefined),
     ingest: {

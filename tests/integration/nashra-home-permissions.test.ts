@@ -3,10 +3,13 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { dynamoDataFolder } from '../../functions/local/emulators';
 import { cliRunner } from '../support/cli';
 
 const cli = join(import.meta.dirname, '../../bin/nashra.js');
+/** The local database's folder under NASHRA_HOME for the run's engine (the CLI inherits the setting). */
+const database = dynamoDataFolder('', inject('dynamodbEngine'));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -42,11 +45,12 @@ describe('NASHRA_HOME', () => {
   it('is created owner-only by a CLI command: the folder, its keys and the local database', async () => {
     const home = join(mkdtempSync(join(tmpdir(), 'nashra-perm-')), 'home');
     const { run } = cliRunner({ NASHRA_HOME: home, AWS_ENDPOINT_URL_DYNAMODB: undefined });
+    // `status` starts a database of its own: on DynamoDB Local a JVM, ~20 s on two busy cores.
     expect((await run('status')).code).toBe(0);
     const modes = modesUnder(home);
-    expect(Object.keys(modes)).toEqual(expect.arrayContaining(['.', 'link-signing.key', 'dynamodb']));
+    expect(Object.keys(modes)).toEqual(expect.arrayContaining(['.', 'link-signing.key', database]));
     expect(notOwnerOnly(home)).toEqual({});
-  });
+  }, 90_000);
 
   it('holds only owner-only folders and files while `nashra dev` runs: stack, demo marker, outbox, queues', async () => {
     const home = join(mkdtempSync(join(tmpdir(), 'nashra-perm-')), 'home');
@@ -65,18 +69,19 @@ describe('NASHRA_HOME', () => {
       output += chunk;
     });
     try {
-      await expect.poll(() => output, { timeout: 40_000, interval: 200 }).toContain('Press Ctrl-C to stop.');
+      // Generous: on DynamoDB Local a cold JVM serves the demo load, ~40 s on two busy cores.
+      await expect.poll(() => output, { timeout: 90_000, interval: 200 }).toContain('Press Ctrl-C to stop.');
       // The demo digests go out through the queues: wait for mail in the outbox.
       await expect
         .poll(() => readdirSync(join(home, 'outbox')).length, { timeout: 40_000, interval: 200 })
         .toBeGreaterThan(0);
       expect(Object.keys(modesUnder(home))).toEqual(
-        expect.arrayContaining(['stack.json', 'demo-loaded', 'ingest.key', 'outbox', 'queues', 'dynamodb']),
+        expect.arrayContaining(['stack.json', 'demo-loaded', 'ingest.key', 'outbox', 'queues', database]),
       );
       expect(notOwnerOnly(home)).toEqual({});
     } finally {
       dev.kill('SIGINT');
       await exited;
     }
-  }, 120_000);
+  }, 180_000);
 });

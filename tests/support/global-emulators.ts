@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { strictTap } from '../../functions/local/aws-contract/strict-tap';
 import { startDynamoEmulator, startSesEmulator } from '../../functions/local/emulators';
 import { startServiceTap } from '../../functions/local/service-tap';
-import { loadConfig } from '../../functions/shared/config';
+import { type DynamoEngine, loadConfig } from '../../functions/shared/config';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,18 +17,24 @@ declare module 'vitest' {
     rawDynamodbUrl: string;
     /** The SES emulator itself. */
     rawSesUrl: string;
+    /** Which DynamoDB emulator the run uses (NASHRA_DYNAMODB_ENGINE). */
+    dynamodbEngine: DynamoEngine;
   }
 }
 
 /**
- * Starts the real emulators once for the whole run, on free loopback ports: dynalite (in memory) and
- * aws-ses-v2-local, each behind a strict tap holding AWS's API contract, so every test's requests are
- * judged as AWS would judge them. Suites isolate themselves with their own table prefix.
+ * Starts the real emulators once for the whole run, on free ports: the DynamoDB engine
+ * NASHRA_DYNAMODB_ENGINE names (dynalite by default, in memory) and aws-ses-v2-local, each behind a
+ * strict tap holding AWS's API contract, so every test's requests are judged as AWS would judge them.
+ * Suites isolate themselves with their own table prefix.
  */
 export default async function setup(project: TestProject) {
-  const dynamodb = await startDynamoEmulator({ port: 0 });
+  const defaults = loadConfig({
+    NASHRA_HOME: mkdtempSync(join(tmpdir(), 'nashra-setup-')),
+    NASHRA_DYNAMODB_ENGINE: process.env.NASHRA_DYNAMODB_ENGINE,
+  });
+  const dynamodb = await startDynamoEmulator({ engine: defaults.dynamodbEngine, port: 0 });
   const ses = await startSesEmulator({ port: 0 });
-  const defaults = loadConfig({ NASHRA_HOME: mkdtempSync(join(tmpdir(), 'nashra-setup-')) });
   const strictDynamodb = await startServiceTap({
     port: 0,
     upstream: dynamodb.url,
@@ -44,6 +50,7 @@ export default async function setup(project: TestProject) {
   project.provide('sesUrl', strictSes.url);
   project.provide('rawDynamodbUrl', dynamodb.url);
   project.provide('rawSesUrl', ses.url);
+  project.provide('dynamodbEngine', defaults.dynamodbEngine);
   return async () => {
     await strictSes.close();
     await strictDynamodb.close();

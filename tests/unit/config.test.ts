@@ -53,4 +53,14 @@ describe('loadConfig', () => {
     });
     expect(existsSync(join(dir, 'ingest.key'))).toBe(false);
   });
+
+  it('runs local mode on dynalite unless NASHRA_DYNAMODB_ENGINE names DynamoDB Local', () => {
+    expect(loadConfig({ NASHRA_HOME: home() }).dynamodbEngine).toBe('dynalite');
+    expect(loadConfig({ NASHRA_HOME: home(), NASHRA_DYNAMODB_ENGINE: 'dynamodb-local' }).dynamodbEngine).toBe(
+      'dynamodb-local',
+    );
+    expect(() => loadConfig({ NASHRA_DYNAMODB_ENGINE: 'localstack' })).toThrow(
+      /NASHRA_DYNAMODB_ENGINE.*dynalite.*dynamodb-local/,
+    );
+  });
 });

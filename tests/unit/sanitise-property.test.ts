@@ -6,6 +6,19 @@ import { sanitiseBody } from '../../functions/core/ingest/sanitise';
 
 const base = 'https://www.iraqicivilsociety.example/2026/11/statement/';
 
+/**
+ * What sanitize-html 2.17.6 and 2.17.7 fixed (GHSA-jxwj-j7wr-gfrw: raw text of textarea/xmp; SVG
+ * animation retargeting a link). Both reach only tags this policy drops, which is why 2.17.5, the last
+ * release that runs on Node 20, is safe here.
+ */
+const fixedAfterTheNode20Release = [
+  '<textarea></textarea/><img src=x onerror=alert(1)></textarea>',
+  '<xmp><img src=x onerror=alert(1)></xmp>',
+  '<svg><textarea><img src=x onerror=alert(1)></textarea></svg>',
+  '<svg><a><animate attributeName="href" values="#ok;javascript:alert(1)"/><text>x</text></a></svg>',
+  '<svg><a><set attributeName="xlink:href" to="javascript:alert(1)"/><text>x</text></a></svg>',
+];
+
 /** Pieces of hostile HTML, put together in any order with arbitrary text between them. */
 const hostileFragment = fc.constantFrom(
   '<script>alert(1)</script>',
@@ -18,6 +31,7 @@ const hostileFragment = fc.constantFrom(
   '<embed src="x.swf">',
   '<svg onload=alert(1)><script>alert(2)</script></svg>',
   '<math><mtext><img src=x onerror=alert(1)></mtext></math>',
+  ...fixedAfterTheNode20Release,
   '<img src="https://www.iraqicivilsociety.example/p.jpg" onerror="alert(1)">',
   '<img src=x onerror=alert(1)//>',
   '<a href="javascript:alert(1)">a</a>',
@@ -96,6 +110,10 @@ const forbiddenElements = new Set([
   'meta',
   'base',
   'link',
+  'textarea',
+  'xmp',
+  'animate',
+  'set',
 ]);
 
 /** What no sanitised body may hold, as a browser or mail client would read it. */
@@ -115,6 +133,16 @@ function expectSafe(output: string) {
 }
 
 describe('sanitiseBody (properties)', () => {
+  it('drops what the sanitize-html releases after 2.17.5 fixed', () => {
+    for (const html of fixedAfterTheNode20Release) {
+      const output = sanitiseBody(`<p>kept</p>${html}`, base);
+      expectSafe(output);
+      expect(output).toContain('<p>kept</p>');
+      // Their payloads may survive as escaped text (`&lt;img …`), never as markup or a link.
+      expect(output).not.toMatch(/<(img|a|svg|textarea|xmp)\b|href=/i);
+    }
+  });
+
   it('never lets through a script, a handler, a style, a frame or a non-http(s) URL in hostile HTML', () => {
     fc.assert(
       fc.property(hostileHtml, (html) => expectSafe(sanitiseBody(html, base))),

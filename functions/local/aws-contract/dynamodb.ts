@@ -92,6 +92,10 @@ export const MAX_BATCH_WRITE_REQUESTS = 25;
 
 const validation = (message: string): Refusal => ({ code: 'ValidationException', message });
 
+/** What DynamoDB answers an item or a value nested deeper than its limit (DynamoDB Local answers the same). */
+const tooDeeplyNested =
+  'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+
 function nestingDepth(value: WireValue): number {
   const [type, content] = Object.entries(value)[0] ?? [];
   if (type === 'L') return 1 + Math.max(0, ...(content as WireValue[]).map(nestingDepth));
@@ -102,7 +106,7 @@ function nestingDepth(value: WireValue): number {
 function checkItem(item: WireItem | undefined): Refusal | undefined {
   if (!item) return undefined;
   if (Object.values(item).some((value) => nestingDepth(value) > MAX_NESTING_DEPTH))
-    return validation('Nesting Levels have exceeded supported limits');
+    return validation(tooDeeplyNested);
   if (itemSize(item) > MAX_ITEM_BYTES) return validation('Item size has exceeded the maximum allowed size');
   return undefined;
 }
@@ -195,8 +199,7 @@ function checkExpressions(request: Record<string, unknown>): Refusal | undefined
       );
   }
   for (const value of Object.values(values)) {
-    if (nestingDepth(value) > MAX_NESTING_DEPTH)
-      return validation('Nesting Levels have exceeded supported limits');
+    if (nestingDepth(value) > MAX_NESTING_DEPTH) return validation(tooDeeplyNested);
   }
   const substitutionBytes =
     Object.entries(names).reduce((sum, [key, name]) => sum + utf8(key) + utf8(name), 0) +

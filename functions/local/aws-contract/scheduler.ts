@@ -127,6 +127,8 @@ export function scheduleExpressionProblem(expression: string): string | undefine
 
 /** An IANA time zone name, spelled as the database spells it. */
 function isTimeZone(name: string): boolean {
+  // Node 22's Intl also takes UTC offsets (`+03:00`), which are no tz database name.
+  if (/^[+-]/.test(name)) return false;
   try {
     const resolved = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
     return resolved === name || resolved.toLowerCase() !== name.toLowerCase();
