@@ -150,6 +150,11 @@ const defaultTopicMap: Record<string, string> = {
 const environmentSchema = z
   .object({
     NASHRA_MODE: z.enum(['local', 'aws']).default('local'),
+    /** The stage a function belongs to (set by the stack): the `stage` dimension of its metrics. */
+    NASHRA_STAGE: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,20}$/)
+      .optional(),
     NASHRA_HOME: z.string().min(1).default('.nashra'),
     AWS_REGION: z.string().min(1).default('eu-west-1'),
     AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
@@ -174,6 +179,7 @@ const environmentSchema = z
     NASHRA_SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
     NASHRA_SENDER_TIMEOUT_SECONDS: z.coerce.number().int().min(3).max(900).default(60),
     NASHRA_TRANSIENT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
+    NASHRA_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     NASHRA_TIME_ZONE: z.string().min(1).default('Asia/Baghdad'),
     NASHRA_QUIET_HOURS: z
       .string()
@@ -185,6 +191,7 @@ const environmentSchema = z
     NASHRA_INGEST_KEY: z.string().min(16).optional(),
     NASHRA_FEEDS: feedsSetting.default([]),
     NASHRA_FEED_POLL_CRON: z.string().min(9).default('*/15 * * * *'),
+    NASHRA_FEED_FAILURE_POLLS: z.coerce.number().int().min(1).max(100).default(4),
     NASHRA_TOPIC_MAP: topicMapSetting.default(defaultTopicMap),
     NASHRA_URGENT_CATEGORY: z
       .string()
@@ -232,6 +239,8 @@ const environmentSchema = z
 
 export interface Config {
   mode: 'local' | 'aws';
+  /** The deployed stage this process belongs to, when it is one of its functions. */
+  stage?: string;
   /** Absolute path of the folder that holds all local state. */
   home: string;
   region: string;
@@ -268,6 +277,8 @@ export interface Config {
     timeoutSeconds: number;
     /** Transient bounces after which a reader is suppressed. */
     transientBounceLimit: number;
+    /** Days a delivery record is kept after its last change (the deliveries table's TTL). */
+    deliveryRetentionDays: number;
   };
   baseUrl: string;
   /**
@@ -300,6 +311,8 @@ export interface Config {
     feeds: Array<{ url: string; lang?: 'ar' | 'en' }>;
     /** When the poller runs (cron, in the configured time zone). */
     pollCron: string;
+    /** Polls in a row a feed may fail before it counts as failing (and the alarm rings). */
+    feedFailurePolls: number;
     /** Category (any case) → topic slug. */
     topicMap: Record<string, string>;
     /** Categories that make an article urgent. */
@@ -341,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const home = resolve(e.NASHRA_HOME);
   return {
     mode: e.NASHRA_MODE,
+    ...(e.NASHRA_STAGE ? { stage: e.NASHRA_STAGE } : {}),
     home,
     region: e.AWS_REGION,
     endpoints: {
@@ -368,6 +382,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       leaseMs: 2 * e.NASHRA_SENDER_TIMEOUT_SECONDS * 1000,
       timeoutSeconds: e.NASHRA_SENDER_TIMEOUT_SECONDS,
       transientBounceLimit: e.NASHRA_TRANSIENT_BOUNCE_LIMIT,
+      deliveryRetentionDays: e.NASHRA_DELIVERY_RETENTION_DAYS,
     },
     baseUrl: (e.NASHRA_BASE_URL ?? `http://127.0.0.1:${e.NASHRA_API_PORT}`).replace(/\/$/, ''),
     linkSigningKey:
@@ -381,6 +396,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     ingest: {
       feeds: e.NASHRA_FEEDS,
       pollCron: e.NASHRA_FEED_POLL_CRON,
+      feedFailurePolls: e.NASHRA_FEED_FAILURE_POLLS,
       topicMap: e.NASHRA_TOPIC_MAP,
       urgentCategories: e.NASHRA_URGENT_CATEGORY,
       // The demo sites locally, so that the demo's English article pairs with its Arabic original.
