@@ -41,13 +41,16 @@ export class KeyringError extends Error {
   override name = 'KeyringError';
 }
 
+/** How a keyring's value begins, and a bare key never does (generated keys are letters and digits). */
+const KEYRING_MARK = '{"nashraKeyring"';
+
 /**
- * The keyring a secret value holds: a keyring as `serialiseKeyring` writes it, or a bare key of at
- * least 32 characters (the original key, `k0`). Anything else is a KeyringError that never quotes the
- * value.
+ * The keyring a secret value holds: a keyring as `serialiseKeyring` writes it (it begins
+ * `{"nashraKeyring"`), or else a bare key of at least 32 characters (the original key, `k0`). A
+ * malformed keyring is a KeyringError that never quotes the value.
  */
 export function parseKeyring(value: string): Keyring {
-  if (!value.trimStart().startsWith('{')) {
+  if (!value.trimStart().startsWith(KEYRING_MARK)) {
     if (value.length < 32) throw new KeyringError('the link-signing key must be at least 32 characters');
     return { nashraKeyring: 1, current: ORIGINAL_KEY_ID, keys: [{ id: ORIGINAL_KEY_ID, secret: value }] };
   }
@@ -68,7 +71,7 @@ export function parseKeyring(value: string): Keyring {
 
 /** The secret value that holds a keyring. */
 export function serialiseKeyring(ring: Keyring): string {
-  return JSON.stringify(ring);
+  return JSON.stringify({ nashraKeyring: 1, current: ring.current, keys: ring.keys });
 }
 
 /** A fresh random key secret: 32 random bytes, base64url (43 characters). */
