@@ -29,6 +29,7 @@ export interface ArticleRepo {
   }): Promise<Article[]>;
   /** Articles whose `url` is exactly this one (translation pairing by link). */
   findByUrl(url: string): Promise<Article[]>;
+
   /**
    * Sets an article's translation, only if its current one is still `expected` (undefined: none);
    * otherwise a ConflictError. A missing article is a NotFoundError.

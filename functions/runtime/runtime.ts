@@ -8,7 +8,8 @@ import { DynamoIssueRepo } from '../adapters/dynamodb/issue-repo';
 import { DynamoScheduleRepo } from '../adapters/dynamodb/schedule-repo';
 import { DynamoSubscriberRepo } from '../adapters/dynamodb/subscriber-repo';
 import { createSesClient, SesMailer } from '../adapters/ses-mailer';
-import { createSqsClient, SqsSendQueue } from '../adapters/sqs-queue';
+import { createSqsClient, SqsDeadLetterQueue, SqsSendQueue } from '../adapters/sqs-queue';
+import type { DeadLetterKind, DeadLetterQueue } from '../core/dead-letters';
 import { type Keyring, parseKeyring } from '../core/link-keys';
 import { LinkSigner } from '../core/link-token';
 import { type Metrics, noMetrics } from '../core/metrics';
@@ -78,6 +79,8 @@ export interface Runtime {
   readonly repos: Repositories;
   readonly mailer: Mailer;
   readonly queue: SendQueue;
+  /** One of the stage's (or local mode's) dead-letter queues, as staff read and redrive it. */
+  deadLetters(kind: DeadLetterKind): DeadLetterQueue;
   /**
    * The link-signing keyring (functions/core/link-keys.ts), as this process last read it. Throws a
    * RuntimeError where no key is loaded: a function that signs no link is never given one.
@@ -158,6 +161,16 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           new SqsSendQueue(
             client('client:sqs', () => createSqsClient(config)),
             config.send.queueUrl,
+          ),
+      );
+    },
+    deadLetters(kind: DeadLetterKind) {
+      return once(
+        `dead-letters:${kind}`,
+        () =>
+          new SqsDeadLetterQueue(
+            client('client:sqs', () => createSqsClient(config)),
+            config.deadLetterQueues[kind],
           ),
       );
     },

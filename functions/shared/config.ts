@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
+import { type DeadLetterKind, deadLetterKinds, localDeadLetterQueueName } from '../core/dead-letters';
 import { parseQuietHours, type QuietHours } from '../core/send/quiet-hours';
 import { senderConcurrencyFor } from '../core/send/rate-limit';
 import { type Limit, parseLimits } from '../core/subscribers/rate-limit';
@@ -280,6 +281,11 @@ export interface Config {
     /** Days a delivery record is kept after its last change (the deliveries table's TTL). */
     deliveryRetentionDays: number;
   };
+  /**
+   * The dead-letter queues staff read and redrive (`nashra dlq`): a stage's from its outputs; locally
+   * the local SQS endpoint's, named as the local queues are.
+   */
+  deadLetterQueues: Record<DeadLetterKind, string>;
   baseUrl: string;
   /**
    * The key of every link token. Locally created once under NASHRA_HOME; on AWS filled in from the
@@ -384,10 +390,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       transientBounceLimit: e.NASHRA_TRANSIENT_BOUNCE_LIMIT,
       deliveryRetentionDays: e.NASHRA_DELIVERY_RETENTION_DAYS,
     },
+    deadLetterQueues: Object.fromEntries(
+      deadLetterKinds.map((kind) => [
+        kind,
+        `http://127.0.0.1/000000000000/${localDeadLetterQueueName(kind)}`,
+      ]),
+    ) as Record<DeadLetterKind, string>,
     baseUrl: (e.NASHRA_BASE_URL ?? `http://127.0.0.1:${e.NASHRA_API_PORT}`).replace(/\/$/, ''),
     linkSigningKey:
       e.NASHRA_LINK_SIGNING_KEY ??
-      (e.NASHRA_MODE === 'local' ? localSecret(home, 'link-signing.key') : undefined),
+      (e.NASHRA_MODE === 'local' ? localSecret(home, LOCAL_KEYRING_FILE) : undefined),
     timeZone: e.NASHRA_TIME_ZONE,
     quietHours: parseQuietHours(e.NASHRA_QUIET_HOURS, e.NASHRA_TIME_ZONE),
     ports: { api: e.NASHRA_API_PORT, dynamodb: e.NASHRA_DYNAMODB_PORT, ses: e.NASHRA_SES_PORT },
@@ -416,6 +428,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
   };
 }
+
+/** Local mode's link-signing keyring (or single key), under NASHRA_HOME unless NASHRA_LINK_SIGNING_KEY is set. */
+export const LOCAL_KEYRING_FILE = 'link-signing.key';
+
+/** The path of local mode's keyring file in a NASHRA_HOME. */
+export const localKeyringPath = (home: string) => join(home, LOCAL_KEYRING_FILE);
 
 function localSecret(home: string, file: string): string {
   const path = join(home, file);
