@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Article } from '../../functions/core/article';
 import { hashForLog } from '../../functions/core/redact';
@@ -153,6 +154,19 @@ describe("one reader's permanent failure", () => {
       `PermanentSendError: MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: [${hashForLog(refused.email)}]`,
     );
     expect(JSON.stringify(failed)).not.toContain(refused.email);
+
+    // Every delivery record expires (the table's TTL) 180 days after its last change, sent or failed.
+    for (const subscriber of readers) {
+      const { Item } = await t.db.send(
+        new GetCommand({
+          TableName: t.stack.config.tables.deliveries,
+          Key: { issueId: outcome.issue.id, subscriberId: subscriber.id },
+        }),
+      );
+      expect(Item?.expiresAt).toBe(
+        Math.floor(Date.parse(String(Item?.updatedAt)) / 1000) + 180 * 24 * 60 * 60,
+      );
+    }
   }, 120_000);
 
   it("is an AccessDenied on a sandbox recipient's own identity: that reader fails, the issue goes on", async () => {

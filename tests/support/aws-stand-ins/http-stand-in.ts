@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { closeServer, type RunningService, serverUrl } from '../../../functions/local/emulators';
 import type { UpstreamResponse } from '../../../functions/local/service-tap';
 
 export interface StandInRequest {
   method: string;
   url: string;
+  headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
@@ -21,7 +22,14 @@ export async function serveStandIn(
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       Promise.resolve()
-        .then(() => handle({ method: req.method ?? 'GET', url: req.url ?? '/', body: Buffer.concat(chunks) }))
+        .then(() =>
+          handle({
+            method: req.method ?? 'GET',
+            url: req.url ?? '/',
+            headers: req.headers,
+            body: Buffer.concat(chunks),
+          }),
+        )
         .then(
           (answer) => res.writeHead(answer.status, answer.headers).end(answer.body),
           (error: Error) =>
