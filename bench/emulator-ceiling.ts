@@ -107,7 +107,11 @@ export async function measureDynamoCeiling(options: {
   const client = createDynamoClient(config);
   try {
     await ensureTables(client, config.tables);
-    const deliveries = new DynamoDeliveryRepo(documentClient(client), config.tables.deliveries);
+    const deliveries = new DynamoDeliveryRepo(
+      documentClient(client),
+      config.tables.deliveries,
+      config.send.deliveryRetentionDays,
+    );
     const issueId = `ceiling-${Date.now()}`;
     const one = async (n: number) => {
       const subscriberId = `s${n.toString(16).padStart(16, '0')}`;

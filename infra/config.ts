@@ -18,6 +18,15 @@ const feedSchema = z.preprocess((value) => {
   return { url: match?.[2], ...(match?.[1] ? { lang: match[1] } : {}) };
 }, feedObjectSchema);
 
+/**
+ * Host names reserved for examples (RFC 2606, RFC 6761): `example.org`, `example.com`, `example.net`,
+ * `*.example`, `*.test`, `*.invalid`, `*.localhost` and their subdomains. cdk.json's example feeds are
+ * on them.
+ */
+export function isExampleHost(host: string): boolean {
+  return /(^|\.)example\.(org|com|net)$/.test(host) || /(^|\.)(example|test|invalid|localhost)$/.test(host);
+}
+
 const clockTime = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** A context value given as a JSON array, or on the command line (`-c urgentCategories=a,b`) as a list. */
@@ -68,7 +77,9 @@ const settingsSchema = z
     sendRate: z.coerce.number().positive('a positive number of messages per second').max(1000),
     timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Baghdad'),
     /** Feeds to poll: `{ "url": …, "lang": "ar" }`, or a URL, optionally prefixed `ar=` / `en=`. */
-    feeds: list(feedSchema).pipe(z.array(feedObjectSchema).max(40, 'at most 40 feeds')),
+    feeds: list(feedSchema).pipe(
+      z.array(feedObjectSchema).min(1, 'at least one feed to poll').max(40, 'at most 40 feeds'),
+    ),
     /** Minutes between two polls of the feeds; divides an hour, so that a cron says the same locally. */
     feedPollMinutes: z.coerce
       .number()
@@ -84,10 +95,69 @@ const settingsSchema = z
       const [start, end, ...rest] = value.split('-');
       return rest.length === 0 && clockTime.test(start ?? '') && clockTime.test(end ?? '') && start !== end;
     }, 'two different HH:MM times such as 23:00-07:00'),
-    /** Where alarms are mailed; without it the alarm topic has no subscriber until an operator adds one. */
+    /**
+     * Where alarms are mailed; without it the alarm topic has no subscriber until an operator adds one.
+     * Required for a stage named `prod`.
+     */
     alarmEmail: z.email('an email address').optional(),
+    /** Polls in a row a feed may fail before the failing-feed alarm rings. */
+    feedFailurePolls: z.coerce.number().int().min(1).max(100).default(4),
+    /** Minutes the oldest send job may wait before the send-queue alarm rings: longer than a digest takes. */
+    sendQueueAgeAlarmMinutes: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(120),
+    /** Days a delivery record (who was sent which issue) is kept before DynamoDB's TTL deletes it. */
+    deliveryRetentionDays: z.coerce.number().int().min(1).max(3650).default(180),
+    /** Where DMARC aggregate reports go: the `rua` of the DMARC record the stack prints. */
+    dmarcReportAddress: z.email('an email address').optional(),
+    /**
+     * A custom domain for the HTTP API (`news.example.org`): the stack makes the API Gateway domain
+     * name and mapping, and turns off the `execute-api` endpoint so the API is reached by that name only.
+     */
+    apiDomain: hostname.optional(),
+    /** An ACM certificate (same region) for `apiDomain`; without it the stack requests one (DNS validation). */
+    apiCertificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN')
+      .optional(),
+    /**
+     * Verified addresses to test with while the account is in the SES sandbox: the stack verifies each
+     * (SES mails it a link) and lets the sending functions send to it.
+     */
+    sandboxRecipients: list(z.email('an email address')).pipe(z.array(z.email()).max(20)).optional(),
   })
   .superRefine((settings, ctx) => {
+    if (settings.stage === 'prod') {
+      if (!settings.alarmEmail)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alarmEmail'],
+          message: 'a stage named prod needs an address its alarms are mailed to',
+        });
+      settings.feeds.forEach((feed, index) => {
+        if (isExampleHost(new URL(feed.url).hostname))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['feeds', index, 'url'],
+            message: `${feed.url} is an example address: give prod the feeds it is to poll`,
+          });
+      });
+    }
+    if (settings.apiCertificateArn && !settings.apiDomain)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiCertificateArn'],
+        message: 'is the certificate of apiDomain: give apiDomain too',
+      });
+    if (settings.apiDomain && new URL(settings.baseUrl).hostname !== settings.apiDomain)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: `must be on apiDomain (https://${settings.apiDomain}): every link in every mail points there`,
+      });
     const senderDomain = settings.senderAddress.split('@')[1]?.toLowerCase() ?? '';
     if (senderDomain !== settings.domain && !senderDomain.endsWith(`.${settings.domain}`)) {
       ctx.addIssue({

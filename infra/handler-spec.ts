@@ -17,11 +17,31 @@ export type Trigger =
   /** SES bounce and complaint events of the stage's configuration set (EventBridge). */
   | { kind: 'ses-events' };
 
-/**
- * What a function may touch; each grant also sets the environment the code needs to find it. (Every
- * function also reads the link-signing key: functions/shared/config.ts requires it on AWS.)
- */
-export type Grant = `reads:${TableName}` | `writes:${TableName}` | 'sends-mail' | 'enqueues-sends';
+/** What a function may do besides its tables; each also sets the environment the code needs for it. */
+export type Grant =
+  /** SES SendRawEmail as the sender address, through the stage's configuration set. */
+  | 'sends-mail'
+  /** Put send jobs on the send queue. */
+  | 'enqueues-sends'
+  /**
+   * Read the link-signing keyring: only the functions that sign or verify reader links. The others
+   * are never given the key (the feed poller, which parses hostile XML, least of all).
+   */
+  | 'signs-links';
+
+/** A DynamoDB item action a repository method calls (functions/adapters/dynamodb). */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
+
+/** A table action on the table itself, or `Query:<index>`: a query of that one index. */
+export type TableAccess = TableAction | `Query:${string}`;
 
 export interface HandlerSpec {
   /** Entry file, relative to the repository root; it exports `handler`. */
@@ -29,6 +49,12 @@ export interface HandlerSpec {
   description: string;
   trigger: Trigger;
   grants: Grant[];
+  /**
+   * Exactly the DynamoDB actions the handler's code calls, per table: every repository method it can
+   * reach, mapped to the action it sends. A table not named cannot be touched; an index not named in a
+   * `Query:<index>` cannot be queried.
+   */
+  tables: Partial<Record<TableName, TableAccess[]>>;
   timeout: Duration;
   memorySize?: number;
   /** Only where a limit is the point (see the registry); triggers bound the others. */

@@ -9,7 +9,8 @@ import { SENDER_TIMEOUT } from './sending';
  * Every Lambda function of nashra: its entry file, what triggers it and what it may touch. The stateless
  * stack builds each entry the same way (infra/constructs/nashra-function.ts) and wires its trigger, so a
  * new handler is one entry here. Grants are least privilege, sized to what the handler's code does
- * today: a table not listed cannot be read.
+ * today: each table's list is the DynamoDB actions of every repository method the handler can reach
+ * (tests/infra/stateless-stack.test.ts holds each function's exact action list).
  */
 export function handlersFor(settings: DeploySettings): Record<string, HandlerSpec> {
   return {
@@ -17,16 +18,17 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       entry: 'functions/handlers/http-api.ts',
       description: 'HTTP API: subscribe, confirm, preferences, unsubscribe, archive, staff ingest',
       trigger: { kind: 'http-api' },
-      grants: [
-        'reads:articles',
-        'writes:articles',
-        'reads:subscribers',
-        'writes:subscribers',
-        'reads:counters',
-        'writes:counters',
-        'reads:issues',
-        'sends-mail',
-      ],
+      grants: ['sends-mail', 'signs-links'],
+      tables: {
+        // POST /api/articles: save (a conditional put, the stored item read back), pairing by link.
+        articles: ['GetItem', 'PutItem', 'UpdateItem', 'Query:byUrl'],
+        // Subscribe, confirm, preferences, unsubscribe: get, find by address, create, update (puts).
+        subscribers: ['GetItem', 'PutItem'],
+        // The rate limiter's counters: one atomic update a hit.
+        counters: ['UpdateItem'],
+        // The archive: the issue listing, an issue and its variant.
+        issues: ['GetItem', 'Query:byCreated'],
+      },
       // API Gateway gives up on an integration after 30 s; a page should answer in well under one.
       timeout: Duration.seconds(10),
     },
@@ -37,7 +39,12 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
         kind: 'clock',
         schedule: ScheduleExpression.rate(Duration.minutes(settings.feedPollMinutes)),
       },
-      grants: ['reads:articles', 'writes:articles'],
+      grants: [],
+      tables: {
+        articles: ['GetItem', 'PutItem', 'UpdateItem', 'Query:byUrl'],
+        // Each feed's run of failed polls: a hit on failure, a delete on success.
+        counters: ['UpdateItem', 'DeleteItem'],
+      },
       // Forty feeds at the fetch timeout of 15 s each, with room to spare.
       timeout: Duration.minutes(5),
       // One poll at a time: a slow poll and the next one would only fetch the same feeds twice.
@@ -49,29 +56,29 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       trigger: { kind: 'table-stream', table: 'articles', eventNames: ['INSERT'] },
       // The alert: the article and its translation, the issue written once, readers paged, each bilingual
       // reader's story claimed (deliveries table), jobs queued.
-      grants: [
-        'reads:articles',
-        'reads:issues',
-        'writes:issues',
-        'reads:subscribers',
-        'reads:deliveries',
-        'writes:deliveries',
-        'enqueues-sends',
-      ],
+      grants: ['enqueues-sends'],
+      tables: {
+        articles: ['GetItem'],
+        issues: ['GetItem', 'PutItem', 'UpdateItem', 'Query:byCreated'],
+        subscribers: ['Query:bySegment'],
+        // One alert per story across translations: each reader's story claimed, released on a refusal.
+        deliveries: ['PutItem', 'DeleteItem'],
+      },
       timeout: Duration.minutes(1),
     },
     'send-worker': {
       entry: 'functions/handlers/send-worker.ts',
       description: 'Send queue → personalised mail through SES at the account rate, one per reader',
       trigger: { kind: 'send-queue' },
-      grants: [
-        'reads:subscribers',
-        'reads:issues',
-        'writes:issues',
-        'reads:deliveries',
-        'writes:deliveries',
-        'sends-mail',
-      ],
+      grants: ['sends-mail', 'signs-links'],
+      tables: {
+        // The batch's readers, in one round trip.
+        subscribers: ['BatchGetItem'],
+        // The issue and its compiled variant; counts, status, parking.
+        issues: ['GetItem', 'UpdateItem'],
+        // Claim (a conditional put, the pair read back by a query), outcome, release; recount by query.
+        deliveries: ['PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+      },
       timeout: SENDER_TIMEOUT,
       memorySize: 1024,
     },
@@ -80,36 +87,36 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       description:
         'A digest schedule fired → its window, rendered once per variant, fanned out to the send queue',
       trigger: { kind: 'digest-schedules' },
-      grants: [
-        'reads:articles',
-        'reads:schedules',
-        'writes:schedules',
-        'reads:issues',
-        'writes:issues',
-        'reads:subscribers',
-        'enqueues-sends',
-      ],
+      grants: ['enqueues-sends'],
+      tables: {
+        articles: ['GetItem', 'Query:byLangPublished'],
+        // The schedule, its window moved on, a one-off completed.
+        schedules: ['GetItem', 'PutItem', 'UpdateItem'],
+        issues: ['GetItem', 'PutItem', 'UpdateItem', 'Query:bySchedule'],
+        subscribers: ['Query:bySegment'],
+      },
       // Fan-out pages through every matching reader; 100,000 readers take minutes, not seconds.
       timeout: Duration.minutes(10),
       memorySize: 1024,
     },
     'alert-sweep': {
       entry: 'functions/handlers/alert-sweep.ts',
-      description: 'Sends the alerts held in quiet hours once they are over',
+      description: "Sends the alerts held in quiet hours once they are over; the digest schedules' heartbeat",
       // On the five-minute marks (UTC), so quiet hours ending on one release their alerts that minute.
       trigger: {
         kind: 'clock',
         schedule: ScheduleExpression.cron({ minute: `0/${ALERT_SWEEP_MINUTES}` }),
       },
-      grants: [
-        'reads:articles',
-        'reads:issues',
-        'writes:issues',
-        'reads:subscribers',
-        'reads:deliveries',
-        'writes:deliveries',
-        'enqueues-sends',
-      ],
+      grants: ['enqueues-sends'],
+      tables: {
+        articles: ['GetItem'],
+        issues: ['GetItem', 'PutItem', 'UpdateItem', 'Query:byCreated'],
+        subscribers: ['Query:bySegment'],
+        // One alert per story across translations: each reader's story claimed, released on a refusal.
+        deliveries: ['PutItem', 'DeleteItem'],
+        // The digest heartbeat reads every schedule (a handful of items).
+        schedules: ['Scan'],
+      },
       // A released alert that has not moved for 15 minutes is resumed by a later sweep: stay well under.
       timeout: Duration.minutes(10),
       memorySize: 1024,
@@ -120,7 +127,9 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       entry: 'functions/handlers/ses-feedback.ts',
       description: 'SES bounces and complaints (SNS) → the reader suppressed',
       trigger: { kind: 'ses-events' },
-      grants: ['reads:subscribers', 'writes:subscribers'],
+      grants: [],
+      // The reader by address, suppressed (a put).
+      tables: { subscribers: ['GetItem', 'PutItem'] },
       timeout: Duration.seconds(30),
     },
   };

@@ -23,6 +23,11 @@ export function buildNashra(app: App, options: BuildOptions = {}) {
     stage: settings.stage,
     tablePrefix: tablePrefixFor(settings.stage),
     domain: settings.domain,
+    dmarcReportAddress: settings.dmarcReportAddress,
+    sandboxRecipients: settings.sandboxRecipients,
+    ...(settings.apiDomain
+      ? { apiDomain: { name: settings.apiDomain, certificateArn: settings.apiCertificateArn } }
+      : {}),
   });
   const stateless = new StatelessStack(app, `nashra-${settings.stage}-stateless`, {
     env,

@@ -1,6 +1,12 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import addressparser from 'nodemailer/lib/addressparser';
-import { PermanentSendError, QuotaExceededError, TransientSendError } from '../core/errors';
+import {
+  PermanentSendError,
+  QuotaExceededError,
+  SendingHaltedError,
+  ThrottledError,
+  TransientSendError,
+} from '../core/errors';
 import type { Mailer, RawMail } from '../core/ports';
 import type { Config } from '../shared/config';
 import { clientOptions } from './aws-client-options';
@@ -50,22 +56,58 @@ export class SesMailer implements Mailer {
   }
 }
 
-/** Sorts an SES failure into: retry later, stop for the day, or give up on this one message. */
+/**
+ * SES refusals that say nothing about the one reader: sending is paused for the account or the
+ * configuration set, the configuration set is gone, the MAIL FROM domain is not verified. Every
+ * further message would be refused the same way (SendRawEmail's errors:
+ * https://docs.aws.amazon.com/ses/latest/APIReference/API_SendRawEmail.html#API_SendRawEmail_Errors).
+ * `ConfigurationSetDoesNotExist` is the Query protocol's code, which the SDK names with `Exception`.
+ */
+const accountWideRefusals = new Set([
+  'AccountSendingPausedException',
+  'ConfigurationSetSendingPausedException',
+  'ConfigurationSetDoesNotExist',
+  'ConfigurationSetDoesNotExistException',
+  'MailFromDomainNotVerifiedException',
+]);
+
+/**
+ * Sorts an SES failure into: retry later (throttling counted apart), halt the issue (the daily quota,
+ * or a refusal of every message whoever it is to), or give up on this one message. An `AccessDenied`
+ * on the sending identity or the configuration set halts; one that names an address identity is a
+ * sandbox recipient the role may not send to, which is that reader's failure alone.
+ */
 export function classifySesError(error: unknown): Error {
-  if (error instanceof TransientSendError || error instanceof QuotaExceededError) return error;
+  if (
+    error instanceof TransientSendError ||
+    error instanceof SendingHaltedError ||
+    error instanceof PermanentSendError
+  )
+    return error;
   const e = error as {
     name?: string;
     message?: string;
     $metadata?: { httpStatusCode?: number };
     code?: string;
+    Code?: string;
   };
   const message = e.message ?? String(error);
+  const code = e.Code ?? e.name ?? '';
   if (/daily message quota exceeded/i.test(message)) return new QuotaExceededError(message);
+  if (accountWideRefusals.has(code)) return new SendingHaltedError(`${code}: ${message}`);
+  if (code === 'AccessDenied' || code === 'AccessDeniedException') {
+    return /identity\/[^\s`'"]*@/.test(message)
+      ? new PermanentSendError(`${code}: ${message}`)
+      : new SendingHaltedError(`${code}: ${message}`);
+  }
+  if (
+    code === 'Throttling' ||
+    code === 'ThrottlingException' ||
+    /maximum sending rate exceeded/i.test(message)
+  )
+    return new ThrottledError(message);
   const status = e.$metadata?.httpStatusCode;
   if (
-    e.name === 'Throttling' ||
-    e.name === 'ThrottlingException' ||
-    /maximum sending rate exceeded/i.test(message) ||
     (status !== undefined && status >= 500) ||
     e.name === 'TimeoutError' ||
     ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(e.code ?? '') ||
@@ -73,5 +115,5 @@ export function classifySesError(error: unknown): Error {
   ) {
     return new TransientSendError(message);
   }
-  return new PermanentSendError(message);
+  return new PermanentSendError(`${code || 'Error'}: ${message}`);
 }

@@ -1,4 +1,12 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { DeadLetter, DeadLetterQueue } from '../core/dead-letters';
 import type { SendJob, SendQueue } from '../core/ports';
 import type { Config } from '../shared/config';
 import { type AwsClientOptions, clientOptions } from './aws-client-options';
@@ -51,4 +59,59 @@ export async function queueDepth(
     waiting: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
     inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
   };
+}
+
+/**
+ * A dead-letter queue as staff commands read it: ReceiveMessage hides what it returns for the hold,
+ * ChangeMessageVisibility to 0 shows a message again, DeleteMessage removes it. Receives wait up to a
+ * second (long polling asks every SQS server, where a short poll may miss messages of a small queue).
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+ */
+export class SqsDeadLetterQueue implements DeadLetterQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async receive(max: number, holdSeconds: number): Promise<DeadLetter[]> {
+    const { Messages } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
+        VisibilityTimeout: holdSeconds,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return (Messages ?? []).map((message) => {
+      const sent = Number(message.Attributes?.SentTimestamp);
+      return {
+        id: message.MessageId ?? '',
+        body: message.Body ?? '',
+        ...(Number.isFinite(sent) ? { sentAt: new Date(sent).toISOString() } : {}),
+        receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1),
+        attributes: Object.fromEntries(
+          Object.entries(message.MessageAttributes ?? {})
+            .filter(([, value]) => value.StringValue !== undefined)
+            .map(([name, value]) => [name, value.StringValue as string]),
+        ),
+        receipt: message.ReceiptHandle ?? '',
+      };
+    });
+  }
+
+  async release(letter: DeadLetter): Promise<void> {
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: letter.receipt,
+        VisibilityTimeout: 0,
+      }),
+    );
+  }
+
+  async remove(letter: DeadLetter): Promise<void> {
+    await this.sqs.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: letter.receipt }));
+  }
 }

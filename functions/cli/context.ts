@@ -62,6 +62,7 @@ const userErrors = new Set([
   'ConfigError',
   'StageError',
   'RuntimeError',
+  'KeyringError',
 ]);
 
 /** Prints a failed command's reason on stderr in words and gives its exit code. */

@@ -3,9 +3,11 @@ import { logger } from '../shared/logger';
 import { registerArticles } from './commands/articles';
 import { registerDev } from './commands/dev';
 import { registerDigestSend } from './commands/digest-send';
+import { registerDlq } from './commands/dlq';
 import { registerFeedback } from './commands/feedback';
 import { registerIngest } from './commands/ingest';
 import { registerIssues } from './commands/issues';
+import { registerKeys } from './commands/keys';
 import { registerPreview } from './commands/preview';
 import { registerSchedule } from './commands/schedule';
 import { registerStage } from './commands/stage';
@@ -41,6 +43,8 @@ registerSchedule(program);
 registerDigestSend(program);
 registerIssues(program);
 registerFeedback(program);
+registerDlq(program);
+registerKeys(program);
 
 /** Every command that runs takes `--stage` after its name too (`nashra schedule list --stage prod`). */
 function addStageOption(command: Command): void {

@@ -48,8 +48,22 @@ export class TransientSendError extends Error {
   override name = 'TransientSendError';
 }
 
+/** SES asks to slow down ("Maximum sending rate exceeded"): a transient failure that is counted apart. */
+export class ThrottledError extends TransientSendError {
+  override name = 'ThrottledError';
+}
+
+/**
+ * SES refuses every message for now, whoever it is to: no reader is at fault, so nobody is marked
+ * failed. The issue is parked, the alarm rings, and `nashra digest resume` sends the rest once the
+ * cause is fixed. The message says the cause as SES gave it.
+ */
+export class SendingHaltedError extends Error {
+  override name = 'SendingHaltedError';
+}
+
 /** SES's daily quota is spent: stop, park the issue, resume later. */
-export class QuotaExceededError extends Error {
+export class QuotaExceededError extends SendingHaltedError {
   override name = 'QuotaExceededError';
 }
 

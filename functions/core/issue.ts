@@ -24,12 +24,17 @@ export const issueSchema = z.object({
   sent: z.number().int().default(0),
   skipped: z.number().int().default(0),
   failed: z.number().int().default(0),
+  /** Why the issue was last parked: SES's refusal of every message, as SES worded it (no address). */
+  parkedReason: z.string().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type Issue = z.infer<typeof issueSchema>;
 
-/** `parked`: held back while the issue waits out SES's daily quota; `nashra digest resume` sends it. */
+/**
+ * `parked`: held back while the issue waits out a refusal of every message (SES's daily quota, sending
+ * paused); `nashra digest resume` sends it.
+ */
 export const deliveryStatusSchema = z.enum(['sending', 'sent', 'failed', 'skipped', 'parked']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 

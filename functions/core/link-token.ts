@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { type Keyring, ORIGINAL_KEY_ID, parseKeyring } from './link-keys';
 import type { Placeholder } from './mail/compiled-mail';
 import type { PersonalLinks } from './mail/personalise';
 
@@ -39,18 +40,50 @@ export class ExpiredTokenError extends Error {
   }
 }
 
+/** How often a signer may re-read its keyring when a token names a key it does not hold. */
+const RELOAD_INTERVAL_MS = 10_000;
+
+export interface LinkSignerOptions {
+  /**
+   * Reads the keyring again (local mode: the key file, which `nashra keys rotate` may have changed
+   * since this process started); asked at most every ten seconds, when a token names a key this
+   * signer does not hold.
+   */
+  reload?: () => Keyring | undefined;
+}
+
 /**
  * Signs and verifies the tokens every link carries: HMAC-SHA256 over the subscriber id, the purpose,
  * the subscriber's link version and (for confirm links) an expiry. A token never contains an address.
  * Revocation is by link version: the caller compares `linkVersion` with the subscriber's current one.
+ *
+ * Keys come from a keyring (functions/core/link-keys.ts). A token is `body.mac`, signed with the
+ * original key `k0` (every token issued before keyrings, and every token while k0 is current), or
+ * `kid.body.mac`, its MAC over `kid.body`, signed with key `kid`. Any key still in the keyring
+ * verifies; the current one signs. `use` takes a newer keyring in a process that stays up.
  */
 export class LinkSigner {
-  /** A KeyObject made once: each HMAC then starts from it (a few per cent faster than from bytes, same MAC). */
-  private readonly key: KeyObject;
+  /** KeyObjects made once: each HMAC then starts from one (a few per cent faster than from bytes, same MAC). */
+  private keys = new Map<string, KeyObject>();
+  private current: { id: string; key: KeyObject } = { id: '', key: createSecretKey(Buffer.alloc(1)) };
+  private lastReload = Number.NEGATIVE_INFINITY;
 
-  constructor(key: string) {
-    if (key.length < 32) throw new Error('the link-signing key must be at least 32 characters');
-    this.key = createSecretKey(Buffer.from(key, 'utf8'));
+  constructor(
+    keys: string | Keyring,
+    private readonly options: LinkSignerOptions = {},
+  ) {
+    this.use(typeof keys === 'string' ? parseKeyring(keys) : keys);
+  }
+
+  /** From now on, sign with the keyring's current key and verify with any of its keys. */
+  use(ring: Keyring): void {
+    this.keys = new Map(ring.keys.map((key) => [key.id, createSecretKey(Buffer.from(key.secret, 'utf8'))]));
+    this.current = { id: ring.current, key: this.keys.get(ring.current) as KeyObject };
+  }
+
+  /** The id of the key that signs. */
+  get currentKeyId(): string {
+    return this.current.id;
   }
 
   sign(claims: LinkClaims, now: Date): string {
@@ -62,17 +95,24 @@ export class LinkSigner {
       ...(lifetime ? { e: Math.floor((now.getTime() + lifetime) / 1000) } : {}),
     };
     const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-    return `${body}.${this.mac(body)}`;
+    const { id, key } = this.current;
+    if (id === ORIGINAL_KEY_ID) return `${body}.${mac(key, body)}`;
+    return `${id}.${body}.${mac(key, `${id}.${body}`)}`;
   }
 
   /** The claims of a genuine, unexpired token for `purpose`; throws InvalidTokenError or ExpiredTokenError. */
   verify(token: string, purpose: LinkPurpose, now: Date): LinkClaims {
     if (token.length > 512) throw new InvalidTokenError('token too long');
-    const [body, mac, ...rest] = token.split('.');
-    if (!body || !mac || rest.length > 0) throw new InvalidTokenError('malformed token');
-    const expected = Buffer.from(this.mac(body), 'utf8');
-    const given = Buffer.from(mac, 'utf8');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    const parts = token.split('.');
+    if (parts.length < 2 || parts.length > 3) throw new InvalidTokenError('malformed token');
+    const [id, body, given] =
+      parts.length === 2 ? [ORIGINAL_KEY_ID, parts[0], parts[1]] : [parts[0], parts[1], parts[2]];
+    if (!id || !body || !given) throw new InvalidTokenError('malformed token');
+    const key = this.keyFor(id, now);
+    if (!key) throw new InvalidTokenError('signed with a key that is retired or unknown');
+    const expected = Buffer.from(mac(key, parts.length === 2 ? body : `${id}.${body}`), 'utf8');
+    const presented = Buffer.from(given, 'utf8');
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
       throw new InvalidTokenError('bad signature');
     let payload: z.infer<typeof payloadSchema>;
     try {
@@ -86,9 +126,19 @@ export class LinkSigner {
     return claims;
   }
 
-  private mac(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
+  private keyFor(id: string, now: Date): KeyObject | undefined {
+    const held = this.keys.get(id);
+    if (held || !this.options.reload || !/^k\d{1,6}$/.test(id)) return held;
+    if (now.getTime() - this.lastReload < RELOAD_INTERVAL_MS) return undefined;
+    this.lastReload = now.getTime();
+    const ring = this.options.reload();
+    if (ring) this.use(ring);
+    return this.keys.get(id);
   }
+}
+
+function mac(key: KeyObject, signed: string): string {
+  return createHmac('sha256', key).update(signed).digest('base64url');
 }
 
 /** The personal links of one reader, each carrying a signed token and never the address. */

@@ -29,6 +29,7 @@ export interface ArticleRepo {
   }): Promise<Article[]>;
   /** Articles whose `url` is exactly this one (translation pairing by link). */
   findByUrl(url: string): Promise<Article[]>;
+
   /**
    * Sets an article's translation, only if its current one is still `expected` (undefined: none);
    * otherwise a ConflictError. A missing article is a NotFoundError.
@@ -245,6 +246,11 @@ export interface IssueRepo {
   ): Promise<boolean>;
   /** Sets the status; with `from`, only when the current status is one of those (returns false otherwise). */
   setStatus(id: string, status: IssueStatus, now: string, from?: IssueStatus[]): Promise<boolean>;
+  /**
+   * Parks a sending issue (SES refuses every message for now), keeping why; false when it was not
+   * sending (already parked by another sender, or finished).
+   */
+  park(id: string, reason: string, now: string): Promise<boolean>;
 }
 
 export type ClaimResult = 'claimed' | 'done' | 'busy';
@@ -332,12 +338,16 @@ export interface Counter {
 }
 
 /**
- * Short-lived counters (rate limits). Keys are opaque hashes: the core never hands an address or IP
+ * Short-lived counters (rate limits, a feed's run of failed polls). Keys are opaque hashes: the core never hands an address or IP
  * to this port. Expired counters are gone on AWS (TTL) and ignored everywhere else.
  */
 export interface CounterRepo {
-  /** Adds one to the counter (created at 1 with this expiry) and returns the count after, atomically. */
-  hit(key: string, expiresAt: number): Promise<number>;
+  /**
+   * Adds one to the counter (created at 1 with this expiry) and returns the count after, atomically.
+   * With `extendExpiry`, every hit moves the expiry to `expiresAt` (a run that lasts as long as it goes
+   * on); otherwise the first hit's expiry stays (a fixed window).
+   */
+  hit(key: string, expiresAt: number, options?: { extendExpiry?: boolean }): Promise<number>;
   /** The live counters among these keys (expired ones are left out). */
   getMany(keys: string[], now: Date): Promise<Counter[]>;
   remove(keys: string[]): Promise<void>;

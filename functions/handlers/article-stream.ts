@@ -7,7 +7,7 @@ import { announceNewArticles, type NewArticleListener } from '../core/ingest/ann
 import { alertListener } from '../core/send/send-alert';
 import { lambdaRuntime } from '../runtime/lambda';
 import { mjmlMailRenderer } from '../runtime/rendering';
-import { sendingParts } from '../runtime/sending';
+import { fanOutParts } from '../runtime/sending';
 import { logger, withLambdaContext } from '../shared/logger';
 
 const streamEventSchema = z.object({ Records: z.array(z.unknown()) });
@@ -82,7 +82,7 @@ let stream: ReturnType<typeof createArticleStreamHandler> | undefined;
 export const handler = (event: DynamoDBStreamEvent, context?: LambdaContext) => {
   withLambdaContext(context);
   stream ??= createArticleStreamHandler(
-    alertListener(sendingParts(lambdaRuntime({ renderer: mjmlMailRenderer }))),
+    alertListener(fanOutParts(lambdaRuntime({ renderer: mjmlMailRenderer }))),
   );
   return stream(event);
 };

@@ -5,7 +5,7 @@ import { scheduleNameSchema } from '../core/schedule';
 import { runScheduledDigest, type ScheduledRunOutcome } from '../core/send/run-schedule';
 import { lambdaRuntime } from '../runtime/lambda';
 import { mjmlMailRenderer } from '../runtime/rendering';
-import { type SendingParts, sendingParts } from '../runtime/sending';
+import { type FanOutParts, fanOutParts } from '../runtime/sending';
 import { logger, withLambdaContext } from '../shared/logger';
 
 /**
@@ -23,7 +23,7 @@ export type DigestRunEvent = z.infer<typeof digestRunEventSchema>;
  * A schedule fired → one digest of its window, ending at the time it was due. `triggers`, where the
  * caller manages EventBridge Scheduler (the staff CLI), lets a one-off that fired take its trigger off.
  */
-export function createDigestRun(services: SendingParts & { triggers?: ScheduleTriggers }) {
+export function createDigestRun(services: FanOutParts & { triggers?: ScheduleTriggers }) {
   return async (event: unknown): Promise<ScheduledRunOutcome> => {
     const { scheduleName, scheduledTime } = digestRunEventSchema.parse(event);
     const firedAt = scheduledTime ? new Date(scheduledTime) : services.clock.now();
@@ -44,6 +44,6 @@ let run: ReturnType<typeof createDigestRun> | undefined;
 /** Lambda entry point: the EventBridge Scheduler target of every digest schedule. */
 export const handler = (event: unknown, context?: LambdaContext) => {
   withLambdaContext(context);
-  run ??= createDigestRun(sendingParts(lambdaRuntime({ renderer: mjmlMailRenderer })));
+  run ??= createDigestRun(fanOutParts(lambdaRuntime({ renderer: mjmlMailRenderer })));
   return run(event);
 };

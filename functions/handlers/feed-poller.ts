@@ -1,7 +1,9 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import { z } from 'zod';
+import { recordFeedHealth } from '../core/ingest/feed-health';
 import type { FeedSource } from '../core/ingest/feed-item';
 import { type FeedReport, ingestFeeds } from '../core/ingest/ingest-feed';
+import { metricNames } from '../core/metrics';
 import { type IngestParts, ingestParts } from '../runtime/ingesting';
 import { lambdaRuntime } from '../runtime/lambda';
 import { logger, withLambdaContext } from '../shared/logger';
@@ -22,12 +24,16 @@ export interface PollSummary {
   unchanged: number;
   rejected: number;
   failedFeeds: number;
+  /** Feeds that have now failed the configured number of polls in a row, or more. */
+  failingFeeds: number;
 }
 
 /**
  * The scheduled feed poller: reads every configured feed and ingests it. A feed that fails (times out,
  * answers 500, is malformed) is logged with its reason and the others go on; a rejected item is logged
  * with its feed and position. Never throws for a feed's fault, so one bad feed does not retry them all.
+ * Each feed's run of failed polls is kept; the feeds whose run reached the configured length are
+ * counted (FailingFeeds) at every poll, the one number the alarm watches.
  */
 export function createFeedPollerHandler(services: IngestParts, feeds: FeedSource[]) {
   return async (event: unknown): Promise<PollSummary> => {
@@ -35,6 +41,10 @@ export function createFeedPollerHandler(services: IngestParts, feeds: FeedSource
     const sources = input.feeds?.map((feed) => ({ location: feed.url, lang: feed.lang })) ?? feeds;
     const reports = await ingestFeeds(services, sources);
     for (const report of reports) logReport(report);
+    const failing = await recordFeedHealth(reports, services.feedHealth.settings, services.feedHealth);
+    for (const { feed, failedPolls } of failing)
+      logger.error('feed failing: every poll in a row has failed', { feed, failedPolls });
+    services.metrics.count(metricNames.failingFeeds, failing.length);
     const count = (key: 'created' | 'updated' | 'unchanged' | 'rejected') =>
       reports.reduce((sum, report) => sum + report[key].length, 0);
     return {
@@ -44,6 +54,7 @@ export function createFeedPollerHandler(services: IngestParts, feeds: FeedSource
       unchanged: count('unchanged'),
       rejected: count('rejected'),
       failedFeeds: reports.filter((report) => report.error !== undefined).length,
+      failingFeeds: failing.length,
     };
   };
 }

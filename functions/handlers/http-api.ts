@@ -10,6 +10,6 @@ let app: ReturnType<typeof handle> | undefined;
 /** API Gateway HTTP API → the Hono app, on the function's runtime built at cold start. */
 export const handler = (event: Parameters<ReturnType<typeof handle>>[0], context: LambdaContext) => {
   withLambdaContext(context);
-  app ??= handle(createApp(lambdaRuntime({ renderer: mjmlMailRenderer })));
+  app ??= handle(createApp(lambdaRuntime({ renderer: mjmlMailRenderer, signsLinks: true })));
   return app(event, context);
 };

@@ -1,5 +1,6 @@
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { metricNames } from '../core/metrics';
 import { type QueuedJob, sendJobs } from '../core/send/send-jobs';
 import { lambdaRuntime } from '../runtime/lambda';
 import { type SenderParts, senderParts } from '../runtime/sending';
@@ -17,7 +18,8 @@ export const maxReceiveCount = 5;
 /**
  * The send queue → the sender. Each record is validated; a malformed one is reported as failed so
  * it lands in the dead-letter queue instead of vanishing. The batch takes one send-rate bucket for its
- * whole run. Transient failures come back as batch item failures, redelivered by the queue.
+ * whole run. Transient failures come back as batch item failures, redelivered by the queue. The
+ * batch's mails sent, failed, throttled and parked are counted for the alarms.
  */
 export function createSendWorker(services: SenderParts) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -42,6 +44,10 @@ export function createSendWorker(services: SenderParts) {
     try {
       const report = await sendJobs(queued, services, bucket, maxReceiveCount);
       logger.info('send batch done', { ...report, retry: report.retry.length });
+      services.metrics.count(metricNames.sent, report.sent);
+      services.metrics.count(metricNames.failed, report.failed);
+      services.metrics.count(metricNames.throttled, report.throttled);
+      services.metrics.count(metricNames.parked, report.parked);
       return {
         batchItemFailures: [...malformed, ...report.retry].map((itemIdentifier) => ({ itemIdentifier })),
       };
@@ -64,6 +70,6 @@ let worker: ReturnType<typeof createSendWorker> | undefined;
 /** Lambda entry point (SQS event source, ReportBatchItemFailures). */
 export const handler = (event: SQSEvent, context?: LambdaContext) => {
   withLambdaContext(context);
-  worker ??= createSendWorker(senderParts(lambdaRuntime()));
+  worker ??= createSendWorker(senderParts(lambdaRuntime({ signsLinks: true })));
   return worker(event);
 };

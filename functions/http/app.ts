@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ErrorStatus, errorPage } from '../../templates/pages/pages';
+import { metricNames } from '../core/metrics';
 import type { Runtime } from '../runtime/runtime';
 import { statusForError } from '../shared/http-errors';
 import { logger, logSafeError } from '../shared/logger';
@@ -58,12 +59,15 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Hono<Read
   app.onError((error, c) => {
     const status = statusForError(error);
     // The route pattern, never the path: paths carry link tokens, which are credentials.
-    if (status === 500)
+    if (status >= 500) {
       logger.error('request failed', {
         method: c.req.method,
         route: c.req.routePath,
         error: logSafeError(error),
       });
+      // Lambda's Errors metric never sees a request the app answered: this count is what the alarm watches.
+      runtime.metrics.count(metricNames.apiServerErrors, 1);
+    }
     const message = status === 500 ? 'Something went wrong.' : error.message;
     if (c.req.path.startsWith('/api/')) return c.text(message, status);
     if (wantsJson(c)) return c.json({ error: message }, status);

@@ -1,6 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../shared/logger';
 import type { TableName } from '../shared/tables';
+import { LocalHeldQueue } from './held-queue';
 import { LocalQueue, type LocalQueueOptions } from './local-queue';
 import { LocalScheduler } from './local-scheduler';
 
@@ -11,17 +12,20 @@ export interface StreamConsumer {
   handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
   /** Attempts per batch before the records are given up (AWS: maximumRetryAttempts + 1). */
   maxAttempts?: number;
+  /** Where a batch given up goes (AWS: the event source mapping's on-failure destination). */
+  onGiveUp?: (records: DynamoDBRecord[], attempts: number) => void;
 }
 
 /**
  * The in-process stand-in for what AWS wires between services: DynamoDB stream → function, SQS →
- * function, Scheduler → function. It calls the same handlers with the same event shapes, and nothing
+ * function, Scheduler → function, and the dead-letter queues failures end up in. It calls the same handlers with the same event shapes, and nothing
  * else; business logic never knows which of the two is calling.
  */
 export class LocalTriggers {
   readonly scheduler = new LocalScheduler();
   private readonly consumers = new Map<TableName, StreamConsumer[]>();
   private readonly queues = new Map<string, LocalQueue>();
+  private readonly heldQueues = new Map<string, LocalHeldQueue>();
   private streamChain: Promise<void> = Promise.resolve();
   private pendingStreamBatches = 0;
 
@@ -53,6 +57,19 @@ export class LocalTriggers {
 
   getQueue(name: string): LocalQueue | undefined {
     return this.queues.get(name);
+  }
+
+  /** A queue nobody consumes (a dead-letter queue), made on first use; kept under `store` when given. */
+  heldQueue(name: string, store?: string): LocalHeldQueue {
+    const existing = this.heldQueues.get(name);
+    if (existing) return existing;
+    const queue = new LocalHeldQueue(name, store);
+    this.heldQueues.set(name, queue);
+    return queue;
+  }
+
+  getHeldQueue(name: string): LocalHeldQueue | undefined {
+    return this.heldQueues.get(name);
   }
 
   /** Resolves once no stream batch and no queued message is waiting: what a CLI command awaits before exit. */
@@ -89,6 +106,7 @@ export class LocalTriggers {
         consumer: consumer.name,
         records: remaining.length,
       });
+      consumer.onGiveUp?.(remaining, attempts);
     }
   }
 }

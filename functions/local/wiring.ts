@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { type DeadLetterKind, deadLetterKinds, localDeadLetterQueueName } from '../core/dead-letters';
 import type { NewArticleListener } from '../core/ingest/announce';
 import { alertListener } from '../core/send/send-alert';
 import { alertSweepCron, createAlertSweep } from '../handlers/alert-sweep';
@@ -10,6 +13,7 @@ import { ingestParts } from '../runtime/ingesting';
 import type { Runtime } from '../runtime/runtime';
 import { senderParts, sendingParts } from '../runtime/sending';
 import { logger } from '../shared/logger';
+import type { LocalHeldQueue } from './held-queue';
 import { LocalDigestClock } from './local-digest-clock';
 import type { LocalTriggers } from './triggers';
 
@@ -38,6 +42,15 @@ export function wireLocalTriggers(
   options: LocalWiring = {},
 ): void {
   const { config } = runtime;
+  const deadLetters = Object.fromEntries(
+    deadLetterKinds.map((kind) => {
+      const name = config.deadLetterQueues[kind].split('/').pop() ?? localDeadLetterQueueName(kind);
+      return [
+        kind,
+        triggers.heldQueue(name, options.queueStore ? join(options.queueStore, name) : undefined),
+      ];
+    }),
+  ) as Record<DeadLetterKind, LocalHeldQueue>;
   triggers.queue({
     name: config.send.queueUrl.split('/').pop() ?? 'nashra-send',
     handler: createSendWorker(senderParts(runtime)),
@@ -47,12 +60,16 @@ export function wireLocalTriggers(
     // sender's timeout against a lease of 2 ×), so a job that found its reader "busy" finds it free.
     visibilityTimeoutMs: config.send.leaseMs + 1000,
     maxReceiveCount,
+    // SQS's redrive policy moves the message itself to the dead-letter queue.
+    onDeadLetter: (record) => void deadLetters.send.send([record.body]),
     ...(options.queueStore ? { store: join(options.queueStore, 'nashra-send') } : {}),
   });
   triggers.onStream('articles', {
     name: 'article-stream',
     eventNames: [...articleStreamEventNames],
     handler: createArticleStreamHandler(options.listener ?? alertListener(sendingParts(runtime))),
+    onGiveUp: (records, attempts) =>
+      void deadLetters.stream.send([JSON.stringify(streamFailureRecord(records, attempts))]),
   });
   if (options.schedules) {
     const sending = sendingParts(runtime);
@@ -66,7 +83,7 @@ export function wireLocalTriggers(
     new LocalDigestClock(triggers.scheduler, {
       schedules: sending.schedules,
       clock: sending.clock,
-      fire: createDigestRun(sending),
+      fire: invokedAsynchronously('digest-run', createDigestRun(sending), deadLetters.schedule),
     })
       .start()
       .catch((error) => logger.error('local digest schedules could not start', { error }));
@@ -80,4 +97,71 @@ export function wireLocalTriggers(
     timeZone: config.timeZone,
     fire: () => poll({}),
   });
+}
+
+/**
+ * Lambda's on-failure destination record for a stream batch given up: the shard positions and when
+ * the records arrived, never the records (as on AWS; a redrive reads the articles again from the table).
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ */
+function streamFailureRecord(records: DynamoDBRecord[], attempts: number) {
+  const arrivals = records.map((record) => (record.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000);
+  return {
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: 'local:article-stream',
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: attempts,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    DDBStreamBatchInfo: {
+      shardId: 'local',
+      startSequenceNumber: records[0]?.dynamodb?.SequenceNumber ?? '',
+      endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber ?? '',
+      approximateArrivalOfFirstRecord: new Date(Math.min(...arrivals)).toISOString(),
+      approximateArrivalOfLastRecord: new Date(Math.max(...arrivals)).toISOString(),
+      batchSize: records.length,
+      streamArn: records[0]?.eventSourceARN ?? '',
+    },
+  };
+}
+
+/**
+ * A handler as Lambda runs an asynchronous invocation: tried three times (Lambda's two retries), then
+ * the event goes to the on-failure destination in Lambda's record, with the last error.
+ */
+function invokedAsynchronously<E>(
+  name: string,
+  handler: (event: E) => Promise<unknown>,
+  onFailure: LocalHeldQueue,
+) {
+  return async (event: E): Promise<unknown> => {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return await handler(event);
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    const error = lastError as Error;
+    onFailure.send([
+      JSON.stringify({
+        version: '1.0',
+        timestamp: new Date().toISOString(),
+        requestContext: {
+          requestId: randomUUID(),
+          functionArn: `local:${name}`,
+          condition: 'RetriesExhausted',
+          approximateInvokeCount: 3,
+        },
+        requestPayload: event,
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        responsePayload: { errorType: error.name, errorMessage: error.message },
+      }),
+    ]);
+    throw error;
+  };
 }

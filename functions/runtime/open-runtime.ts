@@ -1,8 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { ensureTables } from '../adapters/dynamodb/table-admin';
 import { createSchedulerClient, EventBridgeScheduleTriggers } from '../adapters/scheduler';
 import type { Clock } from '../core/ports';
 import { type LocalStack, openLocalStack } from '../local/stack';
 import { type LocalWiring, wireLocalTriggers } from '../local/wiring';
+import { localKeyringPath } from '../shared/config';
 import { mjmlMailRenderer } from './rendering';
 import { createRuntime, type Runtime, type Target } from './runtime';
 import { readStageStacks, type StageResources, stageConfig, stageResources } from './stage';
@@ -51,9 +53,14 @@ export async function openRuntime(target: Target, options: OpenOptions): Promise
 
 async function openLocal(options: OpenOptions): Promise<OpenRuntime> {
   const local = await openLocalStack({ dev: options.dev, env: options.env });
+  const keyFile = localKeyringPath(local.config.home);
   const runtime = createRuntime('local', local.config, {
     renderer: mjmlMailRenderer,
     clock: options.clock,
+    // A keyring from the key file is read again when a link names a key added since (`nashra keys rotate`).
+    ...(options.env.NASHRA_LINK_SIGNING_KEY
+      ? {}
+      : { reloadKeys: () => (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined) }),
     onClose: () => local.close(),
   });
   try {

@@ -1,3 +1,4 @@
+import { counterKeyOf } from '../core/link-keys';
 import { RateLimiter } from '../core/subscribers/rate-limit';
 import type { ReaderDeps } from '../core/subscribers/reader-flows';
 import type { StaffDeps } from '../core/subscribers/staff';
@@ -18,7 +19,7 @@ export function readerParts(runtime: Runtime): ReaderParts {
       subscribers: repos.subscribers,
       deliveries: repos.deliveries,
       counters: repos.counters,
-      limiter: new RateLimiter(runtime.linkSigningKey, repos.counters, config.subscribe.limits),
+      limiter: new RateLimiter(counterKeyOf(runtime.keyring), repos.counters, config.subscribe.limits),
       unsubscribeNotice: config.subscribe.unsubscribeNotice,
       renderer: runtime.renderer,
       mailer: runtime.mailer,

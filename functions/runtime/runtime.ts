@@ -8,8 +8,11 @@ import { DynamoIssueRepo } from '../adapters/dynamodb/issue-repo';
 import { DynamoScheduleRepo } from '../adapters/dynamodb/schedule-repo';
 import { DynamoSubscriberRepo } from '../adapters/dynamodb/subscriber-repo';
 import { createSesClient, SesMailer } from '../adapters/ses-mailer';
-import { createSqsClient, SqsSendQueue } from '../adapters/sqs-queue';
+import { createSqsClient, SqsDeadLetterQueue, SqsSendQueue } from '../adapters/sqs-queue';
+import type { DeadLetterKind, DeadLetterQueue } from '../core/dead-letters';
+import { type Keyring, parseKeyring } from '../core/link-keys';
 import { LinkSigner } from '../core/link-token';
+import { type Metrics, noMetrics } from '../core/metrics';
 import {
   type Clock,
   type Mailer,
@@ -50,6 +53,13 @@ export interface RuntimeParts {
   triggers?: ScheduleTriggers;
   /** The clock of every use case; tests freeze it. */
   clock?: Clock;
+  /** Where this process publishes its counts (CloudWatch on Lambda); none elsewhere. */
+  metrics?: Metrics;
+  /**
+   * Reads the keyring's secret value again (local mode: the key file `nashra keys rotate` rewrites), so
+   * a process that stays up verifies links of a key added after it started.
+   */
+  reloadKeys?: () => string | undefined;
   /** Stopped by `close()` after the clients: what the composition root started for this process. */
   onClose?: () => Promise<void>;
 }
@@ -69,10 +79,18 @@ export interface Runtime {
   readonly repos: Repositories;
   readonly mailer: Mailer;
   readonly queue: SendQueue;
-  /** The link-signing key; a staff process on a stage loads it only for commands that sign. */
-  readonly linkSigningKey: string;
-  /** Signs and verifies reader links with that key. */
+  /** One of the stage's (or local mode's) dead-letter queues, as staff read and redrive it. */
+  deadLetters(kind: DeadLetterKind): DeadLetterQueue;
+  /**
+   * The link-signing keyring (functions/core/link-keys.ts), as this process last read it. Throws a
+   * RuntimeError where no key is loaded: a function that signs no link is never given one.
+   */
+  readonly keyring: Keyring;
+  /** Signs reader links with the keyring's current key, verifies them with any of its keys. */
   readonly signer: LinkSigner;
+  /** A newer keyring (a warm Lambda function re-reads its secret every few minutes). */
+  useKeys(secretValue: string): void;
+  readonly metrics: Metrics;
   /** Throws when this process renders no mail. */
   readonly renderer: MailRenderer;
   readonly triggers?: ScheduleTriggers;
@@ -121,7 +139,7 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           subscribers: new DynamoSubscriberRepo(db, tables.subscribers),
           schedules: new DynamoScheduleRepo(db, tables.schedules),
           issues: new DynamoIssueRepo(db, tables.issues),
-          deliveries: new DynamoDeliveryRepo(db, tables.deliveries),
+          deliveries: new DynamoDeliveryRepo(db, tables.deliveries, config.send.deliveryRetentionDays),
           counters: new DynamoCounterRepo(db, tables.counters),
         };
       });
@@ -146,16 +164,46 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           ),
       );
     },
-    get linkSigningKey() {
-      if (!config.linkSigningKey)
-        throw new RuntimeError(
-          `the link-signing key of ${describeTarget(target)} is not loaded: this command cannot sign reader links`,
-        );
-      return config.linkSigningKey;
+    deadLetters(kind: DeadLetterKind) {
+      return once(
+        `dead-letters:${kind}`,
+        () =>
+          new SqsDeadLetterQueue(
+            client('client:sqs', () => createSqsClient(config)),
+            config.deadLetterQueues[kind],
+          ),
+      );
+    },
+    get keyring() {
+      return once('keyring', () => {
+        if (!config.linkSigningKey)
+          throw new RuntimeError(
+            `the link-signing key of ${describeTarget(target)} is not loaded: this process cannot sign or verify reader links`,
+          );
+        return parseKeyring(config.linkSigningKey);
+      });
     },
     get signer() {
-      return once('signer', () => new LinkSigner(runtime.linkSigningKey));
+      return once('signer', () => {
+        const reload = parts.reloadKeys;
+        return new LinkSigner(runtime.keyring, {
+          ...(reload
+            ? {
+                reload: () => {
+                  const value = reload();
+                  return value === undefined ? undefined : parseKeyring(value);
+                },
+              }
+            : {}),
+        });
+      });
     },
+    useKeys(secretValue: string) {
+      const ring = parseKeyring(secretValue);
+      built.set('keyring', ring);
+      if (built.has('signer')) runtime.signer.use(ring);
+    },
+    metrics: parts.metrics ?? noMetrics,
     get renderer() {
       return once('renderer', () => {
         if (!parts.renderer) throw new RuntimeError('this process renders no mail');

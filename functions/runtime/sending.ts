@@ -1,3 +1,4 @@
+import type { Metrics } from '../core/metrics';
 import { realSleep, SendRatePool } from '../core/send/rate-limit';
 import { defaultRetryPolicy } from '../core/send/retry';
 import type { AlertDeps } from '../core/send/send-alert';
@@ -5,7 +6,7 @@ import type { DigestDeps } from '../core/send/send-digest';
 import type { SenderDeps } from '../core/send/send-jobs';
 import type { Runtime } from './runtime';
 
-export type SenderParts = SenderDeps & { ratePool: SendRatePool };
+export type SenderParts = SenderDeps & { ratePool: SendRatePool; metrics: Metrics };
 export type SendingParts = DigestDeps & AlertDeps & SenderParts;
 
 /** The mail settings every mail to a reader is built with. */
@@ -39,19 +40,34 @@ export function senderParts(runtime: Runtime): SenderParts {
       leaseMs: config.send.leaseMs,
       variantCache: new Map(),
       ratePool: new SendRatePool(config.mail.sendRate, config.send.maxConcurrency),
+      metrics: runtime.metrics,
     };
   });
 }
 
-/** What digests, alerts and the held-alert sweep need: rendering, fan-out to the send queue, the sender's parts. */
-export function sendingParts(runtime: Runtime): SendingParts {
-  return runtime.once('sending', () => ({
-    ...senderParts(runtime),
+export type FanOutParts = DigestDeps & AlertDeps & { metrics: Metrics };
+
+/**
+ * What digests, alerts and the held-alert sweep need: rendering and fan-out to the send queue. No
+ * mailer and no link signer: the functions that fan out sign nothing, so they are given no key.
+ */
+export function fanOutParts(runtime: Runtime): FanOutParts {
+  return runtime.once('fan-out', () => ({
+    subscribers: runtime.repos.subscribers,
+    issues: runtime.repos.issues,
+    deliveries: runtime.repos.deliveries,
+    clock: runtime.clock,
     articles: runtime.repos.articles,
     schedules: runtime.repos.schedules,
     queue: runtime.queue,
     renderer: runtime.renderer,
     quietHours: runtime.config.quietHours,
     pageSize: 100,
+    metrics: runtime.metrics,
   }));
+}
+
+/** Everything a staff process or local mode sends with: fan-out and the sender's parts. */
+export function sendingParts(runtime: Runtime): SendingParts {
+  return runtime.once('sending', () => ({ ...fanOutParts(runtime), ...senderParts(runtime) }));
 }

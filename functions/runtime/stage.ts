@@ -1,5 +1,6 @@
 import { createCloudFormationClient, readStackOutputs } from '../adapters/cloudformation-stacks';
-import { createSecretsClient, readSecretString } from '../adapters/secrets';
+import { createSecretsClient, readSecretString, SecretsManagerKeyringStore } from '../adapters/secrets';
+import type { KeyringStore } from '../core/keys';
 import { type Config, loadConfig } from '../shared/config';
 import {
   requiredStatefulKeys,
@@ -186,6 +187,7 @@ export async function stageConfig(resources: StageResources, env: NodeJS.Process
   const config: Config = {
     ...base,
     tables: resources.tables,
+    deadLetterQueues: resources.deadLetterQueues,
     clientTimeouts: stageClientTimeouts,
     scheduler: {
       group: resources.scheduleGroup,
@@ -212,4 +214,28 @@ export async function stageConfig(resources: StageResources, env: NodeJS.Process
   } finally {
     secrets.destroy();
   }
+}
+
+/**
+ * The keyring of a stage, in its Secrets Manager secret (found from the stacks' outputs), for
+ * `nashra keys`: read and replaced with the staff member's own credentials. `close` destroys the client.
+ */
+export async function stageKeyringStore(
+  stage: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ store: KeyringStore; close: () => void }> {
+  const resources = stageResources(await readStageStacks(stage, env));
+  const secrets = createSecretsClient({
+    region: resources.region,
+    ...(env.AWS_ENDPOINT_URL_SECRETS_MANAGER ? { endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER } : {}),
+    maxAttempts: 2,
+    requestHandler: {
+      connectionTimeout: stageClientTimeouts.connectMs,
+      requestTimeout: stageClientTimeouts.requestMs,
+    },
+  });
+  return {
+    store: new SecretsManagerKeyringStore(secrets, resources.linkSigningKeySecretArn),
+    close: () => secrets.destroy(),
+  };
 }

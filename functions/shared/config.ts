@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
+import { type DeadLetterKind, deadLetterKinds, localDeadLetterQueueName } from '../core/dead-letters';
 import { parseQuietHours, type QuietHours } from '../core/send/quiet-hours';
 import { senderConcurrencyFor } from '../core/send/rate-limit';
 import { type Limit, parseLimits } from '../core/subscribers/rate-limit';
@@ -156,6 +157,11 @@ const defaultTopicMap: Record<string, string> = {
 const environmentSchema = z
   .object({
     NASHRA_MODE: z.enum(['local', 'aws']).default('local'),
+    /** The stage a function belongs to (set by the stack): the `stage` dimension of its metrics. */
+    NASHRA_STAGE: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,20}$/)
+      .optional(),
     NASHRA_HOME: z.string().min(1).default('.nashra'),
     AWS_REGION: z.string().min(1).default('eu-west-1'),
     AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
@@ -180,6 +186,7 @@ const environmentSchema = z
     NASHRA_SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
     NASHRA_SENDER_TIMEOUT_SECONDS: z.coerce.number().int().min(3).max(900).default(60),
     NASHRA_TRANSIENT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
+    NASHRA_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     NASHRA_TIME_ZONE: z
       .string()
       .refine(isTimeZone, 'an IANA time zone the runtime knows, such as Asia/Baghdad')
@@ -195,6 +202,7 @@ const environmentSchema = z
     NASHRA_INGEST_KEY: z.string().min(16).optional(),
     NASHRA_FEEDS: feedsSetting.default([]),
     NASHRA_FEED_POLL_CRON: z.string().min(9).default('*/15 * * * *'),
+    NASHRA_FEED_FAILURE_POLLS: z.coerce.number().int().min(1).max(100).default(4),
     NASHRA_TOPIC_MAP: topicMapSetting.default(defaultTopicMap),
     NASHRA_URGENT_CATEGORY: z
       .string()
@@ -242,6 +250,8 @@ const environmentSchema = z
 
 export interface Config {
   mode: 'local' | 'aws';
+  /** The deployed stage this process belongs to, when it is one of its functions. */
+  stage?: string;
   /** Absolute path of the folder that holds all local state. */
   home: string;
   region: string;
@@ -278,7 +288,14 @@ export interface Config {
     timeoutSeconds: number;
     /** Transient bounces after which a reader is suppressed. */
     transientBounceLimit: number;
+    /** Days a delivery record is kept after its last change (the deliveries table's TTL). */
+    deliveryRetentionDays: number;
   };
+  /**
+   * The dead-letter queues staff read and redrive (`nashra dlq`): a stage's from its outputs; locally
+   * the local SQS endpoint's, named as the local queues are.
+   */
+  deadLetterQueues: Record<DeadLetterKind, string>;
   baseUrl: string;
   /**
    * The key of every link token. Locally created once under NASHRA_HOME; on AWS filled in from the
@@ -312,6 +329,8 @@ export interface Config {
     feeds: Array<{ url: string; lang?: 'ar' | 'en' }>;
     /** When the poller runs (cron, in the configured time zone). */
     pollCron: string;
+    /** Polls in a row a feed may fail before it counts as failing (and the alarm rings). */
+    feedFailurePolls: number;
     /** Category (any case) → topic slug. */
     topicMap: Record<string, string>;
     /** Categories that make an article urgent. */
@@ -353,6 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const home = resolve(e.NASHRA_HOME);
   return {
     mode: e.NASHRA_MODE,
+    ...(e.NASHRA_STAGE ? { stage: e.NASHRA_STAGE } : {}),
     home,
     region: e.AWS_REGION,
     endpoints: {
@@ -380,11 +400,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       leaseMs: 2 * e.NASHRA_SENDER_TIMEOUT_SECONDS * 1000,
       timeoutSeconds: e.NASHRA_SENDER_TIMEOUT_SECONDS,
       transientBounceLimit: e.NASHRA_TRANSIENT_BOUNCE_LIMIT,
+      deliveryRetentionDays: e.NASHRA_DELIVERY_RETENTION_DAYS,
     },
+    deadLetterQueues: Object.fromEntries(
+      deadLetterKinds.map((kind) => [
+        kind,
+        `http://127.0.0.1/000000000000/${localDeadLetterQueueName(kind)}`,
+      ]),
+    ) as Record<DeadLetterKind, string>,
     baseUrl: (e.NASHRA_BASE_URL ?? `http://127.0.0.1:${e.NASHRA_API_PORT}`).replace(/\/$/, ''),
     linkSigningKey:
       e.NASHRA_LINK_SIGNING_KEY ??
-      (e.NASHRA_MODE === 'local' ? localSecret(home, 'link-signing.key') : undefined),
+      (e.NASHRA_MODE === 'local' ? localSecret(home, LOCAL_KEYRING_FILE) : undefined),
     timeZone: e.NASHRA_TIME_ZONE,
     quietHours: parseQuietHours(e.NASHRA_QUIET_HOURS, e.NASHRA_TIME_ZONE),
     ports: { api: e.NASHRA_API_PORT, dynamodb: e.NASHRA_DYNAMODB_PORT, ses: e.NASHRA_SES_PORT },
@@ -394,6 +421,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     ingest: {
       feeds: e.NASHRA_FEEDS,
       pollCron: e.NASHRA_FEED_POLL_CRON,
+      feedFailurePolls: e.NASHRA_FEED_FAILURE_POLLS,
       topicMap: e.NASHRA_TOPIC_MAP,
       urgentCategories: e.NASHRA_URGENT_CATEGORY,
       // The demo sites locally, so that the demo's English article pairs with its Arabic original.
@@ -413,6 +441,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
   };
 }
+
+/** Local mode's link-signing keyring (or single key), under NASHRA_HOME unless NASHRA_LINK_SIGNING_KEY is set. */
+export const LOCAL_KEYRING_FILE = 'link-signing.key';
+
+/** The path of local mode's keyring file in a NASHRA_HOME. */
+export const localKeyringPath = (home: string) => join(home, LOCAL_KEYRING_FILE);
 
 function localSecret(home: string, file: string): string {
   const path = join(home, file);

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context as LambdaContext } from 'aws-lambda';
+import { hashForLog, redactAddresses } from '../core/redact';
 
 /**
  * Powertools' Logger, which can also speak to a person at a terminal: a staff command's warnings and
@@ -41,12 +41,7 @@ class NashraLogger extends Logger {
  */
 export const logger = new NashraLogger({ serviceName: 'nashra' });
 
-export function hashForLog(value: string): string {
-  return createHash('sha256').update(value.trim().toLowerCase()).digest('hex').slice(0, 16);
-}
-
-const addressInText =
-  /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])/g;
+export { hashForLog };
 
 /**
  * An error as it may be logged: name, message and stack with every email or IPv4 address in them
@@ -54,12 +49,11 @@ const addressInText =
  * rejection can name the recipient ("…failed the check in region EU-WEST-1: reader@example.org").
  */
 export function logSafeError(error: unknown): { name: string; message: string; stack?: string } {
-  const redact = (text: string) => text.replace(addressInText, (address) => `[${hashForLog(address)}]`);
-  if (!(error instanceof Error)) return { name: 'NonError', message: redact(String(error)) };
+  if (!(error instanceof Error)) return { name: 'NonError', message: redactAddresses(String(error)) };
   return {
     name: error.name,
-    message: redact(error.message),
-    ...(error.stack ? { stack: redact(error.stack) } : {}),
+    message: redactAddresses(error.message),
+    ...(error.stack ? { stack: redactAddresses(error.stack) } : {}),
   };
 }
 

@@ -40,6 +40,15 @@ export const statelessOutputs = {
   settings: 'Settings',
 } as const;
 
+/**
+ * Outputs of the stateless stack that only some stages have: with a custom domain for the API, the
+ * API Gateway name its DNS record points at.
+ */
+export const optionalStatelessOutputs = {
+  apiDomainTarget: 'ApiDomainTarget',
+  dashboard: 'Dashboard',
+} as const;
+
 /** Every output key the stateful stack must have. */
 export const requiredStatefulKeys = [...allTableNames.map(tableOutputKey), ...Object.values(statefulOutputs)];
 
@@ -64,4 +73,6 @@ export const sharedSettingNames = [
   'NASHRA_URGENT_CATEGORY',
   'NASHRA_SITES',
   'NASHRA_FEED_POLL_CRON',
+  'NASHRA_FEED_FAILURE_POLLS',
+  'NASHRA_DELIVERY_RETENTION_DAYS',
 ] as const;

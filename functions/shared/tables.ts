@@ -104,6 +104,9 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
       },
     ],
     stream: false,
+    // Who was sent what is kept for the delivery retention (180 days unless the stage says), then
+    // deleted by DynamoDB: every write of a delivery sets it.
+    timeToLiveAttribute: 'expiresAt',
   },
   counters: {
     // Short-lived counters (rate limits); keys are hashes, never an address or IP in clear.

@@ -17,6 +17,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { TableAccess, TableAction } from '../handler-spec';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const lambdaEntry = fileURLToPath(new URL('../runtime/lambda-entry.ts', import.meta.url));
@@ -25,6 +26,13 @@ const lambdaEntry = fileURLToPath(new URL('../runtime/lambda-entry.ts', import.m
 const ENVIRONMENT_LIMIT_BYTES = 4096;
 /** What a value known only at deploy time (an ARN, a queue URL) is counted as against that limit. */
 const DEPLOY_TIME_VALUE_BYTES = 128;
+
+/**
+ * How long the Parameters and Secrets extension keeps a secret before asking Secrets Manager again:
+ * with the functions' own re-read (every 2 minutes), a rotated key reaches a warm function within about
+ * four minutes.
+ */
+export const SECRET_CACHE_TTL = Duration.minutes(2);
 
 /** Some CommonJS dependencies call `require`, which an ESM bundle lacks: give them one. */
 const requireBanner =
@@ -41,8 +49,6 @@ export interface NashraFunctionProps {
   reservedConcurrency?: number;
   /** Settings every function reads (NASHRA_MODE, NASHRA_TABLE_PREFIX, NASHRA_BASE_URL, …). */
   environment: Record<string, string>;
-  /** The link-signing key: functions/shared/config.ts requires it of every function on AWS. */
-  linkSigningKey: ISecret;
   logRetention?: RetentionDays;
 }
 
@@ -54,7 +60,8 @@ export interface NashraFunctionProps {
  *
  * The bundle's entry is infra/runtime/lambda-entry.ts: it fills the secrets into process.env from the
  * Parameters and Secrets extension, then imports the handler module, so config() finds them at cold
- * start and the value never appears in the function's configuration.
+ * start and the value never appears in the function's configuration. The extension caches a secret for
+ * SECRET_CACHE_TTL; a warm function asks it again every few minutes (functions/runtime/lambda.ts).
  *
  * X-Ray is off: the functions carry no tracing SDK, so a trace would show only Lambda's own segment,
  * and the put-trace permissions cannot be scoped to a resource. The structured logs carry the request
@@ -65,6 +72,8 @@ export class NashraFunction extends NodejsFunction {
   declare private environmentSizes: Map<string, number> | undefined;
   /** This function is the target of the staff's digest schedules (EventBridge Scheduler). */
   digestTarget = false;
+  /** This function reads a table's stream (its iterator age is watched). */
+  streamConsumer = false;
 
   constructor(scope: Construct, id: string, props: NashraFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}-logs`, {
@@ -93,7 +102,7 @@ export class NashraFunction extends NodejsFunction {
       tracing: Tracing.DISABLED,
       paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
         logLevel: ParamsAndSecretsLogLevel.WARN,
-        secretsManagerTtl: Duration.minutes(5),
+        secretsManagerTtl: SECRET_CACHE_TTL,
       }),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
@@ -111,7 +120,6 @@ export class NashraFunction extends NodejsFunction {
       },
     });
     logGroup.grantWrite(role);
-    this.readsSecretInto('NASHRA_LINK_SIGNING_KEY', props.linkSigningKey);
     this.node.addValidation({ validate: () => this.environmentProblems() });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
@@ -135,51 +143,51 @@ export class NashraFunction extends NodejsFunction {
   }
 
   /**
-   * Read items of the table and of the named indexes (get, batch get, query, scan). Index ARNs are
-   * listed one by one rather than as `index/*`, so a new index is readable only once it is named here.
+   * Exactly these DynamoDB actions on the table, and `Query` on each index named by a `Query:<index>`.
+   * Index ARNs are listed one by one rather than as `index/*`, so a new index can be queried only once
+   * it is named here. An index the table does not have fails the synth.
    */
-  reads(table: ITableV2, indexNames: string[] = []): this {
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:Scan',
-          'dynamodb:ConditionCheckItem',
-        ],
-        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
-      }),
-    );
-    return this;
-  }
-
-  /** Put, update and delete items of the table (conditional writes included). */
-  writes(table: ITableV2): this {
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: [
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-        ],
-        resources: [table.tableArn],
-      }),
-    );
+  accesses(table: ITableV2, access: TableAccess[], indexNames: readonly string[]): this {
+    const onTable = [...new Set(access.filter((entry): entry is TableAction => !entry.includes(':')))];
+    const indexes = access.filter((entry) => entry.startsWith('Query:')).map((entry) => entry.slice(6));
+    for (const index of indexes)
+      if (!indexNames.includes(index))
+        throw new Error(`${this.node.path}: ${table.node.id} has no index "${index}" to query`);
+    if (onTable.length > 0)
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: onTable.map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+        }),
+      );
+    if (indexes.length > 0)
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [...new Set(indexes)].map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
     return this;
   }
 
   /**
    * Send raw mail from the sending domain through the stage's configuration set, and only that: the
-   * From address is pinned by a condition. (The mail settings are every function's: the stack sets them.)
+   * From address is pinned by a condition. In the SES sandbox SES also authorises the send against each
+   * verified recipient's identity, so the test recipients' identities are named too. (The mail
+   * settings are every function's: the stack sets them.)
    */
-  sends(identity: IEmailIdentity, configurationSet: IConfigurationSet, fromAddress: string): this {
+  sends(
+    identity: IEmailIdentity,
+    configurationSet: IConfigurationSet,
+    fromAddress: string,
+    sandboxRecipients: readonly IEmailIdentity[] = [],
+  ): this {
     this.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendRawEmail'],
         resources: [
           identity.emailIdentityArn,
+          ...sandboxRecipients.map((recipient) => recipient.emailIdentityArn),
           Stack.of(this).formatArn({
             service: 'ses',
             resource: 'configuration-set',
@@ -197,6 +205,11 @@ export class NashraFunction extends NodejsFunction {
     queue.grantSendMessages(this);
     this.addEnvironment('NASHRA_SEND_QUEUE_URL', queue.queueUrl);
     return this;
+  }
+
+  /** The link-signing keyring: read at cold start, again every few minutes; that one secret only. */
+  signsLinks(keyring: ISecret): this {
+    return this.readsSecretInto('NASHRA_LINK_SIGNING_KEY', keyring);
   }
 
   /** `name` gets the secret's value at cold start; the function may read that one secret. */

@@ -5,7 +5,7 @@
  *
  * Convention: for every variable `NAME_SECRET_ARN`, the secret's string is put into `NAME`. The value is
  * read through the AWS Parameters and Secrets Lambda Extension (a layer the stack adds), which needs no
- * SDK in the bundle and caches the value for the life of the execution environment.
+ * SDK in the bundle and caches the value for a few minutes (the function's `secretsManagerTtl`).
  */
 
 const SUFFIX = '_SECRET_ARN';
@@ -40,6 +40,20 @@ export async function fillSecretEnvironment(
       env[target] = await readSecret(endpoint, secretArn, env.AWS_SESSION_TOKEN ?? '', options);
     }),
   );
+}
+
+/**
+ * The string value of one secret, read through the extension now (it answers from its own cache
+ * until that cache's TTL runs out): how a warm function re-reads its keyring.
+ */
+export function readSecretThroughExtension(
+  env: NodeJS.ProcessEnv,
+  secretArn: string,
+  options: SecretEnvironmentOptions = {},
+): Promise<string> {
+  const endpoint =
+    options.endpoint ?? `http://localhost:${env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773'}`;
+  return readSecret(endpoint, secretArn, env.AWS_SESSION_TOKEN ?? '', { attempts: 2, ...options });
 }
 
 async function readSecret(

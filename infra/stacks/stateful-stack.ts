@@ -1,6 +1,16 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { DomainName, SecurityPolicy } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -29,6 +39,13 @@ import {
 } from '../../functions/shared/tables';
 import { SEND_MAX_RECEIVES, SEND_QUEUE_VISIBILITY } from '../sending';
 
+/**
+ * The DMARC policy to publish: `p=none` to start (read the reports, then tighten), relaxed alignment,
+ * and aggregate reports to `rua` when an address is given.
+ */
+export const dmarcRecord = (reportAddress?: string) =>
+  `v=DMARC1; p=none;${reportAddress ? ` rua=mailto:${reportAddress};` : ''} adkim=r; aspf=r`;
+
 const attribute = (key: KeyAttribute) => ({
   name: key.name,
   type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
@@ -42,6 +59,12 @@ export interface StatefulStackProps extends StackProps {
   tablePrefix: string;
   /** The SES-verified sending domain. */
   domain: string;
+  /** Where DMARC aggregate reports go (the record's `rua`). */
+  dmarcReportAddress?: string;
+  /** Addresses verified for tests while the account is in the SES sandbox. */
+  sandboxRecipients?: string[];
+  /** The API's custom domain and, if the operator has one, its ACM certificate. */
+  apiDomain?: { name: string; certificateArn?: string };
 }
 
 /**
@@ -50,10 +73,11 @@ export interface StatefulStackProps extends StackProps {
  *   deletion protection, RETAIN and encryption;
  * - the SES domain identity (Easy DKIM, custom MAIL FROM) and the configuration set, whose bounce and
  *   complaint events go to an encrypted SNS topic that the feedback function reads;
- * - the link-signing key (Secrets Manager, generated, never rotated: see below);
+ * - the link-signing keyring (Secrets Manager; generated as one key, rotated by staff: see below);
  * - the send queue and every dead-letter queue (messages in flight and failures kept for inspection);
  * - the EventBridge Scheduler group holding the staff's digest schedules (deleting a group deletes its
- *   schedules, so it is retained here rather than rebuilt with the code).
+ *   schedules, so it is retained here rather than rebuilt with the code);
+ * - the identities of the SES sandbox's test recipients, and the API's custom domain name.
  *
  * No archive bucket: the public archive is served by the HTTP API from the issues table.
  */
@@ -76,6 +100,10 @@ export class StatefulStack extends Stack {
   /** SES events the feedback function failed on after Lambda's retries. */
   readonly feedbackDeadLetters: Queue;
   readonly scheduleGroup: ScheduleGroup;
+  /** SES identities of the sandbox test recipients: the senders may send to them too. */
+  readonly sandboxRecipients: EmailIdentity[];
+  /** The API's custom domain name, when the stage has one (its DNS record points at it). */
+  readonly apiDomainName?: DomainName;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -87,9 +115,39 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // SES publishes bounce and complaint events, CloudWatch alarm state changes, into encrypted topics;
-    // neither can use the AWS-managed SNS key, so this key lets those two services (and only them) in.
-    for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) {
-      this.notificationKey.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // neither can use the AWS-managed SNS key, so this key lets those two services in, and only on
+    // behalf of this account's configuration set and alarms (no confused deputy from another account).
+    const publishers: Array<[string, string]> = [
+      [
+        'ses.amazonaws.com',
+        this.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: `nashra-${props.stage}`,
+        }),
+      ],
+      [
+        'cloudwatch.amazonaws.com',
+        this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    ];
+    for (const [service, sourceArn] of publishers) {
+      this.notificationKey.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': this.account },
+            ArnLike: { 'aws:SourceArn': sourceArn },
+          },
+        }),
+      );
     }
 
     this.mailFromDomain = `bounce.${props.domain}`;
@@ -132,8 +190,9 @@ export class StatefulStack extends Stack {
     Validations.of(this.linkSigningKey).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:
-        'The key signs the unsubscribe link of every mail ever sent, and those links must keep working for ' +
-        'years; rotating it would break them all. Revocation is per reader (the link version), not by key.',
+        'The secret holds a keyring, rotated by staff with `nashra keys rotate`: a rotation adds a key and ' +
+        'keeps every earlier one verifying, because the unsubscribe link of every mail ever sent must keep ' +
+        'working. A Secrets Manager rotation function would replace the value and break them all.',
     });
 
     this.sendDeadLetters = this.deadLetterQueue('send-dlq', 'send jobs received 5 times without success');
@@ -162,7 +221,33 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.outputs(props.domain);
+    this.sandboxRecipients = (props.sandboxRecipients ?? []).map(
+      (address, index) =>
+        new EmailIdentity(this, `sandbox-recipient-${index + 1}`, { identity: Identity.email(address) }),
+    );
+    if (props.apiDomain) this.apiDomainName = this.buildApiDomain(props.apiDomain);
+
+    this.outputs(props.domain, props.dmarcReportAddress);
+  }
+
+  /**
+   * The API's custom domain: a regional API Gateway domain name (TLS 1.2) with the operator's ACM
+   * certificate, or one requested here with DNS validation (the deploy waits until the validation
+   * record the CloudFormation events show is published). Kept with the data: the name DNS points at
+   * must not change when the code is deployed again.
+   */
+  private buildApiDomain(domain: { name: string; certificateArn?: string }): DomainName {
+    const certificate = domain.certificateArn
+      ? Certificate.fromCertificateArn(this, 'api-certificate', domain.certificateArn)
+      : new Certificate(this, 'api-certificate', {
+          domainName: domain.name,
+          validation: CertificateValidation.fromDns(),
+        });
+    return new DomainName(this, 'api-domain', {
+      domainName: domain.name,
+      certificate,
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
   }
 
   private buildTables(prefix: string): Record<TableName, TableV2> {
@@ -205,8 +290,8 @@ export class StatefulStack extends Stack {
     return queue;
   }
 
-  /** What an operator publishes in DNS (see the README), and what the CLI needs to reach the stage. */
-  private outputs(domain: string) {
+  /** What an operator publishes in DNS (see docs/operator.md), and what the CLI needs to reach the stage. */
+  private outputs(domain: string, dmarcReportAddress?: string) {
     this.identity.dkimRecords.forEach((record, index) => {
       new CfnOutput(this, `dkim-record-${index + 1}`, {
         description: `DKIM: CNAME ${record.name} → ${record.value}`,
@@ -219,7 +304,7 @@ export class StatefulStack extends Stack {
     });
     new CfnOutput(this, 'dmarc-record', {
       description: 'DMARC policy of the sending domain (start with p=none, then tighten)',
-      value: `_dmarc.${domain} TXT "v=DMARC1; p=none; adkim=r; aspf=r"`,
+      value: `_dmarc.${domain} TXT "${dmarcRecord(dmarcReportAddress)}"`,
     });
     this.stageOutputs(domain);
   }

@@ -1,12 +1,22 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  ApiMapping,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   Alarm,
+  AlarmStatusWidget,
   ComparisonOperator,
+  Dashboard,
+  GraphWidget,
   type IMetric,
+  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -21,12 +31,22 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type sharedSettingNames, statelessOutputs } from '../../functions/shared/stage-outputs';
+import {
+  METRICS_NAMESPACE,
+  type MetricName,
+  metricDimensions,
+  metricNames,
+} from '../../functions/core/metrics';
+import {
+  optionalStatelessOutputs,
+  type sharedSettingNames,
+  statelessOutputs,
+} from '../../functions/shared/stage-outputs';
 import { type TableName, tableDefinitions } from '../../functions/shared/tables';
 import { type DeploySettings, fromHeaderOf, tablePrefixFor } from '../config';
 import { NashraFunction } from '../constructs/nashra-function';
 import { StaffPolicy } from '../constructs/staff-policy';
-import type { Grant, HandlerSpec, Trigger } from '../handler-spec';
+import type { Grant, HandlerSpec, TableAccess, Trigger } from '../handler-spec';
 import { SEND_QUEUE_VISIBILITY, SENDER_TIMEOUT, senderConcurrencyFor } from '../sending';
 import type { StatefulStack } from './stateful-stack';
 
@@ -36,6 +56,15 @@ export const API_THROTTLE = { rateLimit: 50, burstLimit: 200 };
 /** SES pauses an account near 10 % bounces and 0.5 % complaints; these alarms ring well before. */
 export const BOUNCE_RATE_ALARM = 0.05;
 export const COMPLAINT_RATE_ALARM = 0.001;
+
+/**
+ * SES throttling answers in 5 minutes before the alarm rings. The senders share the account rate, so a
+ * throttle is rare; a few are retried and harmless, a stream of them means the rate setting is wrong.
+ */
+export const SES_THROTTLE_ALARM = 10;
+
+/** How far the alert function may fall behind the articles stream before the alarm rings. */
+export const STREAM_ITERATOR_AGE_ALARM = Duration.minutes(15);
 
 /** The poll interval as the cron local mode runs it (the interval divides an hour, so they agree). */
 const feedPollCronOf = (minutes: number) => (minutes === 60 ? '0 * * * *' : `*/${minutes} * * * *`);
@@ -84,6 +113,7 @@ export class StatelessStack extends Stack {
   readonly schedulerRole: Role;
   readonly api?: HttpApi;
   readonly staffPolicy: StaffPolicy;
+  readonly dashboard: Dashboard;
 
   private readonly stateful: StatefulStack;
   private readonly settings: DeploySettings;
@@ -112,7 +142,7 @@ export class StatelessStack extends Stack {
       const api = this.wireTrigger(fn, spec.trigger);
       if (api) this.api = api;
     }
-    this.buildAlarms();
+    this.dashboard = this.buildDashboard(this.buildAlarms());
     this.staffPolicy = new StaffPolicy(this, 'staff', {
       stage: props.settings.stage,
       stateful: props.stateful,
@@ -130,10 +160,10 @@ export class StatelessStack extends Stack {
       timeout: spec.timeout,
       memorySize: spec.memorySize,
       reservedConcurrency: spec.reservedConcurrency,
-      linkSigningKey: stateful.linkSigningKey,
       functionName: `nashra-${settings.stage}-${name}`,
       environment: {
         NASHRA_MODE: 'aws',
+        NASHRA_STAGE: settings.stage,
         NASHRA_TABLE_PREFIX: tablePrefixFor(settings.stage),
         NASHRA_FEEDS: JSON.stringify(settings.feeds),
         // The configuration checks this on every function, so every function has it; only the functions
@@ -143,21 +173,33 @@ export class StatelessStack extends Stack {
       },
     });
     for (const grant of spec.grants) this.applyGrant(fn, grant);
+    for (const [table, access] of Object.entries(spec.tables) as Array<[TableName, TableAccess[]]>)
+      fn.accesses(
+        stateful.tables[table],
+        access,
+        tableDefinitions[table].globalIndexes.map((index) => index.indexName),
+      );
     return fn;
   }
 
   private applyGrant(fn: NashraFunction, grant: Grant) {
     const { stateful, settings } = this;
-    const [verb, table] = grant.split(':') as [string, TableName | undefined];
-    if (verb === 'reads' && table)
-      fn.reads(
-        stateful.tables[table],
-        tableDefinitions[table].globalIndexes.map((index) => index.indexName),
-      );
-    else if (verb === 'writes' && table) fn.writes(stateful.tables[table]);
-    else if (grant === 'sends-mail')
-      fn.sends(stateful.identity, stateful.configurationSet, settings.senderAddress);
-    else if (grant === 'enqueues-sends') fn.enqueues(stateful.sendQueue);
+    switch (grant) {
+      case 'sends-mail':
+        fn.sends(
+          stateful.identity,
+          stateful.configurationSet,
+          settings.senderAddress,
+          stateful.sandboxRecipients,
+        );
+        return;
+      case 'enqueues-sends':
+        fn.enqueues(stateful.sendQueue);
+        return;
+      case 'signs-links':
+        fn.signsLinks(stateful.linkSigningKey);
+        return;
+    }
   }
 
   private wireTrigger(fn: NashraFunction, trigger: Trigger): HttpApi | undefined {
@@ -169,6 +211,7 @@ export class StatelessStack extends Stack {
         this.buildClock(fn, trigger.schedule);
         return undefined;
       case 'table-stream':
+        fn.streamConsumer = true;
         fn.addEventSource(
           new DynamoEventSource(stateful.tables[trigger.table], {
             startingPosition: StartingPosition.LATEST,
@@ -217,15 +260,19 @@ export class StatelessStack extends Stack {
 
   /**
    * The public API: every route goes to the HTTP function, unauthenticated (readers have no account;
-   * their links carry signed tokens), except the staff ingest route, which needs SigV4 (IAM).
+   * their links carry signed tokens), except the staff ingest route, which needs SigV4 (IAM). With a
+   * custom domain, mapped to it, its `execute-api` endpoint turned off.
    */
   private buildHttpApi(fn: NashraFunction): HttpApi {
+    const domainName = this.stateful.apiDomainName;
     const api = new HttpApi(this, 'api', {
       description: `nashra ${this.settings.stage}`,
       createDefaultStage: false,
+      // With a custom domain, the API answers there only: links and DNS name one address.
+      disableExecuteApiEndpoint: domainName !== undefined,
     });
     const accessLogs = new LogGroup(this, 'api-access-logs', { retention: RetentionDays.ONE_MONTH });
-    new HttpStage(this, 'api-stage', {
+    const stage = new HttpStage(this, 'api-stage', {
       httpApi: api,
       autoDeploy: true,
       throttle: API_THROTTLE,
@@ -234,6 +281,7 @@ export class StatelessStack extends Stack {
         format: AccessLogFormat.custom(ACCESS_LOG_FORMAT),
       },
     });
+    if (domainName) new ApiMapping(this, 'api-mapping', { api, domainName, stage });
     const integration = new HttpLambdaIntegration('http-function', fn);
     const [publicRoute] = api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration });
     const [rootRoute] = api.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration });
@@ -342,19 +390,36 @@ export class StatelessStack extends Stack {
     return role;
   }
 
-  private buildAlarms() {
-    const { stateful } = this;
+  /**
+   * The alarms, each ringing the encrypted alarm topic, and what each means is in its description
+   * (docs/operator.md has the runbook of each). Custom metrics are nashra's own (functions/core/
+   * metrics.ts), published by the functions as EMF.
+   */
+  private buildAlarms(): Alarm[] {
+    const { stateful, settings } = this;
     const action = new SnsAction(this.alarmTopic);
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string) => {
-      new Alarm(this, id, {
+    const alarms: Alarm[] = [];
+    const alarm = (
+      id: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      options: { evaluationPeriods?: number } = {},
+    ) => {
+      const made = new Alarm(this, id, {
+        alarmName: `nashra-${settings.stage}-${id}`,
         metric,
         threshold,
-        evaluationPeriods: 1,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
-      }).addAlarmAction(action);
+      });
+      made.addAlarmAction(action);
+      alarms.push(made);
+      return made;
     };
+    const fiveMinutes = Duration.minutes(5);
     const deadLetterQueues: Array<[string, Queue]> = [
       ['send', stateful.sendDeadLetters],
       ['schedule', stateful.scheduleDeadLetters],
@@ -364,19 +429,37 @@ export class StatelessStack extends Stack {
     for (const [name, queue] of deadLetterQueues) {
       alarm(
         `${name}-dlq-depth`,
-        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
         1,
-        `A message is waiting in the ${name} dead-letter queue: read it, fix the cause, redrive it.`,
+        `A message is waiting in the ${name} dead-letter queue: \`nashra dlq show ${name} --stage ${settings.stage}\`, fix the cause, then \`nashra dlq redrive ${name}\`.`,
       );
     }
     for (const [name, fn] of Object.entries(this.functions)) {
       alarm(
         `${name}-errors`,
-        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
         1,
         `${name} failed at least once in 5 minutes: see its log group.`,
       );
     }
+    alarm(
+      'lambda-throttles',
+      new MathExpression({
+        expression: `SUM([${Object.keys(this.functions)
+          .map((_, index) => `t${index}`)
+          .join(',')}])`,
+        usingMetrics: Object.fromEntries(
+          Object.values(this.functions).map((fn, index) => [
+            `t${index}`,
+            fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
+          ]),
+        ),
+        period: fiveMinutes,
+        label: 'Lambda throttles, all functions',
+      }),
+      1,
+      'Lambda refused to run a function (the account or a reserved concurrency is spent): ask for a higher concurrency limit.',
+    );
     // Account-wide reputation, as SES judges it; published at most hourly, so an hour's maximum.
     const reputation = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
@@ -392,6 +475,180 @@ export class StatelessStack extends Stack {
       COMPLAINT_RATE_ALARM,
       'SES complaint rate ≥ 0.1 %: SES reviews accounts at 0.1 % and may pause sending at 0.5 %.',
     );
+    alarm(
+      'mails-failed',
+      this.nashraMetric(metricNames.failed, 'Sum', fiveMinutes),
+      1,
+      'SES refused a mail for good: `nashra issues show ISSUE` lists each failed delivery with its reason.',
+    );
+    alarm(
+      'mails-parked',
+      this.nashraMetric(metricNames.parked, 'Sum', fiveMinutes),
+      1,
+      'SES refuses every mail (daily quota, sending paused, configuration set or MAIL FROM broken): an issue is parked. Fix the cause, then `nashra digest resume ISSUE`.',
+    );
+    alarm(
+      'ses-throttles',
+      this.nashraMetric(metricNames.throttled, 'Sum', fiveMinutes),
+      SES_THROTTLE_ALARM,
+      'SES answered "Maximum sending rate exceeded" again and again: the sendRate setting is above the account\'s rate.',
+    );
+    alarm(
+      'api-server-errors',
+      this.nashraMetric(metricNames.apiServerErrors, 'Sum', fiveMinutes),
+      1,
+      'The HTTP API answered 500: see the http-api log group ("request failed").',
+    );
+    alarm(
+      'failing-feeds',
+      this.nashraMetric(
+        metricNames.failingFeeds,
+        'Maximum',
+        Duration.minutes(Math.max(5, settings.feedPollMinutes)),
+      ),
+      1,
+      `A feed has failed ${settings.feedFailurePolls} polls in a row: the feed-poller log group names it ("feed failing").`,
+    );
+    alarm(
+      'missed-digest-runs',
+      this.nashraMetric(metricNames.missedDigestRuns, 'Maximum', Duration.minutes(10)),
+      1,
+      'A digest schedule did not run when it was due: `nashra schedule sync`, the schedule DLQ and the digest-run log group say why.',
+    );
+    alarm(
+      'send-queue-age',
+      stateful.sendQueue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, statistic: 'Maximum' }),
+      settings.sendQueueAgeAlarmMinutes * 60,
+      `A send job has waited ${settings.sendQueueAgeAlarmMinutes} minutes: the senders are stuck or far too slow.`,
+    );
+    for (const [name, fn] of Object.entries(this.functions).filter(([, fn]) => fn.streamConsumer)) {
+      alarm(
+        `${name}-iterator-age`,
+        fn.metric('IteratorAge', { period: fiveMinutes, statistic: 'Maximum' }),
+        STREAM_ITERATOR_AGE_ALARM.toMilliseconds(),
+        `The articles stream is ${STREAM_ITERATOR_AGE_ALARM.toMinutes()} minutes behind: alerts are late (records older than 6 hours go to the stream DLQ).`,
+      );
+    }
+    return alarms;
+  }
+
+  /** One of nashra's own counts (functions/core/metrics.ts), as the functions of this stage publish it. */
+  private nashraMetric(metricName: MetricName, statistic: 'Sum' | 'Maximum', period: Duration): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: metricDimensions(this.settings.stage),
+      statistic,
+      period,
+    });
+  }
+
+  /** The stage's CloudWatch dashboard: mail, queues, functions, API, feeds, digests, and every alarm. */
+  private buildDashboard(alarms: Alarm[]): Dashboard {
+    const { stateful } = this;
+    const fiveMinutes = Duration.minutes(5);
+    const sum = (name: MetricName) => this.nashraMetric(name, 'Sum', fiveMinutes);
+    const functions = Object.entries(this.functions);
+    const dashboard = new Dashboard(this, 'dashboard', {
+      dashboardName: `nashra-${this.settings.stage}`,
+      defaultInterval: Duration.days(1),
+    });
+    dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }));
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Mail',
+        left: [sum(metricNames.sent), sum(metricNames.failed), sum(metricNames.parked)],
+        right: [sum(metricNames.throttled)],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Send queue',
+        left: [stateful.sendQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes })],
+        right: [stateful.sendQueue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes })],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'SES reputation',
+        left: ['Reputation.BounceRate', 'Reputation.ComplaintRate'].map(
+          (metricName) =>
+            new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' }),
+        ),
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Function errors',
+        left: functions.map(([name, fn]) => fn.metricErrors({ period: fiveMinutes, label: name })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Function throttles',
+        left: functions.map(([name, fn]) => fn.metricThrottles({ period: fiveMinutes, label: name })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Function duration (p95)',
+        left: functions.map(([name, fn]) =>
+          fn.metricDuration({ period: fiveMinutes, statistic: 'p95', label: name }),
+        ),
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'HTTP API',
+        left: [
+          ...(this.api
+            ? [
+                this.api.metricCount({ period: fiveMinutes }),
+                this.api.metricClientError({ period: fiveMinutes }),
+              ]
+            : []),
+        ],
+        right: [
+          sum(metricNames.apiServerErrors),
+          ...(this.api ? [this.api.metricServerError({ period: fiveMinutes })] : []),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Feeds, digests, the articles stream',
+        left: [
+          this.nashraMetric(metricNames.failingFeeds, 'Maximum', fiveMinutes),
+          this.nashraMetric(metricNames.missedDigestRuns, 'Maximum', fiveMinutes),
+        ],
+        right: functions
+          .filter(([, fn]) => fn.streamConsumer)
+          .map(([name, fn]) =>
+            fn.metric('IteratorAge', {
+              period: fiveMinutes,
+              statistic: 'Maximum',
+              label: `${name} iterator age`,
+            }),
+          ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Dead-letter queues',
+        left: (
+          [
+            ['send', stateful.sendDeadLetters],
+            ['schedule', stateful.scheduleDeadLetters],
+            ['stream', stateful.streamDeadLetters],
+            ['feedback', stateful.feedbackDeadLetters],
+          ] as Array<[string, Queue]>
+        ).map(([name, queue]) =>
+          queue.metricApproximateNumberOfMessagesVisible({
+            period: fiveMinutes,
+            statistic: 'Maximum',
+            label: name,
+          }),
+        ),
+        width: 8,
+      }),
+    );
+    return dashboard;
   }
 
   /**
@@ -413,6 +670,8 @@ export class StatelessStack extends Stack {
       NASHRA_LIST_ID: `nashra.${settings.domain}`,
       NASHRA_SES_CONFIGURATION_SET: this.stateful.configurationSet.configurationSetName,
       NASHRA_FEED_POLL_CRON: feedPollCronOf(settings.feedPollMinutes),
+      NASHRA_FEED_FAILURE_POLLS: String(settings.feedFailurePolls),
+      NASHRA_DELIVERY_RETENTION_DAYS: String(settings.deliveryRetentionDays),
       ...optional,
     } as Record<(typeof sharedSettingNames)[number], string>;
   }
@@ -421,7 +680,24 @@ export class StatelessStack extends Stack {
   private outputs() {
     const output = (key: string, description: string, value: string) =>
       new CfnOutput(this, key, { key, description, value });
-    if (this.api) output(statelessOutputs.apiUrl, 'URL of the HTTP API', this.api.apiEndpoint);
+    const domainName = this.stateful.apiDomainName;
+    if (this.api)
+      output(
+        statelessOutputs.apiUrl,
+        'URL of the HTTP API',
+        domainName ? `https://${this.settings.apiDomain}/` : this.api.apiEndpoint,
+      );
+    if (this.api && domainName)
+      output(
+        optionalStatelessOutputs.apiDomainTarget,
+        `The API Gateway name the custom domain's DNS record points at (CNAME ${this.settings.apiDomain})`,
+        domainName.regionalDomainName,
+      );
+    output(
+      optionalStatelessOutputs.dashboard,
+      'The CloudWatch dashboard of this stage',
+      `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboardName}`,
+    );
     const digest = Object.values(this.functions).find((fn) => fn.digestTarget);
     if (digest)
       output(statelessOutputs.digestFunctionArn, 'Target of every digest schedule', digest.functionArn);

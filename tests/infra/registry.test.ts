@@ -12,6 +12,7 @@ import { maxReceiveCount } from '../../functions/handlers/send-worker';
 import { readSettings } from '../../infra/config';
 import { handlersFor } from '../../infra/handlers';
 import { SEND_MAX_RECEIVES } from '../../infra/sending';
+import { allowedActions } from './grants';
 import { synthNashra, testApp } from './synth';
 
 const run = promisify(execFile);
@@ -55,17 +56,123 @@ describe('the handler registry', () => {
     expect(functionOf('alert-sweep')?.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
-  it('lets the alert path and the sweep read articles and readers, write issues and queue sends', () => {
-    for (const name of ['article-stream', 'alert-sweep'] as const)
-      expect(registry[name]?.grants, name).toEqual(
-        expect.arrayContaining([
-          'reads:articles',
-          'reads:issues',
-          'writes:issues',
-          'reads:subscribers',
-          'enqueues-sends',
-        ]),
+  it('gives each function exactly the actions its code calls: no Scan where nothing scans', () => {
+    const logs = ['logs:CreateLogStream on own log group', 'logs:PutLogEvents on own log group'];
+    const key = [
+      'secretsmanager:DescribeSecret on link-signing key',
+      'secretsmanager:GetSecretValue on link-signing key',
+    ];
+    const sends = ['ses:SendRawEmail on SES configuration set', 'ses:SendRawEmail on SES identity'];
+    const enqueues = [
+      'sqs:GetQueueAttributes on send queue',
+      'sqs:GetQueueUrl on send queue',
+      'sqs:SendMessage on send queue',
+    ];
+    const dlq = (name: string) => [
+      `sqs:GetQueueAttributes on ${name} DLQ`,
+      `sqs:GetQueueUrl on ${name} DLQ`,
+      `sqs:SendMessage on ${name} DLQ`,
+    ];
+    const ingest = [
+      'dynamodb:GetItem on articles',
+      'dynamodb:PutItem on articles',
+      'dynamodb:Query on articles/byUrl',
+      'dynamodb:UpdateItem on articles',
+    ];
+    const alerting = [
+      'dynamodb:GetItem on articles',
+      'dynamodb:GetItem on issues',
+      'dynamodb:PutItem on issues',
+      'dynamodb:Query on issues/byCreated',
+      'dynamodb:Query on subscribers/bySegment',
+      'dynamodb:UpdateItem on issues',
+    ];
+    const expected: Record<string, string[]> = {
+      'http-api': [
+        ...logs,
+        ...key,
+        ...sends,
+        ...ingest,
+        'dynamodb:GetItem on issues',
+        'dynamodb:Query on issues/byCreated',
+        'dynamodb:GetItem on subscribers',
+        'dynamodb:PutItem on subscribers',
+        'dynamodb:UpdateItem on counters',
+      ],
+      'feed-poller': [
+        ...logs,
+        ...ingest,
+        'dynamodb:DeleteItem on counters',
+        'dynamodb:UpdateItem on counters',
+      ],
+      'article-stream': [
+        ...logs,
+        ...enqueues,
+        ...dlq('stream'),
+        ...alerting,
+        'dynamodb:DescribeStream on articles stream',
+        'dynamodb:GetRecords on articles stream',
+        'dynamodb:GetShardIterator on articles stream',
+        'dynamodb:ListStreams on articles stream',
+      ],
+      'send-worker': [
+        ...logs,
+        ...key,
+        ...sends,
+        'dynamodb:BatchGetItem on subscribers',
+        'dynamodb:GetItem on issues',
+        'dynamodb:UpdateItem on issues',
+        'dynamodb:DeleteItem on deliveries',
+        'dynamodb:PutItem on deliveries',
+        'dynamodb:Query on deliveries',
+        'dynamodb:UpdateItem on deliveries',
+        'sqs:ChangeMessageVisibility on send queue',
+        'sqs:DeleteMessage on send queue',
+        'sqs:GetQueueAttributes on send queue',
+        'sqs:GetQueueUrl on send queue',
+        'sqs:ReceiveMessage on send queue',
+      ],
+      'digest-run': [
+        ...logs,
+        ...enqueues,
+        ...dlq('schedule'),
+        'dynamodb:GetItem on articles',
+        'dynamodb:Query on articles/byLangPublished',
+        'dynamodb:GetItem on schedules',
+        'dynamodb:PutItem on schedules',
+        'dynamodb:UpdateItem on schedules',
+        'dynamodb:GetItem on issues',
+        'dynamodb:PutItem on issues',
+        'dynamodb:UpdateItem on issues',
+        'dynamodb:Query on issues/bySchedule',
+        'dynamodb:Query on subscribers/bySegment',
+      ],
+      'alert-sweep': [...logs, ...enqueues, ...alerting, 'dynamodb:Scan on schedules'],
+      'ses-feedback': [
+        ...logs,
+        ...dlq('feedback'),
+        'dynamodb:GetItem on subscribers',
+        'dynamodb:PutItem on subscribers',
+      ],
+    };
+    expect(Object.keys(registry).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, actions] of Object.entries(expected))
+      expect(allowedActions(template, `nashra-test-${name}`), name).toEqual([...new Set(actions)].sort());
+  });
+
+  it('lets no function but the HTTP API, the sender and staff read the link-signing key', () => {
+    const holders = Object.entries(registry)
+      .filter(([name]) =>
+        allowedActions(template, `nashra-test-${name}`).some((a) => a.includes('link-signing key')),
+      )
+      .map(([name]) => name);
+    expect(holders.sort()).toEqual(['http-api', 'send-worker']);
+    for (const [name, spec] of Object.entries(registry)) {
+      const variables = functionOf(name)?.Properties.Environment.Variables as Record<string, unknown>;
+      expect('NASHRA_LINK_SIGNING_KEY_SECRET_ARN' in variables, name).toBe(
+        spec.grants.includes('signs-links'),
       );
+    }
   });
 
   it('redrives send jobs after as many receives as the sender counts on', () => {

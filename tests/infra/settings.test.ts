@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -97,5 +97,69 @@ describe('deployment settings', () => {
 
   it('names every bad setting at once', () => {
     expect(() => settingsWith({ sendRate: -1, timeZone: 'Nowhere' })).toThrow(/"sendRate".*"timeZone"/);
+  });
+
+  it('needs at least one feed', () => {
+    expect(() => settingsWith({ feeds: [] })).toThrow(/context "feeds": at least one feed to poll/);
+  });
+
+  it('refuses a stage named prod without an alarm address, or polling example feeds', () => {
+    expect(() => settingsWith({ stage: 'prod', alarmEmail: undefined })).toThrow(
+      /context "alarmEmail": a stage named prod needs an address its alarms are mailed to/,
+    );
+    expect(() =>
+      settingsWith({
+        stage: 'prod',
+        feeds: ['https://ar.nashra.example.org/feed/', 'https://real.iq/feed/'],
+      }),
+    ).toThrow(/context "feeds.0.url": https:\/\/ar.nashra.example.org\/feed\/ is an example address/);
+    expect(settingsWith({ stage: 'prod', feeds: ['https://ar.iraqicivilsociety.org/feed/'] }).stage).toBe(
+      'prod',
+    );
+    // Another stage may test with example feeds and without an alarm address.
+    expect(settingsWith({ stage: 'staging', alarmEmail: undefined }).alarmEmail).toBeUndefined();
+  });
+
+  it('keeps the example context of cdk.json synthesisable, and not as prod', () => {
+    const context = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+    const example = readSettings(new App({ context }).node);
+    expect(example.stage).not.toBe('prod');
+    expect(() => readSettings(new App({ context: { ...context, stage: 'prod' } }).node)).toThrow(
+      /"alarmEmail".*"feeds.0.url"/,
+    );
+  });
+
+  it('gives the stack settings their defaults: 4 failed polls, 2 hours of queue, 180 days of deliveries', () => {
+    expect(settingsWith({})).toMatchObject({
+      feedFailurePolls: 4,
+      sendQueueAgeAlarmMinutes: 120,
+      deliveryRetentionDays: 180,
+    });
+    expect(settingsWith({ deliveryRetentionDays: '30' }).deliveryRetentionDays).toBe(30);
+  });
+
+  it('takes a custom API domain only with links on it, and a certificate only with a domain', () => {
+    expect(settingsWith({ apiDomain: 'news.example.org' }).apiDomain).toBe('news.example.org');
+    expect(() => settingsWith({ apiDomain: 'api.example.org' })).toThrow(
+      /context "baseUrl": must be on apiDomain \(https:\/\/api.example.org\)/,
+    );
+    expect(() =>
+      settingsWith({
+        apiCertificateArn:
+          'arn:aws:acm:eu-west-1:111111111111:certificate/0f0e0d0c-0b0a-0908-0706-050403020100',
+      }),
+    ).toThrow(/context "apiCertificateArn": is the certificate of apiDomain/);
+    expect(() => settingsWith({ apiDomain: 'news.example.org', apiCertificateArn: 'arn:nope' })).toThrow(
+      /context "apiCertificateArn": an ACM certificate ARN/,
+    );
+  });
+
+  it('takes sandbox recipients and a DMARC report address as addresses', () => {
+    expect(settingsWith({ sandboxRecipients: 'a@example.org,b@example.org' }).sandboxRecipients).toEqual([
+      'a@example.org',
+      'b@example.org',
+    ]);
+    expect(() => settingsWith({ sandboxRecipients: ['nope'] })).toThrow(/context "sandboxRecipients/);
+    expect(() => settingsWith({ dmarcReportAddress: 'nope' })).toThrow(/context "dmarcReportAddress"/);
   });
 });

@@ -106,11 +106,51 @@ describe('the stateful stack', () => {
     template.resourceCountIs('AWS::S3::Bucket', 0);
   });
 
+  it('expires delivery records and rate-limit counters by TTL, and nothing else', () => {
+    const ttl = (name: string) =>
+      Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).find(
+        (table) => table.Properties.TableName === `nashra-test-${name}`,
+      )?.Properties.TimeToLiveSpecification;
+    expect(ttl('deliveries')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(ttl('counters')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    for (const name of ['articles', 'subscribers', 'schedules', 'issues'])
+      expect(ttl(name), name).toBeUndefined();
+  });
+
+  it('lets SES and CloudWatch use the notification key only for this account, configuration set and alarms', () => {
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+    const statements = key?.Properties.KeyPolicy.Statement as Array<{
+      Principal: { Service?: string };
+      Action: string[];
+      Condition?: Record<string, Record<string, unknown>>;
+    }>;
+    const forService = (service: string) => statements.filter((s) => s.Principal.Service === service);
+    for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      const granted = forService(service);
+      expect(granted, service).toHaveLength(1);
+      expect(granted[0]?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+      expect(granted[0]?.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': '111111111111' });
+    }
+    expect(JSON.stringify(forService('ses.amazonaws.com')[0]?.Condition?.ArnLike)).toContain(
+      ':configuration-set/nashra-test',
+    );
+    expect(JSON.stringify(forService('cloudwatch.amazonaws.com')[0]?.Condition?.ArnLike)).toContain(
+      ':alarm:*',
+    );
+  });
+
   it('prints the DNS records an operator publishes', () => {
     const outputs = JSON.stringify(template.findOutputs('*'));
     expect(outputs).toContain('bounce.news.example.org MX 10 feedback-smtp.eu-west-1.amazonses.com');
     expect(outputs).toContain('v=spf1 include:amazonses.com ~all');
-    expect(outputs).toContain('_dmarc.news.example.org TXT');
+    expect(outputs).toContain('_dmarc.news.example.org TXT \\"v=DMARC1; p=none; adkim=r; aspf=r\\"');
     expect(outputs).toContain('DkimDNSTokenName1');
+  });
+
+  it('sends DMARC aggregate reports to the configured address', () => {
+    const { stateful: reporting } = synthNashra({}, { dmarcReportAddress: 'dmarc@news.example.org' });
+    expect(JSON.stringify(Template.fromStack(reporting).findOutputs('*'))).toContain(
+      'v=DMARC1; p=none; rua=mailto:dmarc@news.example.org; adkim=r; aspf=r',
+    );
   });
 });

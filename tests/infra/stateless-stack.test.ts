@@ -4,16 +4,26 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
+import { METRICS_NAMESPACE, metricNames } from '../../functions/core/metrics';
 import { senderConcurrencyFor } from '../../functions/core/send/rate-limit';
+import { KEY_REFRESH_MS } from '../../functions/runtime/lambda';
 import {
   requiredStatefulKeys,
   requiredStatelessKeys,
   sharedSettingNames,
 } from '../../functions/shared/stage-outputs';
+import { SECRET_CACHE_TTL } from '../../infra/constructs/nashra-function';
 import { buildNashra } from '../../infra/nashra';
 import { SEND_QUEUE_VISIBILITY, SENDER_TIMEOUT } from '../../infra/sending';
-import { API_THROTTLE, BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM } from '../../infra/stacks/stateless-stack';
+import {
+  API_THROTTLE,
+  BOUNCE_RATE_ALARM,
+  COMPLAINT_RATE_ALARM,
+  SES_THROTTLE_ALARM,
+  STREAM_ITERATOR_AGE_ALARM,
+} from '../../infra/stacks/stateless-stack';
 import { staffPermissions } from '../../infra/staff-access';
+import { allowedActions } from './grants';
 import { everyTrigger, synthNashra, testApp } from './synth';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> };
@@ -56,9 +66,8 @@ describe('the outputs staff tools find the stage by', () => {
       (n) => !['NASHRA_TOPIC_MAP', 'NASHRA_URGENT_CATEGORY', 'NASHRA_SITES'].includes(n),
     ))
       expect(text).toContain(name);
-    const fn = functions[0]?.[1];
-    if (!fn) throw new Error('no function');
-    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables = (functionNamed('web').Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
     expect(text).toContain(String(variables.NASHRA_FROM_ADDRESS));
     expect(text).toContain(String(variables.NASHRA_BASE_URL));
   });
@@ -136,7 +145,8 @@ describe('every function', () => {
       ),
     ).toBe(true);
     expect(bundle).toMatch(/export\s*\{[^}]*handler/);
-    expect(bundle.split('\n').length).toBeLessThan(10);
+    // Minified: long lines (only multi-line string literals of dependencies keep their line breaks).
+    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(2000);
     expect(readFileSync(join(app.outdir, assetPath, 'index.mjs.map'), 'utf8')).toContain('"mappings"');
     for (const [, each] of functions) {
       expect(
@@ -163,24 +173,46 @@ describe('every function', () => {
         NASHRA_SENDER_CONCURRENCY: String(senderConcurrencyFor(14)),
         NASHRA_SENDER_TIMEOUT_SECONDS: String(SENDER_TIMEOUT.toSeconds()),
         NASHRA_SEND_QUEUE_URL: expect.anything(),
-        NASHRA_LINK_SIGNING_KEY_SECRET_ARN: expect.anything(),
+        NASHRA_STAGE: 'test',
+        NASHRA_FEED_FAILURE_POLLS: '4',
+        NASHRA_DELIVERY_RETENTION_DAYS: '180',
       });
       expect(variables.NASHRA_LINK_SIGNING_KEY).toBeUndefined();
       expect(variables.NASHRA_LANGUAGES).toBeUndefined();
     }
   });
 
-  it('reads the link-signing key through the Parameters and Secrets extension, granted that one secret', () => {
+  it('gives the link-signing key to the functions that sign links only, read through the extension', () => {
     for (const [, fn] of functions) {
       expect(JSON.stringify(fn.Properties.Layers)).toContain(
         'AWS-Parameters-and-Secrets-Lambda-Extension-Arm64',
       );
     }
-    const statements = policyStatementsOf('poller');
-    const secretRead = statements.find((statement) =>
-      actionsOf(statement).includes('secretsmanager:GetSecretValue'),
-    );
-    expect(JSON.stringify(secretRead?.Resource)).toContain('linksigningkey');
+    for (const name of Object.keys(everyTrigger)) {
+      const signs = everyTrigger[name]?.grants.includes('signs-links');
+      const variables = (functionNamed(name).Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(variables.NASHRA_LINK_SIGNING_KEY_SECRET_ARN !== undefined, name).toBe(signs);
+      expect(
+        allowedActions(template, `nashra-test-${name}`).filter((line) => line.includes('link-signing key')),
+        name,
+      ).toEqual(
+        signs
+          ? [
+              'secretsmanager:DescribeSecret on link-signing key',
+              'secretsmanager:GetSecretValue on link-signing key',
+            ]
+          : [],
+      );
+    }
+  });
+
+  it('caches the keyring in the extension for two minutes, so a rotation reaches warm functions in minutes', () => {
+    for (const [, fn] of functions) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.SECRETS_MANAGER_TTL).toBe(String(SECRET_CACHE_TTL.toSeconds()));
+    }
+    expect(SECRET_CACHE_TTL.toMilliseconds()).toBe(KEY_REFRESH_MS);
   });
 
   it('reserves concurrency only where the registry asks', () => {
@@ -207,20 +239,32 @@ describe('grants', () => {
     expect(JSON.stringify(statements)).not.toMatch(/index\/\*|:\*"/);
   });
 
-  it('give each function only the tables of its registry entry, indexes named one by one', () => {
-    const web = JSON.stringify(policyStatementsOf('web'));
-    expect(web).toContain('articlestable');
-    expect(web).toContain('/index/byLangPublished');
-    expect(web).toContain('subscriberstable');
-    expect(web).not.toContain('deliveriestable');
-    const reads = policyStatementsOf('web').find((statement) =>
-      actionsOf(statement).includes('dynamodb:Query'),
-    );
-    expect(actionsOf(reads as Statement)).not.toContain('dynamodb:PutItem');
-    const writes = policyStatementsOf('poller').find((statement) =>
-      actionsOf(statement).includes('dynamodb:PutItem'),
-    );
-    expect(actionsOf(writes as Statement)).not.toContain('dynamodb:Scan');
+  it('give each function exactly the table actions of its registry entry, indexes named one by one', () => {
+    const dynamo = (name: string) =>
+      allowedActions(template, `nashra-test-${name}`).filter((line) => line.startsWith('dynamodb:'));
+    expect(dynamo('web')).toEqual([
+      'dynamodb:GetItem on articles',
+      'dynamodb:PutItem on subscribers',
+      'dynamodb:Query on articles/byLangPublished',
+      'dynamodb:UpdateItem on subscribers',
+    ]);
+    expect(dynamo('poller')).toEqual(['dynamodb:PutItem on articles']);
+    expect(dynamo('sender')).toEqual(['dynamodb:PutItem on deliveries', 'dynamodb:UpdateItem on deliveries']);
+    expect(dynamo('alerts')).toEqual([
+      'dynamodb:DescribeStream on articles stream',
+      'dynamodb:GetRecords on articles stream',
+      'dynamodb:GetShardIterator on articles stream',
+      'dynamodb:ListStreams on articles stream',
+      'dynamodb:Query on subscribers/bySegment',
+    ]);
+  });
+
+  it('refuse at synth a query of an index the table does not have', () => {
+    const wrong = {
+      ...everyTrigger.poller,
+      tables: { articles: ['Query:byNothing'] },
+    } as unknown as NonNullable<typeof everyTrigger.poller>;
+    expect(() => synthNashra({ poller: wrong })).toThrow(/has no index "byNothing"/);
   });
 
   it('let a mail sender send raw mail from the sender address, through the identity and configuration set only', () => {
@@ -421,14 +465,24 @@ describe('alarms', () => {
     alarms.filter(
       (alarm) => alarm.Properties.MetricName === metricName && alarm.Properties.Namespace === namespace,
     );
+  const alarmNamed = (name: string) => {
+    const found = alarms.find((alarm) => alarm.Properties.AlarmName === `nashra-test-${name}`);
+    if (!found) throw new Error(`no alarm ${name}`);
+    return found.Properties as Record<string, unknown>;
+  };
+  const stageDimensions = [
+    { Name: 'service', Value: 'nashra' },
+    { Name: 'stage', Value: 'test' },
+  ];
 
-  it('ring on any message in each of the four dead-letter queues', () => {
+  it('ring on any message in each of the four dead-letter queues, naming the command that reads it', () => {
     const depth = alarmOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS');
     expect(depth).toHaveLength(4);
     for (const alarm of depth) {
       expect(alarm.Properties).toMatchObject({
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmDescription: expect.stringMatching(/nashra dlq show (send|schedule|stream|feedback)/),
       });
     }
   });
@@ -450,6 +504,66 @@ describe('alarms', () => {
     });
   });
 
+  it.each([
+    ['mails-failed', metricNames.failed, 'Sum', 1],
+    ['mails-parked', metricNames.parked, 'Sum', 1],
+    ['ses-throttles', metricNames.throttled, 'Sum', SES_THROTTLE_ALARM],
+    ['api-server-errors', metricNames.apiServerErrors, 'Sum', 1],
+    ['failing-feeds', metricNames.failingFeeds, 'Maximum', 1],
+    ['missed-digest-runs', metricNames.missedDigestRuns, 'Maximum', 1],
+  ])("ring on %s: the functions' own %s count of this stage", (name, metricName, statistic, threshold) => {
+    expect(alarmNamed(name)).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: metricName,
+      Dimensions: stageDimensions,
+      Statistic: statistic,
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('watch the feeds at the poll interval, the digest heartbeat every ten minutes', () => {
+    expect(alarmNamed('failing-feeds')).toMatchObject({ Period: 15 * 60 });
+    expect(alarmNamed('failing-feeds').AlarmDescription).toContain('4 polls in a row');
+    expect(alarmNamed('missed-digest-runs')).toMatchObject({ Period: 10 * 60 });
+  });
+
+  it('ring when the oldest send job has waited the configured minutes', () => {
+    expect(alarmNamed('send-queue-age')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Statistic: 'Maximum',
+      Threshold: 120 * 60,
+    });
+    const { stateless: patient } = synthNashra(everyTrigger, { sendQueueAgeAlarmMinutes: 240 });
+    Template.fromStack(patient).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'nashra-test-send-queue-age',
+      Threshold: 240 * 60,
+    });
+  });
+
+  it('ring when the alert function falls behind the articles stream', () => {
+    expect(alarmNamed('alerts-iterator-age')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('alerts') } }],
+      Statistic: 'Maximum',
+      Threshold: STREAM_ITERATOR_AGE_ALARM.toMilliseconds(),
+    });
+  });
+
+  it('ring on a Lambda throttle of any function, summed in one alarm', () => {
+    const throttles = alarmNamed('lambda-throttles');
+    const queries = throttles.Metrics as Array<{ Id: string; Expression?: string; MetricStat?: unknown }>;
+    expect(queries.find((query) => query.Expression)?.Expression).toBe(
+      `SUM([${functions.map((_, index) => `t${index}`).join(',')}])`,
+    );
+    expect(JSON.stringify(queries)).toContain('"MetricName":"Throttles"');
+    expect(queries.filter((query) => query.MetricStat)).toHaveLength(functions.length);
+    expect(throttles.Threshold).toBe(1);
+  });
+
   it('all notify the encrypted alarm topic, which mails the configured address', () => {
     const topicId = template.getResourceId('AWS::SNS::Topic', {});
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
@@ -458,6 +572,90 @@ describe('alarms', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.org',
     });
+  });
+});
+
+describe('the dashboard', () => {
+  const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+  const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+
+  it('is one per stage, shows every alarm and what they watch', () => {
+    expect(dashboard?.Properties.DashboardName).toBe('nashra-test');
+    const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    for (const id of alarmIds) expect(body).toContain(id);
+    for (const metricName of Object.values(metricNames)) expect(body).toContain(metricName);
+    for (const shown of [
+      'ApproximateAgeOfOldestMessage',
+      'IteratorAge',
+      'Throttles',
+      'Reputation.BounceRate',
+    ])
+      expect(body).toContain(shown);
+    expect(JSON.stringify(template.toJSON().Outputs.Dashboard)).toContain('dashboards:name=');
+  });
+});
+
+describe('a custom domain for the API', () => {
+  const { stateful: domainStateful, stateless: domainStateless } = synthNashra(everyTrigger, {
+    apiDomain: 'news.example.org',
+  });
+  const statefulDomain = Template.fromStack(domainStateful);
+  const statelessDomain = Template.fromStack(domainStateless);
+
+  it('has a certificate (requested with DNS validation), a regional TLS 1.2 domain name and a mapping', () => {
+    statefulDomain.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'news.example.org',
+      ValidationMethod: 'DNS',
+    });
+    statefulDomain.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'news.example.org',
+      DomainNameConfigurations: [Match.objectLike({ EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })],
+    });
+    statelessDomain.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      DomainName: Match.anyValue(),
+      Stage: Match.anyValue(),
+    });
+  });
+
+  it('turns the execute-api endpoint off, and gives the domain as the API URL with the name DNS points at', () => {
+    statelessDomain.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: false });
+    const outputs = statelessDomain.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.ApiUrl?.Value).toBe('https://news.example.org/');
+    expect(JSON.stringify(outputs.ApiDomainTarget?.Value)).toContain('RegionalDomainName');
+  });
+
+  it("uses the operator's certificate when given one", () => {
+    const arn = 'arn:aws:acm:eu-west-1:111111111111:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
+    const { stateful: own } = synthNashra({}, { apiDomain: 'news.example.org', apiCertificateArn: arn });
+    const ownTemplate = Template.fromStack(own);
+    ownTemplate.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    ownTemplate.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: arn })],
+    });
+  });
+});
+
+describe('the SES sandbox', () => {
+  it('verifies each test recipient and lets the mail senders send to them, and nobody else', () => {
+    const { stateful: sandboxStateful, stateless: sandboxStateless } = synthNashra(everyTrigger, {
+      sandboxRecipients: 'tester@example.org,second@example.org',
+    });
+    const statefulSandbox = Template.fromStack(sandboxStateful);
+    statefulSandbox.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'tester@example.org' });
+    statefulSandbox.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'second@example.org' });
+    const sandboxTemplate = Template.fromStack(sandboxStateless);
+    const identities = (name: string) =>
+      allowedActions(sandboxTemplate, `nashra-test-${name}`).filter((line) => line.startsWith('ses:'));
+    expect(identities('sender')).toEqual([
+      'ses:SendRawEmail on SES configuration set',
+      'ses:SendRawEmail on SES identity',
+    ]);
+    const send = Object.values(sandboxTemplate.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((statement) => actionsOf(statement).includes('ses:SendRawEmail'));
+    expect(send).toHaveLength(2);
+    for (const statement of send) expect(statement.Resource as unknown[]).toHaveLength(4);
   });
 });
 

@@ -5,11 +5,19 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SqsSendQueue } from '../../functions/adapters/sqs-queue';
+import { SqsDeadLetterQueue, SqsSendQueue } from '../../functions/adapters/sqs-queue';
+import { listDeadLetters, redriveDeadLetters } from '../../functions/core/dead-letters';
 import type { RunningService } from '../../functions/local/emulators';
 import { startSqsEndpoint } from '../../functions/local/sqs-endpoint';
 import { LocalTriggers } from '../../functions/local/triggers';
@@ -204,5 +212,112 @@ describe('SQS: the local queue alone, then through the local SQS endpoint', () =
     await new SqsSendQueue(sqs, QueueUrl).enqueue(jobs as never);
     await runtime.idle();
     expect(received.length - before).toBe(25);
+  });
+});
+
+describe('SQS: a dead-letter queue through the local SQS endpoint', () => {
+  const triggers = new LocalTriggers('eu-west-1');
+  const held = triggers.heldQueue('nashra-send-dlq');
+  const QueueUrl = 'http://127.0.0.1/000000000000/nashra-send-dlq';
+  let endpoint: RunningService;
+  let sqs: SQSClient;
+  beforeAll(async () => {
+    endpoint = await startSqsEndpoint(triggers);
+    sqs = client(SQSClient, endpoint.url);
+  });
+  afterAll(async () => {
+    sqs.destroy();
+    triggers.stop();
+    await endpoint.close();
+  });
+
+  it('receives, hides, shows again and deletes as SQS does, refusing what SQS refuses', async () => {
+    held.send(['{"n":1}', '{"n":2}']);
+    const first = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+    );
+    expect(first.Messages?.map((m) => m.Body)).toEqual(['{"n":1}', '{"n":2}']);
+    expect(first.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe('1');
+    // Hidden while received.
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages ?? []).toEqual([]);
+    const [one, two] = first.Messages ?? [];
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl,
+        ReceiptHandle: one?.ReceiptHandle,
+        VisibilityTimeout: 0,
+      }),
+    );
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: two?.ReceiptHandle }));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    expect(again.Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([
+      ['{"n":1}', '2'],
+    ]);
+
+    // The first receipt handle is stale now; the deleted message's is gone.
+    await expect(
+      sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: one?.ReceiptHandle })),
+    ).rejects.toMatchObject({
+      name: 'ReceiptHandleIsInvalid',
+    });
+    await expect(
+      sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl,
+          ReceiptHandle: two?.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ReceiptHandleIsInvalid' });
+    const current = again.Messages?.[0]?.ReceiptHandle;
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: current, VisibilityTimeout: 0 }),
+    );
+    await expect(
+      sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: current, VisibilityTimeout: 0 }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'MessageNotInflight',
+      Code: 'AWS.SimpleQueueService.MessageNotInflight',
+    });
+
+    await expect(
+      sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+    });
+    await expect(
+      sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 43_201 })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(
+      sqs.send(new ReceiveMessageCommand({ QueueUrl: 'http://127.0.0.1/000000000000/nowhere' })),
+    ).rejects.toMatchObject({ name: 'QueueDoesNotExist' });
+    const last = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: last.Messages?.[0]?.ReceiptHandle }));
+    expect(held.depth).toEqual({ waiting: 0, inFlight: 0 });
+  });
+
+  it('is what the product reads: listing leaves it as it was, a redrive deletes what went through', async () => {
+    const queue = new SqsDeadLetterQueue(sqs, QueueUrl);
+    const job = { issueId: 'i1', subscriberId: 's1', variantKey: 'en' };
+    held.send([JSON.stringify(job), 'not a job']);
+    const listed = await listDeadLetters(queue, 'send');
+    expect(listed.map((view) => view.content.kind)).toEqual(['send-job', 'unreadable']);
+    expect(held.depth).toEqual({ waiting: 2, inFlight: 0 });
+    const requeued: unknown[] = [];
+    const report = await redriveDeadLetters(queue, 'send', {
+      sendQueue: { enqueue: async (jobs) => void requeued.push(...jobs) },
+      runDigest: async () => undefined,
+      articles: { listFirstSeen: async () => [] },
+      announce: async () => undefined,
+      applyFeedback: async () => undefined,
+    });
+    expect(report.redriven).toHaveLength(1);
+    expect(report.failed).toEqual([
+      { id: listed[1]?.id, reason: expect.stringMatching(/cannot redrive it: not a send job/) },
+    ]);
+    expect(requeued).toEqual([job]);
+    expect(held.depth).toEqual({ waiting: 1, inFlight: 0 });
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feedFailureKey } from '../../functions/core/ingest/feed-health';
 import { type FeedReport, ingestFeeds, ingestParsedFeed } from '../../functions/core/ingest/ingest-feed';
 import { createFeedPollerHandler } from '../../functions/handlers/feed-poller';
 import { closeServer, serverUrl } from '../../functions/local/emulators';
@@ -10,6 +11,7 @@ import { wireLocalTriggers } from '../../functions/local/wiring';
 import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
 import { createRuntime, type Runtime } from '../../functions/runtime/runtime';
 import { suiteConfig, suiteRuntime } from '../support/local-aws';
+import { RecordedMetrics } from '../support/recorded-metrics';
 
 const fixtures = join(import.meta.dirname, '../fixtures/feeds');
 const fixture = (name: string) => join(fixtures, name);
@@ -19,6 +21,7 @@ let runtime: Runtime;
 let services: IngestParts;
 let server: Server;
 let base: string;
+let flakyFails = true;
 
 const rss = (items: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Served feed</title><language>en</language>${items}</channel></rss>`;
@@ -38,6 +41,13 @@ beforeAll(async () => {
         return;
       case '/500':
         response.writeHead(500).end('Internal Server Error');
+        return;
+      case '/flaky':
+        if (flakyFails) response.writeHead(503).end('Service Unavailable');
+        else
+          response
+            .writeHead(200, { 'content-type': 'application/atom+xml' })
+            .end(readFileSync(fixture('icssi-en.atom.xml')));
         return;
       case '/timeout':
         return; // never answers
@@ -267,6 +277,7 @@ describe('the feed poller', () => {
       unchanged: 4,
       rejected: 1,
       failedFeeds: 1,
+      failingFeeds: 0,
     });
     await expect(poll({ feeds: [{ url: 'file:///etc/passwd' }] })).rejects.toThrow();
 
@@ -280,5 +291,40 @@ describe('the feed poller', () => {
     expect((triggers.scheduler.nextRun('feed-poller')?.getMinutes() ?? 1) % 15).toBe(0);
     triggers.stop();
     await polling.close();
+  });
+});
+
+describe('a feed that keeps failing', () => {
+  it('is counted at every poll once it has failed the configured polls in a row, and no more once it works', async () => {
+    const metrics = new RecordedMetrics();
+    const failingAfter3 = {
+      ...services,
+      metrics,
+      feedHealth: { ...services.feedHealth, settings: { ...services.feedHealth.settings, failurePolls: 3 } },
+    };
+    const poll = createFeedPollerHandler(failingAfter3, [
+      { location: `${base}/flaky` },
+      { location: `${base}/atom` },
+    ]);
+    const failingAt = async () => {
+      metrics.counts.length = 0;
+      const summary = await poll({});
+      expect(metrics.counts).toEqual([{ name: 'FailingFeeds', value: summary.failingFeeds }]);
+      return summary.failingFeeds;
+    };
+    flakyFails = true;
+    expect([await failingAt(), await failingAt(), await failingAt(), await failingAt()]).toEqual([
+      0, 0, 1, 1,
+    ]);
+    // The run is kept in the counters table, keyed by a hash of the feed's address: a cold start keeps it.
+    const key = feedFailureKey(`${base}/flaky`);
+    expect(await services.feedHealth.counters.getMany([key], new Date())).toMatchObject([{ key, count: 4 }]);
+    expect(key).not.toContain('127.0.0.1');
+
+    flakyFails = false;
+    expect(await failingAt()).toBe(0);
+    expect(await services.feedHealth.counters.getMany([key], new Date())).toEqual([]);
+    flakyFails = true;
+    expect(await failingAt()).toBe(0);
   });
 });

@@ -91,12 +91,17 @@ describe('alerts in quiet hours (23:00–07:00 Baghdad)', () => {
   });
 
   it('stay held until the quiet hours end, then go out once', async () => {
-    expect(await sweepAt('2026-11-06T03:55:00.000Z')).toEqual({ released: [], resumed: [] });
+    expect(await sweepAt('2026-11-06T03:55:00.000Z')).toEqual({
+      released: [],
+      resumed: [],
+      missedDigestRuns: [],
+    });
     expect(await subjectsTo(readers.instantA)).toHaveLength(1);
 
     expect(await sweepAt('2026-11-06T04:00:00.000Z')).toEqual({
       released: [alertIssueId('night')],
       resumed: [],
+      missedDigestRuns: [],
     });
     for (const r of [readers.instantA, readers.instantB])
       expect((await subjectsTo(r)).filter((subject) => subject.includes('Title night'))).toHaveLength(1);
@@ -107,7 +112,11 @@ describe('alerts in quiet hours (23:00–07:00 Baghdad)', () => {
       sent: 2,
     });
 
-    expect(await sweepAt('2026-11-06T04:05:00.000Z')).toEqual({ released: [], resumed: [] });
+    expect(await sweepAt('2026-11-06T04:05:00.000Z')).toEqual({
+      released: [],
+      resumed: [],
+      missedDigestRuns: [],
+    });
     expect((await subjectsTo(readers.instantA)).filter((s) => s.includes('Title night'))).toHaveLength(1);
   });
 
@@ -128,10 +137,15 @@ describe('alerts in quiet hours (23:00–07:00 Baghdad)', () => {
     await t.services.issues.setStatus(alertIssueId('crash-night'), 'sending', '2026-11-08T04:00:00.000Z', [
       'held',
     ]);
-    expect(await sweepAt('2026-11-08T04:05:00.000Z')).toEqual({ released: [], resumed: [] });
+    expect(await sweepAt('2026-11-08T04:05:00.000Z')).toEqual({
+      released: [],
+      resumed: [],
+      missedDigestRuns: [],
+    });
     expect(await sweepAt('2026-11-08T04:20:00.000Z')).toEqual({
       released: [],
       resumed: [alertIssueId('crash-night')],
+      missedDigestRuns: [],
     });
     expect((await subjectsTo(readers.instantA)).filter((s) => s.includes('crash-night'))).toHaveLength(1);
     expect((await t.services.issues.get(alertIssueId('crash-night')))?.status).toBe('sent');

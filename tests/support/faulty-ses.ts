@@ -15,6 +15,20 @@ export interface FaultRates {
   down?: boolean;
   /** Hold each answer this long after SES accepted the mail (a window to kill a sender in). */
   answerDelayMs?: number;
+  /**
+   * After `after` accepted sends (0: from the first call), every call is refused with this SES error:
+   * an account-wide refusal such as AccountSendingPausedException.
+   */
+  refuse?: SesRefusal & { after?: number };
+  /** Calls to a recipient this matches are refused with the error: one reader's permanent failure. */
+  rejectRecipient?: { matches: (to: string) => boolean; refusal: (to: string) => SesRefusal };
+}
+
+/** An SES error as SES's Query API answers it: its code, message and HTTP status (400 unless said). */
+export interface SesRefusal {
+  code: string;
+  message: string;
+  status?: number;
 }
 
 export interface FaultCounts {
@@ -24,10 +38,12 @@ export interface FaultCounts {
   serverErrors: number;
   dropped: number;
   quotaRefused: number;
+  refused: number;
 }
 
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const sesError = (code: string, message: string) =>
-  `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+  `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlText(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
 
 /** A deterministic pseudo-random sequence (mulberry32), so a fault run can be repeated exactly. */
 function seeded(seed: number): () => number {
@@ -43,8 +59,8 @@ function seeded(seed: number): () => number {
 
 /**
  * An SES-speaking endpoint that misbehaves: in front of the SES emulator it throttles, fails and drops
- * a share of calls, or refuses everything past a daily quota, as configured. `rates` may be changed
- * while it runs.
+ * a share of calls, refuses everything past a daily quota or with an account-wide error, or refuses
+ * one reader's mail, as configured. `rates` may be changed while it runs.
  */
 export async function startFaultySes(
   upstream: string,
@@ -59,6 +75,7 @@ export async function startFaultySes(
     serverErrors: 0,
     dropped: 0,
     quotaRefused: 0,
+    refused: 0,
   };
   const current = rates;
   const server = createServer((req, res) => {
@@ -72,6 +89,17 @@ export async function startFaultySes(
       if (current.down) {
         counts.dropped += 1;
         return req.socket.destroy();
+      }
+      if (current.refuse && counts.forwarded >= (current.refuse.after ?? 0)) {
+        counts.refused += 1;
+        return xml(current.refuse.status ?? 400, sesError(current.refuse.code, current.refuse.message));
+      }
+      const to =
+        new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('Destinations.member.1') ?? '';
+      if (current.rejectRecipient?.matches(to)) {
+        const refusal = current.rejectRecipient.refusal(to);
+        counts.refused += 1;
+        return xml(refusal.status ?? 400, sesError(refusal.code, refusal.message));
       }
       if (current.dailyQuota !== undefined && counts.forwarded >= current.dailyQuota) {
         counts.quotaRefused += 1;

@@ -15,7 +15,7 @@ import {
 import { allTableNames, type TableNames, tableNamesFor } from '../../functions/shared/tables';
 import { startCloudFormationStandIn } from './aws-stand-ins/cloudformation';
 import { type SchedulerStandIn, startSchedulerStandIn } from './aws-stand-ins/scheduler';
-import { startSecretsStandIn } from './aws-stand-ins/secrets-manager';
+import { startSecretsManagerStandIn } from './aws-stand-ins/secrets-manager';
 import { startSesAccountStandIn } from './aws-stand-ins/sesv2';
 import { type SqsStandIn, startSqsStandIn } from './aws-stand-ins/sqs';
 
@@ -91,7 +91,7 @@ export async function standUpStage(): Promise<LoopbackStage> {
   const scheduleGroup = `nashra-${name}`;
   const scheduler = await startSchedulerStandIn({ groups: [scheduleGroup], region, account });
   const secretArn = `arn:aws:secretsmanager:${region}:${account}:secret:nashra-${name}-link-signing-key-Ab12Cd`;
-  const secrets = await startSecretsStandIn({ [secretArn]: randomBytes(48).toString('base64url') });
+  const secrets = await startSecretsManagerStandIn({ [secretArn]: randomBytes(48).toString('base64url') });
   const sesAccount = await startSesAccountStandIn({
     productionAccess: false,
     identities: ['news.example.org'],

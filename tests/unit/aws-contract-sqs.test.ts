@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkSqsRequest,
   MAX_MESSAGE_BYTES,
+  MAX_VISIBILITY_SECONDS,
   sqsQueryErrorCode,
 } from '../../functions/local/aws-contract/sqs';
 
@@ -88,5 +89,37 @@ describe('the SQS contract (SendMessage, SendMessageBatch)', () => {
     );
     expect(sqsQueryErrorCode('QueueDoesNotExist')).toBe('AWS.SimpleQueueService.NonExistentQueue');
     expect(sqsQueryErrorCode('InvalidParameterValue')).toBe('InvalidParameterValue');
+  });
+});
+
+describe('the SQS contract (ReceiveMessage, ChangeMessageVisibility, DeleteMessage)', () => {
+  const receive = (input: Record<string, unknown>) =>
+    checkSqsRequest('ReceiveMessage', { QueueUrl: standard, ...input });
+
+  it('receives 1 to 10 messages, hidden for at most 12 hours, waiting at most 20 seconds', () => {
+    expect(
+      receive({ MaxNumberOfMessages: 10, VisibilityTimeout: MAX_VISIBILITY_SECONDS, WaitTimeSeconds: 20 }),
+    ).toBeUndefined();
+    expect(receive({})).toBeUndefined();
+    expect(receive({ MaxNumberOfMessages: 11 })).toEqual({
+      code: 'InvalidParameterValue',
+      message:
+        'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.',
+    });
+    expect(receive({ MaxNumberOfMessages: 0 })?.code).toBe('InvalidParameterValue');
+    expect(receive({ VisibilityTimeout: MAX_VISIBILITY_SECONDS + 1 })?.code).toBe('InvalidParameterValue');
+    expect(receive({ WaitTimeSeconds: 21 })?.code).toBe('InvalidParameterValue');
+  });
+
+  it('needs a receipt handle to change or delete, and a visibility timeout of 0 to 12 hours to change', () => {
+    const handle = { QueueUrl: standard, ReceiptHandle: 'r' };
+    expect(checkSqsRequest('DeleteMessage', handle)).toBeUndefined();
+    expect(checkSqsRequest('DeleteMessage', { QueueUrl: standard })?.code).toBe('MissingParameter');
+    expect(checkSqsRequest('ChangeMessageVisibility', { ...handle, VisibilityTimeout: 0 })).toBeUndefined();
+    expect(checkSqsRequest('ChangeMessageVisibility', handle)?.code).toBe('MissingParameter');
+    expect(checkSqsRequest('ChangeMessageVisibility', { ...handle, VisibilityTimeout: -1 })?.code).toBe(
+      'InvalidParameterValue',
+    );
+    expect(sqsQueryErrorCode('MessageNotInflight')).toBe('AWS.SimpleQueueService.MessageNotInflight');
   });
 });

@@ -16,6 +16,7 @@ import {
 import { ConflictError, NotFoundError } from '../../core/errors';
 import type { ArticleRepo } from '../../core/ports';
 import { isConditionFailure } from './client';
+import { scanItems } from './paginate';
 
 /**
  * What makes two versions of an article different. Timestamps of our own bookkeeping do not count, nor
@@ -97,6 +98,22 @@ export class DynamoArticleRepo implements ArticleRepo {
     const perLanguage = await Promise.all(languages.map((lang) => this.queryLanguage(lang, query)));
     const merged = perLanguage.flat().sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
     return query.limit === undefined ? merged : merged.slice(0, query.limit);
+  }
+
+  /**
+   * Articles first stored in [since, until] (ISO instants): what a stream batch held, read again once
+   * its shard positions have expired. Scans the whole table: for staff redrives, never a reader's path.
+   */
+  async listFirstSeen(range: { since: string; until: string }): Promise<Article[]> {
+    const items = scanItems(this.db, {
+      TableName: this.tableName,
+      FilterExpression: 'firstSeenAt BETWEEN :since AND :until',
+      ExpressionAttributeValues: { ':since': range.since, ':until': range.until },
+      ConsistentRead: true,
+    });
+    const found: Article[] = [];
+    for await (const item of items) found.push(articleSchema.parse(item));
+    return found.sort((a, b) => a.firstSeenAt.localeCompare(b.firstSeenAt));
   }
 
   async findByUrl(url: string): Promise<Article[]> {

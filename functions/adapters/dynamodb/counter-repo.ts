@@ -8,7 +8,7 @@ import {
 import type { Counter, CounterRepo } from '../../core/ports';
 
 /**
- * Rate-limit counters in the counters table: `ADD` makes each hit atomic under concurrency, and
+ * Short-lived counters in the counters table (rate limits, feeds' runs of failed polls): `ADD` makes each hit atomic under concurrency, and
  * `expiresAt` (epoch seconds) is the table's TTL attribute. DynamoDB deletes expired items only
  * eventually (dynalite never), so reads leave out whatever has expired.
  */
@@ -18,12 +18,14 @@ export class DynamoCounterRepo implements CounterRepo {
     private readonly tableName: string,
   ) {}
 
-  async hit(key: string, expiresAt: number): Promise<number> {
+  async hit(key: string, expiresAt: number, options: { extendExpiry?: boolean } = {}): Promise<number> {
     const result = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { key },
-        UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        UpdateExpression: options.extendExpiry
+          ? 'ADD #count :one SET expiresAt = :expiresAt'
+          : 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
         ExpressionAttributeNames: { '#count': 'count' },
         ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt },
         ReturnValues: 'ALL_NEW',

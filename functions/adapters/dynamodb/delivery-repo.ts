@@ -19,13 +19,21 @@ const isStory = (item: Record<string, unknown>) => String(item.issueId).startsWi
 
 /**
  * One item per (issue, reader). Every transition is a conditional write, so a retried or duplicated
- * send job can never take a pair that another attempt has finished or still holds.
+ * send job can never take a pair that another attempt has finished or still holds. Every write sets
+ * `expiresAt` (the table's TTL attribute) `retentionDays` after it: DynamoDB deletes a delivery record
+ * that long after its last change.
  */
 export class DynamoDeliveryRepo implements DeliveryRepo {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retentionDays: number,
   ) {}
+
+  /** The TTL of a record written at `now`, in epoch seconds. */
+  private expiresAt(now: Date): number {
+    return Math.floor(now.getTime() / 1000) + this.retentionDays * 24 * 60 * 60;
+  }
 
   async claim(
     issueId: string,
@@ -61,6 +69,7 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
             claimedAt: now.toISOString(),
             leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
             updatedAt: now.toISOString(),
+            expiresAt: this.expiresAt(now),
           },
           ConditionExpression:
             'attribute_not_exists(issueId) OR #status = :parked OR (#status = :sending AND leaseUntil < :now)',
@@ -94,7 +103,14 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { issueId, subscriberId, status: 'skipped', reason, updatedAt: now.toISOString() },
+          Item: {
+            issueId,
+            subscriberId,
+            status: 'skipped',
+            reason,
+            updatedAt: now.toISOString(),
+            expiresAt: this.expiresAt(now),
+          },
           ConditionExpression: 'attribute_not_exists(issueId) OR #status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending' },
@@ -108,7 +124,14 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
       .send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { issueId, subscriberId, status: 'parked', variantKey, updatedAt: now.toISOString() },
+          Item: {
+            issueId,
+            subscriberId,
+            status: 'parked',
+            variantKey,
+            updatedAt: now.toISOString(),
+            expiresAt: this.expiresAt(now),
+          },
           ConditionExpression: 'attribute_not_exists(issueId) OR #status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending' },
@@ -266,11 +289,12 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { issueId, subscriberId },
-        UpdateExpression: `SET #status = :status, updatedAt = :now${names.map((n) => `, ${n} = :${n}`).join('')} REMOVE leaseUntil`,
+        UpdateExpression: `SET #status = :status, updatedAt = :now, expiresAt = :expiresAt${names.map((n) => `, ${n} = :${n}`).join('')} REMOVE leaseUntil`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':status': status,
           ':now': now.toISOString(),
+          ':expiresAt': this.expiresAt(now),
           ...Object.fromEntries(names.map((n) => [`:${n}`, extra[n]])),
         },
       }),

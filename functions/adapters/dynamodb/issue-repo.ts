@@ -224,4 +224,24 @@ export class DynamoIssueRepo implements IssueRepo {
       ),
     );
   }
+
+  async park(id: string, reason: string, now: string): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET #status = :parked, parkedReason = :reason, updatedAt = :now',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':parked': 'parked',
+            ':sending': 'sending',
+            ':reason': reason,
+            ':now': now,
+          },
+        }),
+      ),
+    );
+  }
 }

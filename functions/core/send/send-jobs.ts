@@ -1,10 +1,11 @@
-import { PermanentSendError, QuotaExceededError } from '../errors';
+import { PermanentSendError, SendingHaltedError, ThrottledError } from '../errors';
 import { finalStatus, type Issue } from '../issue';
 import { type LinkSigner, linksFor } from '../link-token';
 import { mailOneReader, type ReaderMail, variantHeaders } from '../mail/mail-one-reader';
 import { MimeTemplate } from '../mail/mime-template';
 import { placeholdersOf } from '../mail/personalise';
 import type { Clock, DeliveryRepo, IssueCounts, IssueRepo, Mailer, SendJob, SubscriberRepo } from '../ports';
+import { redactAddresses } from '../redact';
 import { type Subscriber, segmentOf } from '../subscriber';
 import type { Sleep, TokenBucket } from './rate-limit';
 import { type RetryPolicy, retryTransient } from './retry';
@@ -40,13 +41,18 @@ export interface SendReport {
   failed: number;
   parked: number;
   retries: number;
+  /** Sends SES answered "slow down" (each retried): the account rate is too low, or senders disagree on it. */
+  throttled: number;
 }
 
 /**
  * Sends one batch of jobs: for each (issue, reader) it claims the delivery with a conditional write,
  * fills the reader's links into the compiled variant, builds the MIME, waits for a send slot, sends,
  * and records the outcome. A job is mailed at most once whatever the queue redelivers; a reader who
- * unsubscribed, paused or bounced since fan-out is skipped; the daily quota parks the issue.
+ * unsubscribed, paused or bounced since fan-out is skipped. A refusal of every message (the daily
+ * quota, sending paused for the account, the configuration set gone) parks the issue: nobody is marked
+ * failed and nobody is mailed twice when it resumes. A permanent failure records its reason, every
+ * address in it replaced by its hash.
  */
 export async function sendJobs(
   queued: QueuedJob[],
@@ -54,7 +60,23 @@ export async function sendJobs(
   bucket: TokenBucket,
   maxReceiveCount: number,
 ): Promise<SendReport> {
-  const report: SendReport = { retry: [], sent: 0, skipped: 0, failed: 0, parked: 0, retries: 0 };
+  const report: SendReport = {
+    retry: [],
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    parked: 0,
+    retries: 0,
+    throttled: 0,
+  };
+  const mailer: Mailer = {
+    sendRaw: (mail) =>
+      deps.mailer.sendRaw(mail).catch((error: unknown) => {
+        if (error instanceof ThrottledError) report.throttled += 1;
+        throw error;
+      }),
+  };
+  const sender = { ...deps, mailer };
   const counts = new Map<string, IssueCounts>();
   const count = (issueId: string, field: keyof IssueCounts) => {
     const current = counts.get(issueId) ?? {};
@@ -83,7 +105,7 @@ export async function sendJobs(
         issue,
         readers.get(job.subscriberId),
         receiveCount >= maxReceiveCount,
-        deps,
+        sender,
         bucket,
         parkedIssues,
       );
@@ -196,14 +218,14 @@ async function sendOne(
       { mailer: paced, now: at },
     ));
   } catch (error) {
-    if (error instanceof QuotaExceededError) {
+    if (error instanceof SendingHaltedError) {
       parkedIssues.add(job.issueId);
-      await deps.issues.setStatus(job.issueId, 'parked', now().toISOString(), ['sending']);
+      await deps.issues.park(job.issueId, failureReason(error), now().toISOString());
       await deps.deliveries.markParked(job.issueId, job.subscriberId, job.variantKey, now());
       return { result: 'parked', retries };
     }
     if (error instanceof PermanentSendError || lastAttempt) {
-      await deps.deliveries.markFailed(job.issueId, job.subscriberId, (error as Error).name, now());
+      await deps.deliveries.markFailed(job.issueId, job.subscriberId, failureReason(error), now());
       return { result: 'failed', retries };
     }
     await deps.deliveries.release(job.issueId, job.subscriberId);
@@ -217,6 +239,15 @@ async function sendOne(
     deps.sleep,
   );
   return { result: 'sent', retries };
+}
+
+/**
+ * Why a send failed, as staff may read it beside the delivery: the error's name and SES's words, every
+ * address in them replaced by its hash (a rejection can name the recipient), at most 500 characters.
+ */
+export function failureReason(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return redactAddresses(text).slice(0, 500);
 }
 
 /** Retries a write to the store with backoff for about six seconds before giving up. */

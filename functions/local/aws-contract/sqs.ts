@@ -139,12 +139,60 @@ function checkMessage(message: MessageFields, fifo: boolean): Refusal | undefine
 }
 
 /**
- * What SQS would refuse in a SendMessage or SendMessageBatch request (AWS JSON 1.0 body) to a queue
- * that is FIFO when its name ends in `.fifo`. Batch-wide faults refuse the whole request, as SQS does.
+ * An integer parameter within SQS's bounds, or the refusal SQS answers (ReceiveMessage,
+ * ChangeMessageVisibility: MaxNumberOfMessages 1–10, VisibilityTimeout 0–43,200 s (12 hours),
+ * WaitTimeSeconds 0–20):
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
+ */
+function checkBounded(
+  input: Record<string, unknown>,
+  name: string,
+  min: number,
+  max: number,
+  required = false,
+): Refusal | undefined {
+  const value = input[name];
+  if (value === undefined)
+    return required
+      ? refuse('MissingParameter', `The request must contain the parameter ${name}.`)
+      : undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    return invalidParameter(
+      `Value ${String(value)} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}, if provided.`,
+    );
+  return undefined;
+}
+
+function checkReceiptHandle(input: Record<string, unknown>): Refusal | undefined {
+  const handle = input.ReceiptHandle;
+  if (typeof handle !== 'string' || handle.length === 0)
+    return refuse('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
+  return undefined;
+}
+
+/** The largest visibility timeout SQS takes: 12 hours. */
+export const MAX_VISIBILITY_SECONDS = 43_200;
+
+/**
+ * What SQS would refuse in a request (AWS JSON 1.0 body): a SendMessage or SendMessageBatch to a queue
+ * that is FIFO when its name ends in `.fifo` (batch-wide faults refuse the whole request, as SQS does),
+ * a ReceiveMessage, ChangeMessageVisibility or DeleteMessage with a parameter out of bounds or missing.
  */
 export function checkSqsRequest(operation: string, input: Record<string, unknown>): Refusal | undefined {
   const fifo = String(input.QueueUrl ?? '').endsWith('.fifo');
   if (operation === 'SendMessage') return checkMessage(input as MessageFields, fifo);
+  if (operation === 'ReceiveMessage')
+    return (
+      checkBounded(input, 'MaxNumberOfMessages', 1, MAX_BATCH_ENTRIES) ??
+      checkBounded(input, 'VisibilityTimeout', 0, MAX_VISIBILITY_SECONDS) ??
+      checkBounded(input, 'WaitTimeSeconds', 0, 20)
+    );
+  if (operation === 'ChangeMessageVisibility')
+    return (
+      checkReceiptHandle(input) ?? checkBounded(input, 'VisibilityTimeout', 0, MAX_VISIBILITY_SECONDS, true)
+    );
+  if (operation === 'DeleteMessage') return checkReceiptHandle(input);
   if (operation !== 'SendMessageBatch') return undefined;
   const entries = (input.Entries ?? []) as Array<MessageFields & { Id?: unknown }>;
   if (entries.length === 0)
@@ -194,6 +242,7 @@ export function sqsQueryErrorCode(code: string): string {
     TooManyEntriesInBatchRequest: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
     UnsupportedOperation: 'AWS.SimpleQueueService.UnsupportedOperation',
     QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
+    MessageNotInflight: 'AWS.SimpleQueueService.MessageNotInflight',
   };
   return queryCodes[code] ?? code;
 }
