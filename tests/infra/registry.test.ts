@@ -80,6 +80,8 @@ describe('the handler registry', () => {
       'dynamodb:UpdateItem on articles',
     ];
     const alerting = [
+      'dynamodb:DeleteItem on deliveries',
+      'dynamodb:PutItem on deliveries',
       'dynamodb:GetItem on articles',
       'dynamodb:GetItem on issues',
       'dynamodb:PutItem on issues',
