@@ -1,36 +1,23 @@
 import { createFeedReader } from '../adapters/feed-fetcher';
-import { createFeedParser } from '../adapters/feed-parser';
-import type { FeedParser, FeedReader, IngestDeps } from '../core/ingest/ingest-feed';
-import type { IngestRules } from '../core/ingest/rules';
-import type { Config } from '../shared/config';
+import type { FeedReader } from '../core/ingest/ingest-feed';
+import { type FeedParsingParts, feedParsingParts } from './feed-parsing';
 import type { Runtime } from './runtime';
 
-export type IngestParts = IngestDeps & { reader: FeedReader; parser: FeedParser };
+export { ingestRulesOf } from './feed-parsing';
 
-/** The rules of ingestion as configured. */
-export function ingestRulesOf(config: Config): IngestRules {
-  return {
-    topicMap: config.ingest.topicMap,
-    urgentCategories: config.ingest.urgentCategories,
-    sites: config.ingest.sites,
-    maxItemBytes: config.ingest.maxItemBytes,
-  };
-}
+export type IngestParts = FeedParsingParts & { reader: FeedReader };
 
 /** What the ingest use cases need: the articles table, the rules, and the feed reader and parser. */
 export function ingestParts(runtime: Runtime): IngestParts {
   return runtime.once('ingest', () => {
     const { config } = runtime;
     return {
-      articles: runtime.repos.articles,
-      clock: runtime.clock,
-      rules: ingestRulesOf(config),
+      ...feedParsingParts(runtime),
       reader: createFeedReader({
         timeoutMs: config.ingest.fetchTimeoutMs,
         maxFeedBytes: config.ingest.maxFeedBytes,
         allowedAddresses: config.ingest.allowedAddresses,
       }),
-      parser: createFeedParser({ maxFeedBytes: config.ingest.maxFeedBytes }),
     };
   });
 }
