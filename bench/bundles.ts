@@ -20,7 +20,7 @@ const root = join(import.meta.dirname, '..');
 const handlersDir = join(root, 'functions', 'handlers');
 
 /** Handlers whose use cases compile MJML: digests, alerts (new and held), the subscription mails. */
-const rendering = new Set(['alert-sweep', 'article-stream', 'digest-run', 'http-api']);
+const rendering = new Set(['alert-sweep', 'article-stream', 'digest-run']);
 
 /**
  * Bundles one handler as NashraFunction (infra/constructs/nashra-function.ts) does: the lambda-entry

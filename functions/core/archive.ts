@@ -12,6 +12,11 @@ import type { IssueRepo } from './ports';
  * archive-page.ts).
  */
 
+/** The public archive copy of an issue in one variant: `/issues/{issueId}/{variant}`. Carries no token. */
+export function archivePath(issueId: string, variant: MailVariant): string {
+  return `/issues/${encodeURIComponent(issueId)}/${variant}`;
+}
+
 /** Issues with something to show: rendered into at least one variant, and not an alert still held. */
 export function isPublic(issue: Issue): boolean {
   return issue.variantKeys.length > 0 && issue.status !== 'held';

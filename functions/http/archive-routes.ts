@@ -2,11 +2,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { archiveListPage, publicCopyHtml } from '../../templates/pages/archive-page';
 import { errorPage } from '../../templates/pages/pages';
-import { archiveCopy, listArchive } from '../core/archive';
+import { archiveCopy, archivePath, listArchive } from '../core/archive';
 import type { Language } from '../core/article';
 import { languagesOf, mailVariantSchema } from '../core/mail/variant';
 import { formatDate } from '../render/dates';
-import { archivePath } from '../render/render-mail';
 import type { Runtime } from '../runtime/runtime';
 
 const pageSize = 20;

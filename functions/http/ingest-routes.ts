@@ -4,9 +4,20 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { UnauthorizedError, ValidationError } from '../core/errors';
 import type { ParsedFeed } from '../core/ingest/feed-item';
-import { hasRejections, ingestParsedFeed } from '../core/ingest/ingest-feed';
-import { ingestParts } from '../runtime/ingesting';
 import type { Runtime } from '../runtime/runtime';
+
+/**
+ * The ingest use case and its parts (feed parsing, HTML sanitising, encoded-word decoding): loaded on
+ * the first ingest request, not when the function starts. They are most of what this module would
+ * make the reader-facing function load at a cold start, and readers' requests never use them.
+ */
+const ingesting = async () => {
+  const [{ hasRejections, ingestParsedFeed }, { feedParsingParts }] = await Promise.all([
+    import('../core/ingest/ingest-feed'),
+    import('../runtime/feed-parsing'),
+  ]);
+  return { hasRejections, ingestParsedFeed, feedParsingParts };
+};
 
 const querySchema = z.object({
   lang: z.enum(['ar', 'en']).optional(),
@@ -69,7 +80,8 @@ export function ingestRoutes(runtime: Runtime): Hono {
     async (c) => {
       const query = querySchema.safeParse(c.req.query());
       if (!query.success) throw new ValidationError('lang must be ar or en, urgent true or false');
-      const services = ingestParts(runtime);
+      const { hasRejections, ingestParsedFeed, feedParsingParts } = await ingesting();
+      const services = feedParsingParts(runtime);
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       let parsed: ParsedFeed;
       try {

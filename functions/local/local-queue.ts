@@ -1,9 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../shared/logger';
-import { makePrivateDir, writePrivateFile } from '../shared/private-files';
+import { QueueJournal } from './queue-journal';
 
 export interface LocalQueueOptions {
   name: string;
@@ -18,8 +16,9 @@ export interface LocalQueueOptions {
   maxReceiveCount: number;
   onDeadLetter?: (record: SQSRecord) => void | Promise<void>;
   /**
-   * A folder that keeps every message until it is handled, as SQS keeps it: a process that dies
-   * leaves its queue there, and the next one to open the stack takes it up.
+   * A folder that keeps every message until it is handled, as SQS keeps it (a journal,
+   * functions/local/queue-journal.ts): a process that dies leaves its queue there, and the next one to
+   * open the stack takes it up.
    */
   store?: string;
 }
@@ -36,9 +35,9 @@ interface QueuedMessage {
 /**
  * Stands in for an SQS queue with a Lambda event source (ReportBatchItemFailures): batches of up to
  * `batchSize`, at most `maxConcurrency` in flight, failed records visible again after the visibility
- * timeout, dead-lettered after `maxReceiveCount` receives. With `store`, every message is also a file
- * until it is handled, so a killed process loses nothing; the delivery records make it safe to send
- * again.
+ * timeout, dead-lettered after `maxReceiveCount` receives. With `store`, every message is also kept
+ * on disk until it is handled, so a killed process loses nothing; the delivery records make it safe
+ * to send again.
  */
 export class LocalQueue {
   /** Visible messages, oldest first; `head` skips the ones already taken (compacted now and then). */
@@ -51,15 +50,13 @@ export class LocalQueue {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private waiters: Array<() => void> = [];
+  private readonly journal: QueueJournal<QueuedMessage> | undefined;
   readonly deadLetters: SQSRecord[] = [];
 
   constructor(private readonly options: LocalQueueOptions) {
     if (!options.store) return;
-    makePrivateDir(options.store);
-    const kept = readdirSync(options.store)
-      .filter((file) => file.endsWith('.json'))
-      .map((file) => JSON.parse(readFileSync(join(options.store as string, file), 'utf8')) as QueuedMessage)
-      .sort((a, b) => a.sentAt - b.sentAt);
+    this.journal = new QueueJournal(options.store);
+    const kept = this.journal.recover();
     for (const message of kept) this.ready.push({ ...message, visibleAt: Date.now() });
     if (kept.length > 0) queueMicrotask(() => this.pump());
   }
@@ -69,14 +66,20 @@ export class LocalQueue {
     return this.ready.length - this.head + this.delayed.length + this.inFlightMessages;
   }
 
-  send(bodies: string[]): void {
+  /** Queues these message bodies; returns the id each got, in order (SQS answers with them). */
+  send(bodies: readonly string[]): string[] {
     const now = Date.now();
-    for (const body of bodies) {
-      const message = { messageId: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now };
-      this.keep(message);
-      this.ready.push(message);
-    }
+    const messages = bodies.map((body) => ({
+      messageId: randomUUID(),
+      body,
+      sentAt: now,
+      receiveCount: 0,
+      visibleAt: now,
+    }));
+    this.journal?.put(messages);
+    this.ready.push(...messages);
     this.pump();
+    return messages.map((message) => message.messageId);
   }
 
   /** Resolves once nothing is queued or in flight. */
@@ -127,7 +130,10 @@ export class LocalQueue {
       );
       this.timer = setTimeout(() => this.pump(), Math.max(0, next - now));
     }
-    if (this.depth === 0) for (const resolve of this.waiters.splice(0)) resolve();
+    if (this.depth === 0) {
+      this.journal?.clear();
+      for (const resolve of this.waiters.splice(0)) resolve();
+    }
   }
 
   private async deliver(batch: QueuedMessage[]): Promise<void> {
@@ -144,31 +150,21 @@ export class LocalQueue {
       failed = new Set(batch.map((m) => m.messageId));
     }
     const retryAt = Date.now() + this.options.visibilityTimeoutMs;
-    for (const message of batch) {
-      if (!failed.has(message.messageId)) {
-        this.forget(message);
-        continue;
-      }
-      if (message.receiveCount >= this.options.maxReceiveCount) {
-        this.forget(message);
-        const record = this.record(message);
-        this.deadLetters.push(record);
-        await this.options.onDeadLetter?.(record);
-      } else {
-        message.visibleAt = retryAt;
-        this.keep(message);
-        this.delayed.push(message);
-      }
+    const retried = batch.filter(
+      (message) => failed.has(message.messageId) && message.receiveCount < this.options.maxReceiveCount,
+    );
+    const deadLettered = batch.filter(
+      (message) => failed.has(message.messageId) && message.receiveCount >= this.options.maxReceiveCount,
+    );
+    for (const message of retried) message.visibleAt = retryAt;
+    this.journal?.put(retried);
+    this.journal?.drop(batch.filter((message) => !retried.includes(message)).map((m) => m.messageId));
+    this.delayed.push(...retried);
+    for (const message of deadLettered) {
+      const record = this.record(message);
+      this.deadLetters.push(record);
+      await this.options.onDeadLetter?.(record);
     }
-  }
-
-  private keep(message: QueuedMessage): void {
-    if (this.options.store)
-      writePrivateFile(join(this.options.store, `${message.messageId}.json`), JSON.stringify(message));
-  }
-
-  private forget(message: QueuedMessage): void {
-    if (this.options.store) unlinkSync(join(this.options.store, `${message.messageId}.json`));
   }
 
   private record(message: QueuedMessage): SQSRecord {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
 import { awsJsonError } from './aws-contract/refusal';
@@ -117,11 +117,11 @@ export async function startSqsEndpoint(triggers: LocalTriggers): Promise<Running
             const queue = queueOf(triggers, request.QueueUrl) ?? heldQueueOf(triggers, request.QueueUrl);
             if (!queue)
               return reply(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'no such queue' });
-            queue.send(request.Entries.map((entry) => entry.MessageBody));
+            const messageIds = queue.send(request.Entries.map((entry) => entry.MessageBody));
             return reply(200, {
-              Successful: request.Entries.map((entry) => ({
+              Successful: request.Entries.map((entry, index) => ({
                 Id: entry.Id,
-                MessageId: randomUUID(),
+                MessageId: messageIds[index],
                 MD5OfMessageBody: md5(entry.MessageBody),
               })),
               Failed: [],
@@ -132,8 +132,8 @@ export async function startSqsEndpoint(triggers: LocalTriggers): Promise<Running
             const queue = queueOf(triggers, request.QueueUrl) ?? heldQueueOf(triggers, request.QueueUrl);
             if (!queue)
               return reply(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'no such queue' });
-            queue.send([request.MessageBody]);
-            return reply(200, { MessageId: randomUUID(), MD5OfMessageBody: md5(request.MessageBody) });
+            const [messageId] = queue.send([request.MessageBody]);
+            return reply(200, { MessageId: messageId, MD5OfMessageBody: md5(request.MessageBody) });
           }
           return reply(400, {
             __type: 'com.amazonaws.sqs#UnsupportedOperation',

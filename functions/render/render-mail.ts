@@ -4,6 +4,7 @@ import { alertMjml } from '../../templates/mail/alert.mjml';
 import { digestMjml } from '../../templates/mail/digest.mjml';
 import { systemMailMjml } from '../../templates/mail/system.mjml';
 import type { CardView, LocalisedHtml } from '../../templates/mail/view';
+import { archivePath } from '../core/archive';
 import type { Article, Language } from '../core/article';
 import { ValidationError } from '../core/errors';
 import type { CompiledMail, Placeholder } from '../core/mail/compiled-mail';
@@ -30,11 +31,6 @@ export interface MailRendererOptions {
 /** A compiled mail with the count of what its cards hold. */
 function holding(mail: CompiledMail, cards: ReadonlyArray<readonly Article[]>): RenderedMail {
   return { ...mail, cards: cards.length, articles: cards.reduce((sum, card) => sum + card.length, 0) };
-}
-
-/** The public archive copy of an issue in one variant: `/issues/{issueId}/{variant}`. Carries no token. */
-export function archivePath(issueId: string, variant: MailVariant): string {
-  return `/issues/${encodeURIComponent(issueId)}/${variant}`;
 }
 
 const subscribedLinks = {

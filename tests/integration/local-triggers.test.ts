@@ -1,3 +1,6 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoArticleRepo } from '../../functions/adapters/dynamodb/article-repo';
@@ -110,5 +113,59 @@ describe('the SQS stand-in', () => {
     expect(Object.fromEntries(attempts)).toEqual({ 0: 1, 1: 3, 2: 5 });
     expect(queue.deadLetters.map((r) => JSON.parse(r.body).n)).toEqual([2]);
     expect(queue.deadLetters[0]?.attributes.ApproximateReceiveCount).toBe('5');
+  });
+
+  it('keeps each message on disk until handled: a queue opened on the store after a kill takes up exactly the rest', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'nashra-queue-'));
+    const journal = join(store, 'journal.jsonl');
+    const dying = new LocalTriggers('eu-west-1');
+    let batches = 0;
+    const first = dying.queue({
+      name: 'send',
+      store,
+      batchSize: 10,
+      maxConcurrency: 1,
+      visibilityTimeoutMs: 60_000,
+      maxReceiveCount: 5,
+      handler: (event) => {
+        batches += 1;
+        // The second batch is still being handled when the process dies.
+        if (batches === 2) return new Promise(() => undefined);
+        const failed = event.Records.filter((record) => JSON.parse(record.body).n === 1);
+        return Promise.resolve({ batchItemFailures: failed.map((r) => ({ itemIdentifier: r.messageId })) });
+      },
+    });
+    const ids = first.send([body(0), body(1), body(2)]);
+    expect(new Set(ids).size).toBe(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    first.send([body(3)]);
+    dying.stop();
+    // The kill cut the journal's last line short, and a message is still kept the older way, as a file.
+    appendFileSync(journal, '{"put":{"messageId":"cut-sho');
+    writeFileSync(
+      join(store, 'older.json'),
+      JSON.stringify({ messageId: 'older', body: body(4), sentAt: 1, receiveCount: 0, visibleAt: 1 }),
+    );
+
+    const next = new LocalTriggers('eu-west-1');
+    const received = new Map<number, string | undefined>();
+    next.queue({
+      name: 'send',
+      store,
+      batchSize: 10,
+      maxConcurrency: 1,
+      visibilityTimeoutMs: 60_000,
+      maxReceiveCount: 5,
+      handler: async (event) => {
+        for (const record of event.Records)
+          received.set(JSON.parse(record.body).n, record.attributes.ApproximateReceiveCount);
+        return { batchItemFailures: [] };
+      },
+    });
+    await next.idle();
+    // 0 and 2 were handled; 1 failed once (its second receive now); 3 was in flight; 4 waited in its file.
+    expect(Object.fromEntries(received)).toEqual({ 1: '2', 3: '1', 4: '1' });
+    expect(readFileSync(journal, 'utf8')).toBe('');
+    expect(existsSync(join(store, 'older.json'))).toBe(false);
   });
 });

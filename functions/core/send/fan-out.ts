@@ -29,17 +29,25 @@ export interface FanOutResult {
   compiles: number;
 }
 
+/**
+ * Pages whose jobs may be on their way to the queue at once, while the next page is read: the queue's
+ * round trips overlap the store's instead of following them.
+ */
+export const pagesInFlight = 4;
+
 const position = (cadenceIndex: number, cursor: string | undefined) =>
   JSON.stringify([cadenceIndex, cursor ?? null]);
 
 /**
  * Pages through the active readers of the given cadences, picks what each gets, renders each distinct
  * (variant, articles) once, and enqueues one send job per reader — a page at a time, so memory stays
- * flat however many readers there are. Each page is counted with a conditional write on the fan-out
- * position, so a fan-out that died resumes where it stopped and counts no page twice (a page it
- * enqueued but had not counted is enqueued again; the delivery claims keep that from mailing twice).
- * A page another fan-out of the same issue counted first is a ConflictError: that one is alive.
- * With `dryRun` nothing is rendered, stored or enqueued.
+ * flat however many readers there are. A page's jobs are enqueued while the next pages are read (at
+ * most `pagesInFlight` at once), but pages are counted strictly in order, each with a conditional
+ * write on the fan-out position once its own jobs are in the queue and the page before it is
+ * counted. So a fan-out that died resumes where it stopped and counts no page twice (a page it
+ * enqueued but had not counted is enqueued again; the delivery claims keep that from mailing twice),
+ * and no page is counted after one that failed. A page another fan-out of the same issue counted
+ * first is a ConflictError: that one is alive. With `dryRun` nothing is rendered, stored or enqueued.
  */
 export async function fanOut(
   issue: Issue,
@@ -55,6 +63,9 @@ export async function fanOut(
     ? (JSON.parse(issue.fanOutPosition) as [number, string | null])
     : [0, null];
   let current = issue.fanOutPosition;
+  /** The last page's count: each page's write waits for the one before it. */
+  let counted: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   for (let index = startIndex; index < cadences.length; index++) {
     const cadence = cadences[index] as Cadence;
     let cursor: string | undefined = index === startIndex ? (startCursor ?? undefined) : undefined;
@@ -80,21 +91,25 @@ export async function fanOut(
       result.recipients += jobs.length;
       const next = page.cursor ? position(index, page.cursor) : position(index + 1, undefined);
       if (!options.dryRun) {
-        if (jobs.length > 0) await deps.queue.enqueue(jobs);
-        const counted = await deps.issues.recordFanOutPage(
-          issue.id,
-          jobs.length,
-          current,
-          next,
-          deps.clock.now().toISOString(),
-        );
-        if (!counted)
-          throw new ConflictError(`fan-out of issue ${issue.id} moved under us: another fan-out is running`);
+        const enqueued = jobs.length > 0 ? deps.queue.enqueue(jobs) : Promise.resolve();
+        const [from, recipients] = [current, jobs.length];
+        counted = Promise.all([counted, enqueued]).then(async () => {
+          const now = deps.clock.now().toISOString();
+          if (!(await deps.issues.recordFanOutPage(issue.id, recipients, from, next, now)))
+            throw new ConflictError(
+              `fan-out of issue ${issue.id} moved under us: another fan-out is running`,
+            );
+        });
+        // Awaited in turn below; a failure stops every page after it from being counted.
+        counted.catch(() => undefined);
+        inFlight.push(counted);
+        if (inFlight.length >= pagesInFlight) await inFlight.shift();
         current = next;
       }
       cursor = page.cursor;
     } while (cursor);
   }
+  await counted;
   return result;
 }
 

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../functions/core/errors';
+import type { Issue } from '../../functions/core/issue';
+import type { CompiledMail } from '../../functions/core/mail/compiled-mail';
+import { variantFor } from '../../functions/core/mail/variant';
+import type { SendJob, SendQueue } from '../../functions/core/ports';
+import { variantKey } from '../../functions/core/send/audience';
+import { type FanOutDeps, fanOut, pagesInFlight } from '../../functions/core/send/fan-out';
+import type { Subscriber } from '../../functions/core/subscriber';
+import { basraAr, basraEn } from '../fixtures/render-articles';
+import { seedSubscribers } from '../support/seed';
+import { openTestStack, reader, type TestStack } from '../support/test-stack';
+
+const articles = [basraAr, basraEn];
+const compiled: CompiledMail = {
+  subject: 'Digest',
+  preheader: '',
+  html: '<p>{{unsubscribeUrl}}</p>',
+  text: '{{unsubscribeUrl}}',
+  lang: 'en',
+  contentLanguage: 'en',
+};
+const pageSize = 10;
+
+let t: TestStack;
+let readers: Subscriber[];
+
+/**
+ * A send queue that keeps what it was given, answering each call only when `release` lets it: the
+ * test decides in which order pages land (the real queue answers in whatever order SQS does).
+ */
+class HeldQueue implements SendQueue {
+  readonly jobs: SendJob[] = [];
+  private readonly waiting: Array<{ jobs: SendJob[]; done: () => void; fail: (error: Error) => void }> = [];
+
+  enqueue(jobs: SendJob[]): Promise<void> {
+    return new Promise((done, fail) => {
+      this.waiting.push({ jobs, done, fail });
+      this.onCall?.(this.waiting.length);
+    });
+  }
+
+  onCall?: (waiting: number) => void;
+
+  /** Lets the newest waiting call land first, then the others, newest to oldest. */
+  releaseNewestFirst(): void {
+    for (const call of this.waiting.splice(0).reverse()) {
+      this.jobs.push(...call.jobs);
+      call.done();
+    }
+  }
+
+  failOldest(error: Error): void {
+    this.waiting.shift()?.fail(error);
+  }
+}
+
+function newIssue(id: string): Issue {
+  const now = new Date().toISOString();
+  return {
+    id,
+    kind: 'digest',
+    articleIds: articles.map((article) => article.id),
+    status: 'sending',
+    variantKeys: [],
+    fannedOut: false,
+    fanOutPosition: '',
+    recipients: 0,
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+const select = (subscriber: Subscriber) => ({ variant: variantFor(subscriber.languages), articles });
+const deps = (queue: SendQueue): FanOutDeps => ({
+  subscribers: t.services.subscribers,
+  issues: t.services.issues,
+  clock: t.services.clock,
+  queue,
+  pageSize,
+});
+
+beforeAll(async () => {
+  t = await openTestStack();
+  const languages = [['ar'], ['en'], ['ar', 'en'], ['en', 'ar']] as const;
+  readers = Array.from({ length: 95 }, (_, n) =>
+    reader({ cadence: 'daily', languages: [...(languages[n % 4] ?? ['en'])] }),
+  );
+  await seedSubscribers(t.db, t.stack.config.tables.subscribers, readers);
+});
+
+afterAll(() => t?.close());
+
+describe('fan-out with pages in flight side by side', () => {
+  it('enqueues each reader once with their variant and counts every page once, in order, whatever order pages land in', async () => {
+    const { issue } = await t.services.issues.createOnce(newIssue(`fan-out-order-${Date.now()}`));
+    const queue = new HeldQueue();
+    // Pages land newest first: held until as many are in flight as may be, or the last page is in.
+    const pages = Math.ceil(readers.length / pageSize);
+    let calls = 0;
+    queue.onCall = (waiting) => {
+      calls += 1;
+      if (waiting === pagesInFlight || calls === pages) queueMicrotask(() => queue.releaseNewestFirst());
+    };
+    const result = await fanOut(issue, ['daily'], select, async () => compiled, deps(queue));
+
+    expect(result.recipients).toBe(readers.length);
+    expect(queue.jobs).toHaveLength(readers.length);
+    expect(new Map(queue.jobs.map((job) => [job.subscriberId, job.variantKey]))).toEqual(
+      new Map(readers.map((r) => [r.id, variantKey(variantFor(r.languages), articles)])),
+    );
+    const stored = await t.services.issues.get(issue.id);
+    expect(stored?.recipients).toBe(readers.length);
+    expect(JSON.parse(stored?.fanOutPosition ?? '')).toEqual([1, null]);
+  });
+
+  it('counts no page after one whose jobs failed to enqueue; resumed, it enqueues the rest and counts each page once', async () => {
+    const { issue } = await t.services.issues.createOnce(newIssue(`fan-out-resume-${Date.now()}`));
+    const failing = new HeldQueue();
+    // The first two pages land; the third fails while later pages are in flight.
+    let calls = 0;
+    failing.onCall = () => {
+      calls += 1;
+      if (calls <= 2) queueMicrotask(() => failing.releaseNewestFirst());
+      if (calls === 2 + pagesInFlight) queueMicrotask(() => failing.failOldest(new Error('SQS is down')));
+    };
+    await expect(fanOut(issue, ['daily'], select, async () => compiled, deps(failing))).rejects.toThrow(
+      'SQS is down',
+    );
+    failing.releaseNewestFirst();
+    const cut = await t.services.issues.get(issue.id);
+    expect(cut?.recipients).toBe(2 * pageSize);
+
+    const healthy = new HeldQueue();
+    healthy.onCall = () => queueMicrotask(() => healthy.releaseNewestFirst());
+    const resumed = await fanOut(cut as Issue, ['daily'], select, async () => compiled, deps(healthy));
+
+    const firstRun = new Set(failing.jobs.slice(0, 2 * pageSize).map((job) => job.subscriberId));
+    expect(resumed.recipients).toBe(readers.length - 2 * pageSize);
+    expect(healthy.jobs.some((job) => firstRun.has(job.subscriberId))).toBe(false);
+    const everyone = new Set([...failing.jobs, ...healthy.jobs].map((job) => job.subscriberId));
+    expect(everyone).toEqual(new Set(readers.map((r) => r.id)));
+    expect((await t.services.issues.get(issue.id))?.recipients).toBe(readers.length);
+  });
+
+  it('stops with a ConflictError when another fan-out counted the page first', async () => {
+    const { issue } = await t.services.issues.createOnce(newIssue(`fan-out-conflict-${Date.now()}`));
+    const queue = new HeldQueue();
+    queue.onCall = () => queueMicrotask(() => queue.releaseNewestFirst());
+    // Another fan-out of the same issue has moved the position on.
+    await t.services.issues.recordFanOutPage(issue.id, 0, '', '[0,"elsewhere"]', new Date().toISOString());
+    await expect(fanOut(issue, ['daily'], select, async () => compiled, deps(queue))).rejects.toThrow(
+      ConflictError,
+    );
+  });
+});
