@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FeedReport } from '../../functions/core/ingest/ingest-feed';
 import { createApp } from '../../functions/http/app';
 import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
@@ -93,6 +93,9 @@ describe('POST /api/articles', () => {
   });
 
   it('on AWS takes a request that carries the IAM identity API Gateway set, and refuses one without', async () => {
+    // On AWS the clients take the function role's credentials from the environment, as Lambda sets them.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDLAMBDAROLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'lambda-role-secret');
     const aws = createRuntime('lambda', { ...config, mode: 'aws' as const, ingestKey: undefined });
     const awsApp = createApp(aws);
     const body = JSON.stringify([
@@ -105,5 +108,6 @@ describe('POST /api/articles', () => {
     expect(response.status).toBe(200);
     const unsigned = await awsApp.request('/api/articles', { method: 'POST', body }, { requestContext: {} });
     expect(unsigned.status).toBe(401);
+    vi.unstubAllEnvs();
   });
 });
