@@ -31,6 +31,21 @@ export const issueSchema = z.object({
 });
 export type Issue = z.infer<typeof issueSchema>;
 
+/** What every new issue starts from: nothing fanned out, nothing counted, created and updated `now`. */
+export function untouchedIssue(now: string) {
+  return {
+    variantKeys: [],
+    fannedOut: false,
+    fanOutPosition: '',
+    recipients: 0,
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    createdAt: now,
+    updatedAt: now,
+  } satisfies Partial<Issue>;
+}
+
 /**
  * `parked`: held back while the issue waits out a refusal of every message (SES's daily quota, sending
  * paused); `nashra digest resume` sends it.

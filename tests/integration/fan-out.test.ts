@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../functions/core/errors';
-import type { Issue } from '../../functions/core/issue';
+import { type Issue, untouchedIssue } from '../../functions/core/issue';
 import type { CompiledMail } from '../../functions/core/mail/compiled-mail';
 import { variantFor } from '../../functions/core/mail/variant';
 import type { SendJob, SendQueue } from '../../functions/core/ports';
@@ -62,15 +62,7 @@ function newIssue(id: string): Issue {
     kind: 'digest',
     articleIds: articles.map((article) => article.id),
     status: 'sending',
-    variantKeys: [],
-    fannedOut: false,
-    fanOutPosition: '',
-    recipients: 0,
-    sent: 0,
-    skipped: 0,
-    failed: 0,
-    createdAt: now,
-    updatedAt: now,
+    ...untouchedIssue(now),
   };
 }
 

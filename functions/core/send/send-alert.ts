@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../article';
 import type { NewArticleListener } from '../ingest/announce';
 import { sameUrl } from '../ingest/pairing';
-import type { Issue } from '../issue';
+import { type Issue, untouchedIssue } from '../issue';
 import { variantFor } from '../mail/variant';
 import type { ArticleRepo, DeliveryRepo, MailRenderer } from '../ports';
 import type { Cadence, Subscriber } from '../subscriber';
@@ -98,15 +98,7 @@ export async function sendAlert(article: Article, deps: AlertDeps): Promise<Aler
     articleIds: [article.id, ...(translation ? [translation.id] : [])],
     status: sendAfter ? 'held' : 'sending',
     ...(sendAfter ? { sendAfter: sendAfter.toISOString() } : {}),
-    variantKeys: [],
-    fannedOut: false,
-    fanOutPosition: '',
-    recipients: 0,
-    sent: 0,
-    skipped: 0,
-    failed: 0,
-    createdAt: now,
-    updatedAt: now,
+    ...untouchedIssue(now),
   });
   if (!created && issue.fannedOut) return { status: 'already-sent', issue };
   if (issue.status === 'held') return { status: 'held', issue };

@@ -1,6 +1,6 @@
 import type { Article } from '../article';
 import { ConflictError, ValidationError } from '../errors';
-import type { Issue } from '../issue';
+import { type Issue, untouchedIssue } from '../issue';
 import { type MailVariant, variantFor } from '../mail/variant';
 import type { ArticleRepo, MailRenderer, ScheduleRepo } from '../ports';
 import type { Schedule } from '../schedule';
@@ -239,14 +239,6 @@ function newIssue(schedule: Schedule, plan: DigestPlan, now: string): Issue {
     windowStart: plan.window.start,
     windowEnd: plan.window.end,
     status: 'sending',
-    variantKeys: [],
-    fannedOut: false,
-    fanOutPosition: '',
-    recipients: 0,
-    sent: 0,
-    skipped: 0,
-    failed: 0,
-    createdAt: now,
-    updatedAt: now,
+    ...untouchedIssue(now),
   };
 }
