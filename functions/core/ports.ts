@@ -288,6 +288,15 @@ export interface DeliveryRepo {
   release(issueId: string, subscriberId: string): Promise<void>;
   /** The deliveries of an issue that failed for good: what the dead-letter queue holds for it. */
   listFailed(issueId: string): Promise<Delivery[]>;
+  /**
+   * One page of an issue's deliveries, whatever their state, in reader-id order (`cursor` from the
+   * page before; absent on the last page): staff page through an issue's readers without holding
+   * them all. An InvalidCursorError for a cursor this repository did not hand out.
+   */
+  pageForIssue(
+    issueId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ deliveries: Delivery[]; cursor?: string }>;
   /** How many of an issue's deliveries are in each state: the truth the issue's counts are kept from. */
   countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>>;
   listForSubscriber(subscriberId: string): Promise<Delivery[]>;
