@@ -59,6 +59,8 @@ export interface DigestInput {
   articles: readonly Article[];
   /** The publication window [start, end), ISO instants: shown in the masthead and the subject. */
   window: { start: string; end: string };
+  /** Where the view-in-browser link points; absent: the issue's archive copy. See `AlertInput`. */
+  viewInBrowserUrl?: string;
 }
 
 export interface AlertInput {
@@ -66,6 +68,11 @@ export interface AlertInput {
   variant: MailVariant;
   /** The alerted article first, then its translation when known (shown beside it in a bilingual variant). */
   articles: readonly Article[];
+  /**
+   * Where the view-in-browser link points; absent: the issue's public archive copy. A preview is no
+   * issue and has no archive copy, so it points the link at itself.
+   */
+  viewInBrowserUrl?: string;
 }
 
 /** The mails a reader gets about their subscription rather than about articles. */
