@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { type OpenRuntime, openRuntime } from '../runtime/open-runtime';
 import type { Target } from '../runtime/runtime';
@@ -47,6 +48,22 @@ export async function withRuntime<T>(
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * Asks staff a yes/no question on the terminal before something that cannot be taken back; anything
+ * but yes refuses with `declined`. Off a terminal (a script, a pipe) nobody can answer, so it refuses
+ * at once with the question and `offTerminal` (which names the `--yes` that skips asking).
+ */
+export async function confirm(
+  question: string,
+  words: { offTerminal: string; declined: string },
+): Promise<void> {
+  if (!process.stdin.isTTY) throw new CliError(`${question} ${words.offTerminal}`);
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await prompt.question(`${question} [y/N] `);
+  prompt.close();
+  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError(words.declined);
 }
 
 export function printJson(value: unknown): void {

@@ -60,6 +60,8 @@ export interface DigestInput {
   articles: readonly Article[];
   /** The publication window [start, end), ISO instants: shown in the masthead and the subject. */
   window: { start: string; end: string };
+  /** Where the view-in-browser link points; absent: the issue's archive copy. See `AlertInput`. */
+  viewInBrowserUrl?: string;
 }
 
 export interface AlertInput {
@@ -67,6 +69,11 @@ export interface AlertInput {
   variant: MailVariant;
   /** The alerted article first, then its translation when known (shown beside it in a bilingual variant). */
   articles: readonly Article[];
+  /**
+   * Where the view-in-browser link points; absent: the issue's public archive copy. A preview is no
+   * issue and has no archive copy, so it points the link at itself.
+   */
+  viewInBrowserUrl?: string;
 }
 
 /** The mails a reader gets about their subscription rather than about articles. */
@@ -294,6 +301,15 @@ export interface DeliveryRepo {
   release(issueId: string, subscriberId: string): Promise<void>;
   /** The deliveries of an issue that failed for good: what the dead-letter queue holds for it. */
   listFailed(issueId: string): Promise<Delivery[]>;
+  /**
+   * One page of an issue's deliveries, whatever their state, in reader-id order (`cursor` from the
+   * page before; absent on the last page): staff page through an issue's readers without holding
+   * them all. An InvalidCursorError for a cursor this repository did not hand out.
+   */
+  pageForIssue(
+    issueId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ deliveries: Delivery[]; cursor?: string }>;
   /** How many of an issue's deliveries are in each state: the truth the issue's counts are kept from. */
   countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>>;
   listForSubscriber(subscriberId: string): Promise<Delivery[]>;

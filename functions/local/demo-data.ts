@@ -7,7 +7,7 @@ import { languageSchema } from '../core/article';
 import { hasRejections, ingestParsedFeed } from '../core/ingest/ingest-feed';
 import type { IngestRules } from '../core/ingest/rules';
 import type { ArticleRepo, Clock, SubscriberRepo } from '../core/ports';
-import { addSchedule, type NewSchedule } from '../core/schedules';
+import { addSchedule, type NewSchedule, type ScheduleDeps } from '../core/schedules';
 import { type DigestDeps, sendDigest } from '../core/send/send-digest';
 import { cadenceSchema, normaliseEmail } from '../core/subscriber';
 import { writePrivateFile } from '../shared/private-files';
@@ -21,8 +21,8 @@ const demoSubscriberSchema = z.object({
 });
 
 const demoSchedules: NewSchedule[] = [
-  { name: 'weekly-digest', cron: '0 8 * * 5', timeZone: 'Asia/Baghdad', cadence: 'weekly', topics: [] },
-  { name: 'daily-digest', cron: '0 7 * * *', timeZone: 'Asia/Baghdad', cadence: 'daily', topics: [] },
+  { name: 'weekly-digest', cron: '0 8 * * 5', cadence: 'weekly', topics: [] },
+  { name: 'daily-digest', cron: '0 7 * * *', cadence: 'daily', topics: [] },
 ];
 
 const demoArticlesFile = new URL('./demo/articles.json', import.meta.url);
@@ -30,9 +30,10 @@ const demoArticlesFile = new URL('./demo/articles.json', import.meta.url);
 /**
  * Loads, once per NASHRA_HOME, four confirmed demo readers, then the demo articles (the site's real
  * Basra article, its English version and a campaign) through ingestion as staff tools send them — so
- * they are sanitised, paired and alerted like any other — then a weekly and a daily schedule, whose
- * first digests go out at once: a newcomer's mail viewer shows the product's real output. A marker
- * file says it was done, so a second `npm start` keeps whatever the user changed since.
+ * they are sanitised, paired and alerted like any other — then a weekly and a daily schedule in the
+ * network's time zone (`scheduling.timeZone`), whose first digests go out at once: a newcomer's mail
+ * viewer shows the product's real output. A marker file says it was done, so a second `npm start`
+ * keeps whatever the user changed since.
  */
 export async function loadDemoDataOnce(
   home: string,
@@ -40,6 +41,7 @@ export async function loadDemoDataOnce(
   clock: Clock,
   rules: IngestRules,
   send: DigestDeps,
+  scheduling: ScheduleDeps,
 ) {
   const marker = join(home, 'demo-loaded');
   if (existsSync(marker)) return { loaded: false };
@@ -71,7 +73,7 @@ export async function loadDemoDataOnce(
   if (hasRejections(report)) throw new Error(`demo articles rejected: ${JSON.stringify(report.rejected)}`);
   const digests = [];
   for (const schedule of demoSchedules) {
-    await addSchedule(schedule, { schedules: send.schedules, clock });
+    await addSchedule(schedule, scheduling);
     const stored = await send.schedules.get(schedule.name);
     // The demo articles span 2014 to now: the first digests carry all of them.
     if (stored) digests.push(await sendDigest(stored, { since: '2014-01-01T00:00:00.000Z' }, send));

@@ -106,7 +106,8 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
       if (entries.length === 0) {
         throw new ValidationError(`no article of this window is in ${input.variant}`);
       }
-      const viewInBrowserUrl = `${baseUrl}${archivePath(input.issueId, input.variant)}`;
+      const viewInBrowserUrl =
+        input.viewInBrowserUrl ?? `${baseUrl}${archivePath(input.issueId, input.variant)}`;
       const firstTitle = (lang: Language) => entries.flat().find((article) => article.lang === lang)?.title;
       const subject = languages.map((lang) =>
         copy[lang].digestSubject(
@@ -152,7 +153,8 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
       if (entry.length === 0) {
         throw new ValidationError(`article ${alerted.id} has no version in ${input.variant}`);
       }
-      const viewInBrowserUrl = `${baseUrl}${archivePath(input.issueId, input.variant)}`;
+      const viewInBrowserUrl =
+        input.viewInBrowserUrl ?? `${baseUrl}${archivePath(input.issueId, input.variant)}`;
       const subject = languages.map((lang) => {
         const article = inLanguage(lang);
         if (!article) return copy[lang].alertOnlyInOtherLanguage;

@@ -18,7 +18,7 @@ const listed = async () =>
     ]),
   );
 
-describe('nashra schedule pause|resume|remove|run|sync', { timeout: 180_000 }, () => {
+describe('nashra schedule pause|resume|remove|run|sync', { timeout: 600_000 }, () => {
   it('pauses, resumes, runs and removes schedules, a one-off once', async () => {
     await json('schedule', 'add', 'weekly', '--cron', '0 8 * * 5', '--cadence', 'weekly');
     await json(

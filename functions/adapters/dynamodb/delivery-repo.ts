@@ -5,9 +5,12 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { InvalidCursorError } from '../../core/errors';
 import type { DeliveryStatus } from '../../core/issue';
 import type { ClaimResult, Delivery, DeliveryRepo, SendJob, StoryClaim } from '../../core/ports';
 import { conditionally, isConditionFailure } from './client';
+import { decodeCursor, encodeCursor, keyString } from './cursor';
 import { collect, queryItems } from './paginate';
 
 /**
@@ -16,6 +19,9 @@ import { collect, queryItems } from './paginate';
  */
 const storyKey = (articleId: string) => `story#${articleId}`;
 const isStory = (item: Record<string, unknown>) => String(item.issueId).startsWith('story#');
+
+/** The table's key: what a page cursor of an issue's deliveries holds. */
+const deliveryKey = z.strictObject({ issueId: keyString, subscriberId: keyString });
 
 /**
  * One item per (issue, reader). Every transition is a conditional write, so a retried or duplicated
@@ -169,6 +175,26 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
   /** The deliveries of an issue that failed for good: what the dead-letter queue holds for it. */
   async listFailed(issueId: string): Promise<Delivery[]> {
     return (await collect(this.withStatus(issueId, 'failed'))) as unknown as Delivery[];
+  }
+
+  async pageForIssue(
+    issueId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ deliveries: Delivery[]; cursor?: string }> {
+    const start = decodeCursor(page.cursor, deliveryKey);
+    if (start && start.issueId !== issueId) throw new InvalidCursorError('invalid page cursor');
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'issueId = :issue',
+        ExpressionAttributeValues: { ':issue': issueId },
+        ExclusiveStartKey: start,
+        Limit: page.limit,
+        ConsistentRead: true,
+      }),
+    );
+    const cursor = encodeCursor(result.LastEvaluatedKey);
+    return { deliveries: (result.Items ?? []) as Delivery[], ...(cursor ? { cursor } : {}) };
   }
 
   async countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>> {

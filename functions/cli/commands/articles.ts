@@ -3,6 +3,7 @@ import type { Article } from '../../core/article';
 import { pairTranslations } from '../../core/ingest/pairing';
 import { plainText } from '../../core/ingest/summary';
 import type { ArticleRepo } from '../../core/ports';
+import { formatStaffTime, readTime } from '../../core/time';
 import { CliError, printJson, withRuntime } from '../context';
 
 /** The fields of `articles list --json`, each always present (`translationId` null when unpaired). */
@@ -51,17 +52,23 @@ export function registerArticles(program: Command): void {
     .command('list')
     .description('stored articles, newest first')
     .option('--lang <ar|en>', 'only this language')
-    .option('--since <ISO>', 'only articles published at or after this instant')
-    .option('--json', 'print JSON')
+    .option(
+      '--since <when>',
+      "only articles published from then on: a date, a local time (in the network's zone) or an instant",
+    )
+    .option('--json', 'print JSON (ISO instants)')
     .action(async (options: { lang?: string; since?: string; json?: boolean }, command: Command) => {
       if (options.lang !== undefined && options.lang !== 'ar' && options.lang !== 'en')
         throw new CliError(`--lang must be ar or en, not ${options.lang}`);
-      const since = options.since === undefined ? undefined : new Date(options.since);
-      if (since && Number.isNaN(since.valueOf()))
-        throw new CliError(`--since must be an ISO date or date-time, not ${options.since}`);
-      const found = await withArticles(command, (repo) =>
-        repo.listPublished({ lang: options.lang as 'ar' | 'en' | undefined, since: since?.toISOString() }),
-      );
+      const { found, timeZone } = await withRuntime(command, async (runtime) => {
+        const { timeZone } = runtime.config;
+        const since =
+          options.since === undefined
+            ? undefined
+            : readTime(options.since, { timeZone, name: '--since' }).instant.toISOString();
+        const lang = options.lang as 'ar' | 'en' | undefined;
+        return { found: await runtime.repos.articles.listPublished({ lang, since }), timeZone };
+      });
       if (options.json) return printJson(found.map(listed));
       for (const article of found) {
         const flags = [
@@ -70,7 +77,7 @@ export function registerArticles(program: Command): void {
         ]
           .filter(Boolean)
           .join(' ');
-        console.log(`${article.publishedAt.slice(0, 16).replace('T', ' ')}  ${article.lang}  ${article.id}`);
+        console.log(`${formatStaffTime(article.publishedAt, timeZone)}  ${article.lang}  ${article.id}`);
         console.log(`    ${article.title}${flags ? `  [${flags}]` : ''}`);
       }
       if (found.length === 0) console.log('no articles');
@@ -82,14 +89,17 @@ export function registerArticles(program: Command): void {
     .argument('<id>')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
-      const article = await withArticles(command, (repo) => repo.get(id));
+      const { article, timeZone } = await withRuntime(command, async (runtime) => ({
+        article: await runtime.repos.articles.get(id),
+        timeZone: runtime.config.timeZone,
+      }));
       if (!article) throw new CliError(`no article ${id}`);
       if (options.json) return printJson(shown(article));
       console.log(`${article.title}
   id           ${article.id}
   language     ${article.lang}
   url          ${article.url}
-  published    ${article.publishedAt}
+  published    ${formatStaffTime(article.publishedAt, timeZone)}
   topics       ${article.topics.join(', ') || '(none)'}
   urgent       ${article.urgent ? 'yes' : 'no'}
   translation  ${article.translationId ?? '(none)'}

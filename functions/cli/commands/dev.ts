@@ -4,6 +4,7 @@ import { createApp } from '../../http/app';
 import { loadDemoDataOnce } from '../../local/demo-data';
 import { ingestRulesOf } from '../../runtime/ingesting';
 import { openRuntime } from '../../runtime/open-runtime';
+import { scheduleParts } from '../../runtime/scheduling';
 import { sendingParts } from '../../runtime/sending';
 import { localOnly } from '../context';
 
@@ -32,6 +33,7 @@ export function registerDev(program: Command): void {
         runtime.clock,
         ingestRulesOf(runtime.config),
         sendingParts(runtime),
+        scheduleParts(runtime),
       );
 
       console.log(`nashra is running locally${demo.loaded ? ' (demo data loaded: demo digests and alerts are in the mail viewer)' : ''}.

@@ -1,20 +1,15 @@
-import { createInterface } from 'node:readline/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { subscriberLinks } from '../../core/link-token';
-import { composeMime } from '../../core/mail/compose-mime';
-import { personalise } from '../../core/mail/personalise';
+import { linksFor } from '../../core/link-token';
+import { mailOneReader, variantHeaders } from '../../core/mail/mail-one-reader';
+import { placeholdersOf } from '../../core/mail/personalise';
 import { type MailVariant, mailVariantSchema } from '../../core/mail/variant';
 import { resumeIssue } from '../../core/send/resume-issue';
 import { type DigestOutcome, planDigest, sendDigest } from '../../core/send/send-digest';
 import { normaliseEmail } from '../../core/subscriber';
+import { formatStaffTime, readWindow } from '../../core/time';
 import { type SendingParts, sendingParts } from '../../runtime/sending';
-import { CliError, printJson, withRuntime } from '../context';
-
-const isoOption = (name: string) => (value: string) => {
-  if (Number.isNaN(Date.parse(value))) throw new CliError(`${name} must be an ISO date-time, not "${value}"`);
-  return new Date(value).toISOString();
-};
+import { CliError, confirm, printJson, withRuntime } from '../context';
 
 interface SendOptions {
   since?: string;
@@ -34,8 +29,11 @@ export function registerDigestSend(program: Command): void {
   digest
     .command('send <schedule>')
     .description("build and send a schedule's digest now (its window: from the end of its last one to now)")
-    .option('--since <iso>', 'window start instead of the end of the last window', isoOption('--since'))
-    .option('--until <iso>', 'window end instead of now', isoOption('--until'))
+    .option(
+      '--since <when>',
+      "window start instead of the end of the last window: a date, a local time (in the schedule's zone) or an instant",
+    )
+    .option('--until <when>', 'window end instead of now (a date: the end of that day)')
     .option('--dry-run', 'say who would get which variant; send nothing')
     .option('--to <email>', 'send one test mail to this address only')
     .option('--lang <variant>', 'variant of the --to test mail: ar | en | ar+en | en+ar', 'ar+en')
@@ -47,21 +45,18 @@ export function registerDigestSend(program: Command): void {
         const schedule = await services.schedules.get(scheduleName);
         if (!schedule)
           throw new CliError(`no schedule named "${scheduleName}" (see \`nashra schedule list\`)`);
+        const window = readWindow(options, schedule);
+        const timeZone = runtime.config.timeZone;
 
         if (options.to)
-          return sendTestMail(
-            services,
-            schedule.name,
-            options,
-            await planDigest(schedule, options, services),
-          );
+          return sendTestMail(services, schedule.name, options, await planDigest(schedule, window, services));
 
         // Listed as the fan-out pages through them: the full list is never held in memory.
         const listReaders = options.dryRun === true && !options.json;
         const preview = await sendDigest(
           schedule,
           {
-            ...options,
+            ...window,
             dryRun: true,
             ...(listReaders
               ? {
@@ -72,18 +67,19 @@ export function registerDigestSend(program: Command): void {
           },
           services,
         );
-        if (preview.status === 'nothing-new') return report(options, preview);
-        if (options.dryRun) return report(options, preview);
+        if (preview.status === 'nothing-new') return report(options, preview, timeZone);
+        if (options.dryRun) return report(options, preview, timeZone);
         if (preview.status === 'dry-run' && !options.yes)
           await confirm(
-            `Send "${schedule.name}" (${preview.plan.articles.length} articles) to ${preview.fanOut.recipients} readers?`,
+            `Send "${schedule.name}" (${preview.plan.articles.length} articles in its window) to ${preview.fanOut.recipients} readers?`,
+            { offTerminal: 'Run again with --yes to send without asking.', declined: 'not sent' },
           );
 
-        const outcome = await sendDigest(schedule, options, services);
+        const outcome = await sendDigest(schedule, window, services);
         if ('issue' in outcome) await followIssue(services, outcome.issue.id, runtime.local?.triggers.idle());
-        if (!('issue' in outcome)) return report(options, outcome);
+        if (!('issue' in outcome)) return report(options, outcome, timeZone);
         const issue = (await services.issues.get(outcome.issue.id)) ?? outcome.issue;
-        report(options, { ...outcome, issue, status: issue.status } as DigestOutcome);
+        report(options, { ...outcome, issue, status: issue.status } as DigestOutcome, timeZone);
       });
     });
 
@@ -103,14 +99,6 @@ export function registerDigestSend(program: Command): void {
         );
       });
     });
-}
-
-async function confirm(question: string): Promise<void> {
-  if (!process.stdin.isTTY) throw new CliError(`${question} Run again with --yes to send without asking.`);
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await prompt.question(`${question} [y/N] `);
-  prompt.close();
-  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('not sent');
 }
 
 /**
@@ -160,6 +148,11 @@ async function followIssue(
   await idle;
 }
 
+/**
+ * One mail of the schedule's next digest, marked [TEST], to one address only, through the same
+ * personalise → MIME → send path as every reader's mail. Its links are signed for no reader (a click
+ * finds nobody); it is no issue and moves no window.
+ */
 async function sendTestMail(
   services: SendingParts,
   scheduleName: string,
@@ -177,41 +170,36 @@ async function sendTestMail(
     variant: variant.data as MailVariant,
     articles: plan.articles,
     window: plan.window,
+    // A test send is no issue and has no archive copy: its view-in-browser link opens the archive.
+    viewInBrowserUrl: `${services.mail.baseUrl.replace(/\/$/, '')}/issues`,
   });
-  const links = subscriberLinks(
-    services.signer,
-    services.mail.baseUrl,
-    { id: 'test-send', linkVersion: 1 },
-    services.clock.now(),
+  const now = services.clock.now();
+  const links = linksFor(services.signer, services.mail.baseUrl, { id: 'test-send', linkVersion: 1 }, now, [
+    ...placeholdersOf(compiled),
+    'unsubscribeUrl',
+  ]);
+  const headers = variantHeaders(compiled, services.mail, `${issueId}:test:nashra`);
+  const { messageId } = await mailOneReader(
+    { kind: 'list', compiled, headers: { ...headers, subject: `[TEST] ${compiled.subject}` } },
+    { to, links },
+    { mailer: services.mailer, now },
   );
-  const mail = personalise(compiled, links);
-  const raw = await composeMime({
-    from: services.mail.from,
-    to,
-    subject: `[TEST] ${mail.subject}`,
-    html: mail.html,
-    text: mail.text,
-    contentLanguage: compiled.contentLanguage,
-    listId: services.mail.listId,
-    unsubscribeUrl: links.unsubscribeUrl,
-    unsubscribeMailto: services.mail.unsubscribeMailto,
-    feedbackId: `${issueId}:test:nashra`,
-  });
-  const { messageId } = await services.mailer.sendRaw({ from: services.mail.from, to, raw });
   if (options.json)
     return printJson({
       status: 'test-sent',
       to,
       variant: variant.data,
       messageId,
-      articles: plan.articles.length,
+      subject: `[TEST] ${compiled.subject}`,
+      cards: compiled.cards,
+      articles: compiled.articles,
     });
   console.log(
-    `test mail (${variant.data}, ${plan.articles.length} articles) sent to ${to}: message ${messageId}`,
+    `test mail (${variant.data}, ${compiled.cards} ${compiled.cards === 1 ? 'article' : 'articles'}) sent to ${to}: message ${messageId}`,
   );
 }
 
-function report(options: SendOptions, outcome: DigestOutcome): void {
+function report(options: SendOptions, outcome: DigestOutcome, timeZone: string): void {
   if (options.json) {
     const { plan, ...rest } = outcome;
     printJson({
@@ -222,7 +210,8 @@ function report(options: SendOptions, outcome: DigestOutcome): void {
     });
     return;
   }
-  const window = `${outcome.plan.window.start} → ${outcome.plan.window.end}`;
+  const at = (instant: string) => formatStaffTime(instant, timeZone);
+  const window = `${at(outcome.plan.window.start)} → ${at(outcome.plan.window.end)}`;
   switch (outcome.status) {
     case 'nothing-new':
       console.log(
@@ -237,7 +226,7 @@ function report(options: SendOptions, outcome: DigestOutcome): void {
         console.log(`  ${variant.padEnd(6)} ${count}`);
       return;
     case 'already-covered':
-      console.log(`a digest up to ${outcome.plan.window.end} was sent already: nothing sent`);
+      console.log(`a digest up to ${at(outcome.plan.window.end)} was sent already: nothing sent`);
       return;
     case 'already-exists':
       console.log(`this window was sent already as issue ${outcome.issue.id} (${outcome.issue.status})`);

@@ -1,20 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import type { Article } from '../../core/article';
-import { ValidationError } from '../../core/errors';
-import type { CompiledMail } from '../../core/mail/compiled-mail';
 import { personalise } from '../../core/mail/personalise';
 import { type MailVariant, mailVariantSchema } from '../../core/mail/variant';
+import type { RenderedMail } from '../../core/ports';
+import { translationFor } from '../../core/send/send-alert';
 import { planDigest } from '../../core/send/send-digest';
+import { checkWindow, formatStaffTime, readWindow, type WindowOptions } from '../../core/time';
 import { previewLinks } from '../../render/preview';
 import type { Runtime } from '../../runtime/runtime';
 import { sendingParts } from '../../runtime/sending';
 import { CliError, withRuntime } from '../context';
 
 const week = 7 * 24 * 60 * 60 * 1000;
-const instant = z.iso.datetime({ offset: true });
 
 interface PreviewOptions {
   lang: string;
@@ -37,31 +37,26 @@ function variantOption(value: string): MailVariant {
   return parsed.data;
 }
 
-function instantOption(name: string, value: string): string {
-  if (!instant.safeParse(value).success)
-    throw new CliError(`${name} must be an ISO 8601 instant (2014-01-01T00:00:00Z), not ${value}`);
-  return new Date(value).toISOString();
-}
-
-/** The preview window: --since/--until, by default the seven days before now. */
+/**
+ * The preview window of no schedule: --since/--until read in the network's zone (a date in --until
+ * is the whole day), by default the seven days before --until, or before now.
+ */
 export function previewWindow(
-  options: { since?: string; until?: string },
+  options: WindowOptions,
   now: Date,
+  timeZone: string,
 ): { start: string; end: string } {
-  const end = options.until ? instantOption('--until', options.until) : now.toISOString();
-  const start = options.since
-    ? instantOption('--since', options.since)
-    : new Date(new Date(end).getTime() - week).toISOString();
-  if (start >= end) throw new CliError(`--since (${start}) must be before --until (${end})`);
+  const given = readWindow(options, { timeZone });
+  const end = given.until ?? now.toISOString();
+  const start = given.since ?? new Date(Date.parse(end) - week).toISOString();
+  checkWindow({ start, end }, timeZone);
   return { start, end };
 }
 
-function writePreview(
-  compiled: CompiledMail,
-  baseUrl: string,
-  options: PreviewOptions,
-  articles: number,
-): void {
+/** The file a preview is written to, as a link: its view-in-browser link opens the preview itself. */
+const fileLink = (file: string) => pathToFileURL(resolve(file)).href;
+
+function writePreview(compiled: RenderedMail, baseUrl: string, options: PreviewOptions): void {
   const filled = personalise(compiled, previewLinks(baseUrl));
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
@@ -73,7 +68,7 @@ function writePreview(
   }
   console.log(`subject    ${filled.subject}
 preheader  ${compiled.preheader}
-articles   ${articles}
+articles   ${compiled.cards}${compiled.articles === compiled.cards ? '' : ` (${compiled.articles} with their translations)`}
 html       ${out} (${(Buffer.byteLength(filled.html) / 1024).toFixed(1)} KB; Gmail clips above 102 KB)${
     options.text ? `\ntext       ${resolve(options.text)}` : ''
   }`);
@@ -81,44 +76,31 @@ html       ${out} (${(Buffer.byteLength(filled.html) / 1024).toFixed(1)} KB; Gma
 
 /**
  * The digest a schedule would send next, as it would send it: its window (from the end of its last
- * one to now, or --since/--until), its topics, without what it carried before.
+ * one to now, or --since/--until in the schedule's zone), its topics, without what it carried before.
  */
 async function previewScheduledDigest(
   runtime: Runtime,
   name: string,
   variant: MailVariant,
-  options: PreviewOptions & { since?: string; until?: string },
+  options: PreviewOptions & WindowOptions,
 ): Promise<void> {
-  const requested = {
-    ...(options.since ? { since: instantOption('--since', options.since) } : {}),
-    ...(options.until ? { until: instantOption('--until', options.until) } : {}),
-  };
   const services = sendingParts(runtime);
   const schedule = await services.schedules.get(name);
   if (!schedule) throw new CliError(`no schedule named "${name}" (see \`nashra schedule list\`)`);
-  const plan = await planDigest(schedule, requested, services);
-  const compiled = await asCliError(async () => {
-    if (plan.articles.length === 0)
-      throw new ValidationError(
-        `nothing new for "${name}" in [${plan.window.start}, ${plan.window.end}): its next digest would send nothing`,
-      );
-    return runtime.renderer.renderDigest({
-      issueId: 'preview',
-      variant,
-      articles: plan.articles,
-      window: plan.window,
-    });
+  const plan = await planDigest(schedule, readWindow(options, schedule), services);
+  const at = (instant: string) => formatStaffTime(instant, runtime.config.timeZone);
+  if (plan.articles.length === 0)
+    throw new CliError(
+      `nothing new for "${name}" from ${at(plan.window.start)} to ${at(plan.window.end)}: its next digest would send nothing`,
+    );
+  const compiled = await runtime.renderer.renderDigest({
+    issueId: 'preview',
+    variant,
+    articles: plan.articles,
+    window: plan.window,
+    viewInBrowserUrl: fileLink(options.out),
   });
-  writePreview(compiled, runtime.config.baseUrl, options, plan.articles.length);
-}
-
-async function asCliError<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ValidationError) throw new CliError(error.message);
-    throw error;
-  }
+  writePreview(compiled, runtime.config.baseUrl, options);
 }
 
 /**
@@ -133,31 +115,37 @@ export function registerPreview(program: Command): void {
       '[schedule]',
       "the schedule whose next digest to preview: its window's new articles on its topics",
     )
-    .option('--since <iso>', 'start of the publication window (default: 7 days before --until)')
-    .option('--until <iso>', 'end of the publication window, exclusive (default: now)')
+    .option(
+      '--since <when>',
+      'start of the window: a date, a local time or an instant (default: the schedule’s, or 7 days before --until)',
+    )
+    .option('--until <when>', 'end of the window, exclusive; a date means the end of that day (default: now)')
     .requiredOption('--lang <variant>', 'ar, en, ar+en or en+ar')
     .requiredOption('--out <file.html>', 'where to write the HTML')
     .option('--text <file.txt>', 'also write the plain-text part here')
     .action(
-      async (
-        schedule: string | undefined,
-        options: PreviewOptions & { since?: string; until?: string },
-        command: Command,
-      ) => {
+      async (schedule: string | undefined, options: PreviewOptions & WindowOptions, command: Command) => {
         const variant = variantOption(options.lang);
         await withRuntime(command, async (runtime) => {
           if (schedule !== undefined) return previewScheduledDigest(runtime, schedule, variant, options);
-          const window = previewWindow(options, runtime.clock.now());
+          const { timeZone } = runtime.config;
+          const window = previewWindow(options, runtime.clock.now(), timeZone);
           const found = await runtime.repos.articles.listPublished({
             since: window.start,
             until: window.end,
           });
-          const compiled = await asCliError(async () => {
-            if (found.length === 0)
-              throw new ValidationError(`no article published in [${window.start}, ${window.end})`);
-            return runtime.renderer.renderDigest({ issueId: 'preview', variant, articles: found, window });
+          if (found.length === 0)
+            throw new CliError(
+              `no article published from ${formatStaffTime(window.start, timeZone)} to ${formatStaffTime(window.end, timeZone)}`,
+            );
+          const compiled = await runtime.renderer.renderDigest({
+            issueId: 'preview',
+            variant,
+            articles: found,
+            window,
+            viewInBrowserUrl: fileLink(options.out),
           });
-          writePreview(compiled, runtime.config.baseUrl, options, found.length);
+          writePreview(compiled, runtime.config.baseUrl, options);
         });
       },
     );
@@ -175,12 +163,15 @@ export function registerPreview(program: Command): void {
         const { articles } = runtime.repos;
         const article = await articles.get(articleId);
         if (!article) throw new CliError(`no article with id ${articleId}`);
-        const translation = article.translationId ? await articles.get(article.translationId) : undefined;
+        const translation = await translationFor(article, articles);
         const alerted: Article[] = translation ? [article, translation] : [article];
-        const compiled = await asCliError(() =>
-          runtime.renderer.renderAlert({ issueId: 'preview', variant, articles: alerted }),
-        );
-        writePreview(compiled, runtime.config.baseUrl, options, alerted.length);
+        const compiled = await runtime.renderer.renderAlert({
+          issueId: 'preview',
+          variant,
+          articles: alerted,
+          viewInBrowserUrl: fileLink(options.out),
+        });
+        writePreview(compiled, runtime.config.baseUrl, options);
       });
     });
 }

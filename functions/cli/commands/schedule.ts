@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { digestCadenceSchema } from '../../core/schedule';
+import { nextRun } from '../../core/schedule';
 import {
   addSchedule,
   listSchedules,
@@ -8,6 +8,7 @@ import {
   syncTriggers,
 } from '../../core/schedules';
 import type { ScheduledRunOutcome } from '../../core/send/run-schedule';
+import { formatStaffTime } from '../../core/time';
 import { createDigestRun } from '../../handlers/digest-run';
 import { scheduleParts } from '../../runtime/scheduling';
 import { sendingParts } from '../../runtime/sending';
@@ -27,10 +28,10 @@ export function registerSchedule(program: Command): void {
     .command('add <name>')
     .description('add a digest schedule (a cron expression or a one-off local time, in its time zone)')
     .option('--cron <expr>', 'cron expression, e.g. "0 8 * * 5" for Fridays 08:00')
-    .option('--at <local-time>', 'one-off local date-time, e.g. 2026-12-01T08:00')
-    .option('--tz <zone>', 'IANA time zone', 'Asia/Baghdad')
-    .requiredOption('--cadence <cadence>', 'daily | weekly: the readers it serves')
-    .option('--topics <list>', 'comma-separated topic slugs (default: all)', list, [])
+    .option('--at <local-time>', 'one-off local date-time, e.g. 2026-12-01T08:00, read in --tz')
+    .option('--tz <zone>', "IANA time zone (default: the network's, NASHRA_TIME_ZONE)")
+    .requiredOption('--cadence <cadence>', 'daily | weekly (any case): the readers it serves')
+    .option('--topics <list>', 'comma-separated topic slugs of the topic map (default: all)', list, [])
     .option('--json', 'print JSON')
     .action(
       async (
@@ -38,16 +39,13 @@ export function registerSchedule(program: Command): void {
         options: {
           cron?: string;
           at?: string;
-          tz: string;
+          tz?: string;
           cadence: string;
           topics: string[];
           json?: boolean;
         },
         command: Command,
       ) => {
-        const cadence = digestCadenceSchema.safeParse(options.cadence);
-        if (!cadence.success)
-          throw new CliError(`--cadence must be daily or weekly, not "${options.cadence}"`);
         await withRuntime(command, async (runtime) => {
           const created = await addSchedule(
             {
@@ -55,14 +53,15 @@ export function registerSchedule(program: Command): void {
               cron: options.cron,
               at: options.at,
               timeZone: options.tz,
-              cadence: cadence.data,
+              cadence: options.cadence,
               topics: options.topics,
             },
             scheduleParts(runtime),
           );
           if (options.json) return printJson(created);
+          const next = nextRun(created, runtime.clock.now());
           console.log(
-            `schedule "${created.name}" added: ${created.cron ?? created.at} (${created.timeZone}), ${created.cadence}`,
+            `schedule "${created.name}" added: ${created.cron ?? `at ${created.at}`} (${created.timeZone}), ${created.cadence}${created.topics.length ? `, topics ${created.topics.join(',')}` : ''}; next ${next ? scheduleTime(next, created.timeZone, runtime.config.timeZone) : '—'}`,
           );
         });
       },
@@ -71,7 +70,7 @@ export function registerSchedule(program: Command): void {
   schedule
     .command('list')
     .description('list schedules with their next run')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (ISO instants)')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withRuntime(command, async (runtime) => {
         const all = await listSchedules(scheduleParts(runtime));
@@ -83,7 +82,7 @@ export function registerSchedule(program: Command): void {
         for (const s of all) {
           const state = s.completedAt ? 'done   ' : s.enabled ? 'enabled' : 'paused ';
           console.log(
-            `${s.name.padEnd(20)} ${(s.cron ?? `at ${s.at}`).padEnd(18)} ${s.timeZone.padEnd(14)} ${s.cadence.padEnd(7)} ${state} next ${s.nextRun ?? '—'}${s.topics.length ? `  topics ${s.topics.join(',')}` : ''}`,
+            `${s.name.padEnd(20)} ${(s.cron ?? `at ${s.at}`).padEnd(18)} ${s.timeZone.padEnd(14)} ${s.cadence.padEnd(7)} ${state} next ${s.nextRun ? scheduleTime(s.nextRun, s.timeZone, runtime.config.timeZone) : '—'}${s.topics.length ? `  topics ${s.topics.join(',')}` : ''}`,
           );
         }
       });
@@ -143,7 +142,7 @@ export function registerSchedule(program: Command): void {
               : {}),
           });
         }
-        console.log(describeRun(name, outcome, issue?.status));
+        console.log(describeRun(name, outcome, issue?.status, runtime.config.timeZone));
       });
     });
 
@@ -166,16 +165,31 @@ export function registerSchedule(program: Command): void {
     });
 }
 
-function describeRun(name: string, outcome: ScheduledRunOutcome, status: string | undefined): string {
+/**
+ * A schedule's time as staff read it: in the network's zone, and also in the schedule's own when that
+ * differs (a cron is written in the schedule's zone, so staff check it there).
+ */
+function scheduleTime(instant: string | Date, scheduleZone: string, networkZone: string): string {
+  const network = formatStaffTime(instant, networkZone);
+  return scheduleZone === networkZone ? network : `${network} (${formatStaffTime(instant, scheduleZone)})`;
+}
+
+function describeRun(
+  name: string,
+  outcome: ScheduledRunOutcome,
+  status: string | undefined,
+  timeZone: string,
+): string {
+  const at = (instant: string) => formatStaffTime(instant, timeZone);
   switch (outcome.status) {
     case 'disabled':
       return `schedule "${name}" is paused: nothing sent (\`nashra schedule resume ${name}\` first)`;
     case 'completed':
       return `schedule "${name}" was a one-off and has fired: nothing sent`;
     case 'already-covered':
-      return `the window up to ${outcome.plan.window.end} was sent already: nothing sent`;
+      return `the window up to ${at(outcome.plan.window.end)} was sent already: nothing sent`;
     case 'nothing-new':
-      return `nothing new in ${outcome.plan.window.start} → ${outcome.plan.window.end}: nothing sent, the window moved on`;
+      return `nothing new in ${at(outcome.plan.window.start)} → ${at(outcome.plan.window.end)}: nothing sent, the window moved on`;
     case 'dry-run':
       return `dry run: ${outcome.fanOut.recipients} readers`;
     default:
