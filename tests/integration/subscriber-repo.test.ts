@@ -74,7 +74,7 @@ describe('DynamoSubscriberRepo paging and erasure', () => {
 
     const leaving = active[0];
     if (!leaving) throw new Error('no reader');
-    await repo.update({ ...leaving, status: 'unsubscribed' });
+    await repo.markUnsubscribed(leaving.id, ['active'], undefined, '2026-11-02T00:00:00.000Z');
     const after = await repo.pageSegment('daily', { limit: 100 });
     expect(after.subscribers.map((s) => s.id)).not.toContain(leaving.id);
   });
@@ -84,7 +84,9 @@ describe('DynamoSubscriberRepo paging and erasure', () => {
     await repo.remove(subscriber);
     expect(await repo.get(subscriber.id)).toBeUndefined();
     expect(await repo.findByEmail('erase@example.org')).toBeUndefined();
-    await expect(repo.update(subscriber)).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(
+      repo.markUnsubscribed(subscriber.id, ['pending'], undefined, '2026-11-02T00:00:00.000Z'),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
     expect((await repo.create(reader('erase@example.org'))).created).toBe(true);
   });
 });

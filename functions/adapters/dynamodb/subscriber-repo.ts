@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../core/errors';
-import type { SubscriberRepo } from '../../core/ports';
+import type { Activation, SubscriberRepo } from '../../core/ports';
 import {
   type Cadence,
   emailHash,
@@ -29,6 +29,14 @@ const tableKey = z.strictObject({ id: keyString });
 const bySegmentKey = z.strictObject({ id: keyString, segment: keyString });
 
 const claimKey = (email: string) => `email#${emailHash(email)}`;
+
+/** The statuses a bounce or a complaint may still change: everyone not suppressed already. */
+const unsuppressed: SubscriberStatus[] = ['pending', 'active', 'unsubscribed'];
+
+const statusIn = (statuses: SubscriberStatus[]) =>
+  `#status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`;
+const statusValues = (statuses: SubscriberStatus[]) =>
+  Object.fromEntries(statuses.map((status, i) => [`:status${i}`, status]));
 
 /**
  * Subscribers and their address claims share one table. The claim item (`email#<sha256>`) is written
@@ -99,30 +107,10 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
     return found;
   }
 
-  async update(subscriber: Subscriber, options: { ifStatus?: SubscriberStatus[] } = {}): Promise<void> {
-    const statuses = options.ifStatus ?? [];
-    const condition =
-      statuses.length > 0
-        ? {
-            expression: `attribute_exists(id) AND #status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`,
-            names: { '#status': 'status' },
-            values: Object.fromEntries(statuses.map((status, i) => [`:status${i}`, status])),
-          }
-        : { expression: 'attribute_exists(id)' };
-    try {
-      await this.put(subscriber, condition);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      if (statuses.length > 0 && (await this.get(subscriber.id)))
-        throw new ConflictError(`the subscriber is no longer ${statuses.join(' or ')}`);
-      throw new NotFoundError('no such subscriber');
-    }
-  }
-
   async updatePreferences(
     id: string,
     changes: ReaderChanges,
-    seen: Pick<Subscriber, 'status' | 'paused' | 'cadence'>,
+    seen: Pick<Subscriber, 'status' | 'paused' | 'cadence' | 'linkVersion'>,
     now: string,
   ): Promise<Subscriber> {
     const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
@@ -138,17 +126,25 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
       'updatedAt = :now',
       ...(segment ? ['#segment = :segment'] : []),
     ];
+    // The segment follows from the status and from the pause and cadence written or, when not
+    // written, as seen: only those seen values are conditions, so full saves never refuse each other.
+    const kept = {
+      ...(changes.paused === undefined ? { paused: seen.paused } : {}),
+      ...(changes.cadence === undefined ? { cadence: seen.cadence } : {}),
+    };
     return this.conditionalUpdate(id, {
       UpdateExpression: `SET ${sets.join(', ')}${segment ? '' : ' REMOVE #segment'}`,
-      ConditionExpression:
-        'attribute_exists(id) AND #status = :status AND paused = :paused AND cadence = :cadence',
+      ConditionExpression: [
+        'attribute_exists(id) AND #status = :status AND linkVersion = :linkVersion',
+        ...Object.keys(kept).map((name) => `${name} = :seen_${name}`),
+      ].join(' AND '),
       ExpressionAttributeNames: { ...names, '#status': 'status', '#segment': 'segment' },
       ExpressionAttributeValues: {
         ...values,
         ':now': now,
         ':status': seen.status,
-        ':paused': seen.paused,
-        ':cadence': seen.cadence,
+        ':linkVersion': seen.linkVersion,
+        ...Object.fromEntries(Object.entries(kept).map(([name, value]) => [`:seen_${name}`, value])),
         ...(segment ? { ':segment': segment } : {}),
       },
       conflict: 'the reader changed while this was written',
@@ -158,21 +154,69 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
   async markUnsubscribed(
     id: string,
     from: SubscriberStatus[],
-    record: NonNullable<Subscriber['unsubscribed']>,
+    record: Subscriber['unsubscribed'],
     now: string,
   ): Promise<Subscriber> {
     return this.conditionalUpdate(id, {
-      UpdateExpression:
-        'SET #status = :unsubscribed, unsubscribed = :record, updatedAt = :now REMOVE #segment',
-      ConditionExpression: `attribute_exists(id) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+      UpdateExpression: record
+        ? 'SET #status = :unsubscribed, unsubscribed = :record, updatedAt = :now REMOVE #segment'
+        : 'SET #status = :unsubscribed, updatedAt = :now REMOVE #segment, unsubscribed',
+      ConditionExpression: `attribute_exists(id) AND ${statusIn(from)}`,
       ExpressionAttributeNames: { '#status': 'status', '#segment': 'segment' },
       ExpressionAttributeValues: {
         ':unsubscribed': 'unsubscribed',
-        ':record': record,
         ':now': now,
-        ...Object.fromEntries(from.map((status, i) => [`:from${i}`, status])),
+        ...(record ? { ':record': record } : {}),
+        ...statusValues(from),
       },
       conflict: `the reader is no longer ${from.join(' or ')}`,
+    });
+  }
+
+  async markActive(id: string, activation: Activation, now: string): Promise<Subscriber> {
+    const { from, seen, consent, confirmedAt } = activation;
+    const segment = segmentOf({ status: 'active', paused: seen.paused, cadence: seen.cadence });
+    return this.conditionalUpdate(id, {
+      UpdateExpression: [
+        'SET #status = :active, consent = :consent, updatedAt = :now',
+        confirmedAt === 'keep' ? 'confirmedAt = if_not_exists(confirmedAt, :now)' : 'confirmedAt = :now',
+        ...(segment ? ['#segment = :segment'] : []),
+      ]
+        .join(', ')
+        .concat(segment ? '' : ' REMOVE #segment'),
+      ConditionExpression: `attribute_exists(id) AND ${statusIn(from)} AND paused = :paused AND cadence = :cadence AND linkVersion = :linkVersion`,
+      ExpressionAttributeNames: { '#status': 'status', '#segment': 'segment' },
+      ExpressionAttributeValues: {
+        ':active': 'active',
+        ':consent': consent,
+        ':now': now,
+        ':paused': seen.paused,
+        ':cadence': seen.cadence,
+        ':linkVersion': seen.linkVersion,
+        ...(segment ? { ':segment': segment } : {}),
+        ...statusValues(from),
+      },
+      conflict: 'the reader changed while this was written',
+    });
+  }
+
+  async suppress(id: string, status: 'bounced' | 'complained', now: string): Promise<Subscriber> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression: 'SET #status = :suppressed, updatedAt = :now REMOVE #segment',
+      ConditionExpression: `attribute_exists(id) AND ${statusIn(unsuppressed)}`,
+      ExpressionAttributeNames: { '#status': 'status', '#segment': 'segment' },
+      ExpressionAttributeValues: { ':suppressed': status, ':now': now, ...statusValues(unsuppressed) },
+      conflict: 'the reader is suppressed already',
+    });
+  }
+
+  async countTransientBounce(id: string, now: string): Promise<Subscriber> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression: 'SET updatedAt = :now ADD bounceCount :one',
+      ConditionExpression: `attribute_exists(id) AND ${statusIn(unsuppressed)}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':one': 1, ':now': now, ...statusValues(unsuppressed) },
+      conflict: 'the reader is suppressed already',
     });
   }
 

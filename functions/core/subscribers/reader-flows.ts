@@ -84,17 +84,14 @@ export async function requestSubscription(
     return { outcome: 'reminder-sent', subscriber };
   }
   if (existing) {
-    subscriber = {
-      ...subscriber,
+    const choices = {
       languages: request.languages,
       cadence: request.cadence,
       topics: request.topics,
       urgentAlerts: request.urgentAlerts,
-      consent: { at, method: 'double-opt-in', source: 'subscribe form' },
-      updatedAt: at,
     };
     try {
-      await deps.subscribers.update(subscriber, { ifStatus: [subscriber.status] });
+      subscriber = await deps.subscribers.updatePreferences(subscriber.id, choices, subscriber, at);
     } catch (error) {
       if (error instanceof ConflictError) return { outcome: 'raced', subscriber };
       throw error;
@@ -154,15 +151,18 @@ export async function confirmSubscription(
   if (subscriber.status === 'active') return { subscriber, confirmed: true, welcomed: false };
   if (!confirmable.includes(subscriber.status)) return { subscriber, confirmed: false, welcomed: false };
   const at = deps.clock.now().toISOString();
-  const active: Subscriber = {
-    ...subscriber,
-    status: 'active',
-    consent: { ...subscriber.consent, at, method: 'double-opt-in' },
-    confirmedAt: at,
-    updatedAt: at,
-  };
+  let active: Subscriber;
   try {
-    await deps.subscribers.update(active, { ifStatus: [subscriber.status] });
+    active = await deps.subscribers.markActive(
+      subscriber.id,
+      {
+        from: [subscriber.status],
+        seen: subscriber,
+        consent: { ...subscriber.consent, at, method: 'double-opt-in' },
+        confirmedAt: 'now',
+      },
+      at,
+    );
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const now = await readerOf(token, 'confirm', deps);
@@ -204,10 +204,14 @@ export async function unsubscribe(
   const subscriber = await readerOf(token, 'unsubscribe', deps);
   if (subscriber.status !== 'active' && subscriber.status !== 'pending')
     return { subscriber, changed: false, notified: false };
-  const at = deps.clock.now().toISOString();
-  const left: Subscriber = { ...subscriber, status: 'unsubscribed', updatedAt: at };
+  let left: Subscriber;
   try {
-    await deps.subscribers.update(left, { ifStatus: [subscriber.status] });
+    left = await deps.subscribers.markUnsubscribed(
+      subscriber.id,
+      [subscriber.status],
+      undefined,
+      deps.clock.now().toISOString(),
+    );
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     return { subscriber: await readerOf(token, 'unsubscribe', deps), changed: false, notified: false };
@@ -235,15 +239,18 @@ export async function resubscribe(
   if (subscriber.status !== 'unsubscribed')
     return { subscriber, resubscribed: subscriber.status === 'active' };
   const at = deps.clock.now().toISOString();
-  const back: Subscriber = {
-    ...subscriber,
-    status: 'active',
-    consent: { at, method: 'resubscribe', source: 'unsubscribe page' },
-    confirmedAt: subscriber.confirmedAt ?? at,
-    updatedAt: at,
-  };
+  let back: Subscriber;
   try {
-    await deps.subscribers.update(back, { ifStatus: ['unsubscribed'] });
+    back = await deps.subscribers.markActive(
+      subscriber.id,
+      {
+        from: ['unsubscribed'],
+        seen: subscriber,
+        consent: { at, method: 'resubscribe', source: 'unsubscribe page' },
+        confirmedAt: 'keep',
+      },
+      at,
+    );
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const now = await readerOf(token, 'unsubscribe', deps);
@@ -252,17 +259,31 @@ export async function resubscribe(
   return { subscriber: back, resubscribed: true };
 }
 
+/** How often a preference save is tried again when the reader changed under it. */
+const saveAttempts = 5;
+
 /**
  * `POST /preferences/{token}`: the reader's languages (in order), cadence, topics, urgent alerts and
- * pause. The status is not touched: the preferences page neither subscribes nor unsubscribes.
+ * pause. The status is not touched: the preferences page neither subscribes nor unsubscribes. One
+ * conditional update of those fields; when the reader's status changed meanwhile (an unsubscribe, a
+ * bounce, a complaint), the save is read again and applied on top of it, never over it.
  */
 export async function savePreferences(
   token: string,
   preferences: PreferencesRequest,
   deps: ReaderDeps,
 ): Promise<Subscriber> {
-  const subscriber = await readerOf(token, 'preferences', deps);
-  const saved: Subscriber = { ...subscriber, ...preferences, updatedAt: deps.clock.now().toISOString() };
-  await deps.subscribers.update(saved);
-  return saved;
+  for (let attempt = 1; ; attempt++) {
+    const subscriber = await readerOf(token, 'preferences', deps);
+    try {
+      return await deps.subscribers.updatePreferences(
+        subscriber.id,
+        preferences,
+        subscriber,
+        deps.clock.now().toISOString(),
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= saveAttempts) throw error;
+    }
+  }
 }
