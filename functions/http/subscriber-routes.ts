@@ -21,7 +21,6 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../core/errors';
-import { ExpiredTokenError } from '../core/link-token';
 import type { Subscriber } from '../core/subscriber';
 import {
   parseInput,
@@ -154,24 +153,18 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     }
   };
 
-  /** The reader a token names (404 for anything not genuine and current), whose language the page speaks. */
+  /**
+   * The reader a token names (404 for anything not genuine and current), checked and read once for the
+   * whole request; the page speaks their language from here on.
+   */
   const reader = async (
     c: Context<ReaderEnv>,
     purpose: 'confirm' | 'unsubscribe' | 'preferences',
     options: { allowExpired?: boolean } = {},
   ) => {
-    const subscriber = await readerOf(c.req.param('token') ?? '', purpose, services(), options);
-    speakTo(c, languageOf(subscriber));
-    return subscriber;
-  };
-
-  const isExpired = (token: string) => {
-    try {
-      services().signer.verify(token, 'confirm', services().clock.now());
-      return false;
-    } catch (error) {
-      return error instanceof ExpiredTokenError;
-    }
+    const link = await readerOf(c.req.param('token') ?? '', purpose, services(), options);
+    speakTo(c, languageOf(link.subscriber));
+    return link;
   };
 
   const knownTopics = (subscriber?: Subscriber) => [
@@ -230,10 +223,9 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   async function confirmLanding(c: Context<ReaderEnv>) {
     const token = c.req.param('token') ?? '';
-    const subscriber = await reader(c, 'confirm', { allowExpired: true });
+    const { subscriber, expired } = await reader(c, 'confirm', { allowExpired: true });
     const lang = languageOf(subscriber);
-    if (isExpired(token))
-      return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
+    if (expired) return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
     if (subscriber.status === 'active')
       return c.html(confirmPage({ lang, confirmed: true, preferencesUrl: preferencesPath(subscriber) }));
     if (subscriber.status !== 'pending' && subscriber.status !== 'unsubscribed')
@@ -252,12 +244,11 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   routes.post('/confirm/:token', limitBody(buttonBodyLimit), async (c) => {
     const token = c.req.param('token');
-    const subscriber = await reader(c, 'confirm', { allowExpired: true });
+    const link = await reader(c, 'confirm', { allowExpired: true });
     await readFields(c, ['form', 'empty']);
-    const lang = languageOf(subscriber);
-    if (isExpired(token))
-      return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
-    const result = await confirmSubscription(token, services());
+    const lang = languageOf(link.subscriber);
+    if (link.expired) return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
+    const result = await confirmSubscription(link, services());
     if (result.mailError)
       logger.error('welcome mail failed', {
         subscriber: result.subscriber.id,
@@ -278,17 +269,17 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
   });
 
   routes.post('/confirm/:token/resend', limitBody(buttonBodyLimit), async (c) => {
-    const subscriber = await reader(c, 'confirm', { allowExpired: true });
+    const link = await reader(c, 'confirm', { allowExpired: true });
     await readFields(c, ['form', 'empty']);
     await limitClient(c);
-    const sent = await resendConfirmation(c.req.param('token'), services());
-    logger.info('confirmation resend', { subscriber: subscriber.id, sent });
-    return c.html(confirmResentPage({ lang: languageOf(subscriber) }));
+    const sent = await resendConfirmation(link, services());
+    logger.info('confirmation resend', { subscriber: link.subscriber.id, sent });
+    return c.html(confirmResentPage({ lang: languageOf(link.subscriber) }));
   });
 
   routes.get('/unsubscribe/:token', async (c) => {
     const token = c.req.param('token');
-    const subscriber = await reader(c, 'unsubscribe');
+    const { subscriber } = await reader(c, 'unsubscribe');
     const lang = languageOf(subscriber);
     if (subscriber.status === 'unsubscribed')
       return c.html(unsubscribedPage({ lang, resubscribeAction: `/resubscribe/${token}` }));
@@ -298,10 +289,10 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
   // RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` with no cookie and wants a 200, no redirect.
   routes.post('/unsubscribe/:token', limitBody(buttonBodyLimit), async (c) => {
     const token = c.req.param('token');
-    await reader(c, 'unsubscribe');
+    const link = await reader(c, 'unsubscribe');
     const fields = await readFields(c, ['form', 'empty']);
     const via = fields.source === 'page' ? 'page' : 'one-click';
-    const result = await unsubscribe(token, via, services());
+    const result = await unsubscribe(link, via, services());
     if (result.mailError)
       logger.error('unsubscribe notice failed', {
         subscriber: result.subscriber.id,
@@ -324,7 +315,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   routes.get('/resubscribe/:token', async (c) => {
     const token = c.req.param('token');
-    const subscriber = await reader(c, 'unsubscribe');
+    const { subscriber } = await reader(c, 'unsubscribe');
     const lang = languageOf(subscriber);
     if (subscriber.status === 'unsubscribed')
       return c.html(resubscribePage({ lang, action: `/resubscribe/${token}` }));
@@ -339,9 +330,9 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
   });
 
   routes.post('/resubscribe/:token', limitBody(buttonBodyLimit), async (c) => {
-    await reader(c, 'unsubscribe');
+    const link = await reader(c, 'unsubscribe');
     await readFields(c, ['form', 'empty']);
-    const result = await resubscribe(c.req.param('token'), services());
+    const result = await resubscribe(link, services());
     logger.info('resubscribe', { subscriber: result.subscriber.id, resubscribed: result.resubscribed });
     return c.html(
       resubscribedPage({
@@ -364,13 +355,15 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
       }),
     );
 
-  routes.get('/preferences/:token', async (c) => showPreferences(c, await reader(c, 'preferences'), false));
+  routes.get('/preferences/:token', async (c) =>
+    showPreferences(c, (await reader(c, 'preferences')).subscriber, false),
+  );
 
   routes.post('/preferences/:token', limitBody(subscribeBodyLimit), async (c) => {
-    const subscriber = await reader(c, 'preferences');
+    const link = await reader(c, 'preferences');
     const fields = await readFields(c, ['form']);
-    const preferences = parseInput(preferencesRequestSchema, fields, knownTopics(subscriber));
-    const saved = await savePreferences(c.req.param('token'), preferences, services());
+    const preferences = parseInput(preferencesRequestSchema, fields, knownTopics(link.subscriber));
+    const saved = await savePreferences(link, preferences, services());
     speakTo(c, languageOf(saved));
     logger.info('preferences saved', { subscriber: saved.id });
     return showPreferences(c, saved, true);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError } from '../errors';
-import { ExpiredTokenError, InvalidTokenError, type LinkPurpose } from '../link-token';
+import { ExpiredTokenError, InvalidTokenError, type LinkClaims, type LinkPurpose } from '../link-token';
 import type { SubscriberRepo } from '../ports';
 import type { Subscriber, SubscriberStatus } from '../subscriber';
 import type { PreferencesRequest, SubscribeRequest } from './input';
@@ -101,36 +101,47 @@ export async function requestSubscription(
   return { outcome: 'confirmation-sent', subscriber };
 }
 
+/** A reader as one of their links names them: the reader, read once, and what the token claimed. */
+export interface LinkedReader {
+  subscriber: Subscriber;
+  claims: LinkClaims;
+  /** A confirm link past its lifetime, resolved only when the caller allowed it (to offer a new mail). */
+  expired: boolean;
+}
+
 /**
- * The reader a token names: its signature, purpose and expiry checked, and its link version still
- * the reader's (a bumped version revokes it). Anything else is an InvalidTokenError, which the HTTP
- * layer shows as the same 404 as a page that does not exist.
+ * The reader a token names, for a route to resolve once and hand to its use case: the signature,
+ * purpose and expiry checked, the reader read once, and its link version still the reader's (a bumped
+ * version revokes it). Anything else is an InvalidTokenError, which the HTTP layer shows as the same
+ * 404 as a page that does not exist. An expired confirm link is an ExpiredTokenError unless
+ * `allowExpired`; a revoked expired one is as unknown as a forged one.
  */
 export async function readerOf(
   token: string,
   purpose: LinkPurpose,
   deps: Pick<ReaderDeps, 'signer' | 'subscribers' | 'clock'>,
   options: { allowExpired?: boolean } = {},
-): Promise<Subscriber> {
-  let claims: { subscriberId: string; linkVersion: number };
+): Promise<LinkedReader> {
+  let claims: LinkClaims;
+  let expired = false;
   try {
     claims = deps.signer.verify(token, purpose, deps.clock.now());
   } catch (error) {
     if (!(error instanceof ExpiredTokenError)) throw error;
-    // A revoked expired link is as unknown as a forged one; only a current one may say "expired".
-    const subscriber = await current(error.claims, deps);
-    if (options.allowExpired) return subscriber;
-    throw error;
+    claims = error.claims;
+    expired = true;
   }
-  return current(claims, deps);
-}
-
-async function current(
-  claims: { subscriberId: string; linkVersion: number },
-  deps: Pick<ReaderDeps, 'subscribers'>,
-): Promise<Subscriber> {
   const subscriber = await deps.subscribers.get(claims.subscriberId);
   if (!subscriber || subscriber.linkVersion !== claims.linkVersion)
+    throw new InvalidTokenError('no reader holds this link');
+  if (expired && !options.allowExpired) throw new ExpiredTokenError(claims);
+  return { subscriber, claims, expired };
+}
+
+/** The reader again after a write lost a race: the same reader, still holding the link, or the link's 404. */
+async function readAgain(link: LinkedReader, deps: Pick<ReaderDeps, 'subscribers'>): Promise<Subscriber> {
+  const subscriber = await deps.subscribers.get(link.subscriber.id);
+  if (!subscriber || subscriber.linkVersion !== link.claims.linkVersion)
     throw new InvalidTokenError('no reader holds this link');
   return subscriber;
 }
@@ -144,10 +155,10 @@ const confirmable: SubscriberStatus[] = ['pending', 'unsubscribed'];
  * complained readers stay as they are (`confirmed: false`).
  */
 export async function confirmSubscription(
-  token: string,
+  link: LinkedReader,
   deps: ReaderDeps,
 ): Promise<{ subscriber: Subscriber; confirmed: boolean; welcomed: boolean; mailError?: unknown }> {
-  const subscriber = await readerOf(token, 'confirm', deps);
+  const { subscriber } = link;
   if (subscriber.status === 'active') return { subscriber, confirmed: true, welcomed: false };
   if (!confirmable.includes(subscriber.status)) return { subscriber, confirmed: false, welcomed: false };
   const at = deps.clock.now().toISOString();
@@ -165,7 +176,7 @@ export async function confirmSubscription(
     );
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    const now = await readerOf(token, 'confirm', deps);
+    const now = await readAgain(link, deps);
     return { subscriber: now, confirmed: now.status === 'active', welcomed: false };
   }
   // The reader is confirmed whatever happens to the courtesy mail: its failure is reported, not thrown.
@@ -178,12 +189,12 @@ export async function confirmSubscription(
 }
 
 /**
- * `POST /confirm/{token}/resend`: an expired (or lost) confirm link's way to a new one. The token
- * must still be genuine and current; only a pending or unsubscribed reader is mailed, within the
- * address's limit. Returns whether a mail went out (the page says the same either way).
+ * `POST /confirm/{token}/resend`: an expired (or lost) confirm link's way to a new one. The link must
+ * still be genuine and current; only a pending or unsubscribed reader is mailed, within the address's
+ * limit. Returns whether a mail went out (the page says the same either way).
  */
-export async function resendConfirmation(token: string, deps: ReaderDeps): Promise<boolean> {
-  const subscriber = await readerOf(token, 'confirm', deps, { allowExpired: true });
+export async function resendConfirmation(link: LinkedReader, deps: ReaderDeps): Promise<boolean> {
+  const { subscriber } = link;
   if (!confirmable.includes(subscriber.status)) return false;
   if (!(await deps.limiter.allow('address', subscriber.email, deps.clock.now()))) return false;
   await sendSystemMail('confirm', subscriber, deps);
@@ -197,24 +208,27 @@ export async function resendConfirmation(token: string, deps: ReaderDeps): Promi
  * Sends the notice mail when `unsubscribeNotice` says so; its failure is reported, never undoes it.
  */
 export async function unsubscribe(
-  token: string,
+  link: LinkedReader,
   via: 'one-click' | 'page',
   deps: ReaderDeps,
 ): Promise<{ subscriber: Subscriber; changed: boolean; notified: boolean; mailError?: unknown }> {
-  const subscriber = await readerOf(token, 'unsubscribe', deps);
-  if (subscriber.status !== 'active' && subscriber.status !== 'pending')
-    return { subscriber, changed: false, notified: false };
-  let left: Subscriber;
-  try {
-    left = await deps.subscribers.markUnsubscribed(
-      subscriber.id,
-      [subscriber.status],
-      undefined,
-      deps.clock.now().toISOString(),
-    );
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    return { subscriber: await readerOf(token, 'unsubscribe', deps), changed: false, notified: false };
+  let subscriber = link.subscriber;
+  let left: Subscriber | undefined;
+  while (!left) {
+    if (subscriber.status !== 'active' && subscriber.status !== 'pending')
+      return { subscriber, changed: false, notified: false };
+    try {
+      left = await deps.subscribers.markUnsubscribed(
+        subscriber.id,
+        [subscriber.status],
+        undefined,
+        deps.clock.now().toISOString(),
+      );
+    } catch (error) {
+      // Confirmed (pending → active) meanwhile: leave from there.
+      if (!(error instanceof ConflictError)) throw error;
+      subscriber = await readAgain(link, deps);
+    }
   }
   const notify = deps.unsubscribeNotice === 'always' || (deps.unsubscribeNotice === 'page' && via === 'page');
   if (!notify) return { subscriber: left, changed: true, notified: false };
@@ -232,16 +246,15 @@ export async function unsubscribe(
  * complained address is never resurrected). No mail: the reader is on the page that says so.
  */
 export async function resubscribe(
-  token: string,
+  link: LinkedReader,
   deps: ReaderDeps,
 ): Promise<{ subscriber: Subscriber; resubscribed: boolean }> {
-  const subscriber = await readerOf(token, 'unsubscribe', deps);
+  const { subscriber } = link;
   if (subscriber.status !== 'unsubscribed')
     return { subscriber, resubscribed: subscriber.status === 'active' };
   const at = deps.clock.now().toISOString();
-  let back: Subscriber;
   try {
-    back = await deps.subscribers.markActive(
+    const back = await deps.subscribers.markActive(
       subscriber.id,
       {
         from: ['unsubscribed'],
@@ -251,12 +264,12 @@ export async function resubscribe(
       },
       at,
     );
+    return { subscriber: back, resubscribed: true };
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    const now = await readerOf(token, 'unsubscribe', deps);
+    const now = await readAgain(link, deps);
     return { subscriber: now, resubscribed: now.status === 'active' };
   }
-  return { subscriber: back, resubscribed: true };
 }
 
 /** How often a preference save is tried again when the reader changed under it. */
@@ -269,12 +282,12 @@ const saveAttempts = 5;
  * bounce, a complaint), the save is read again and applied on top of it, never over it.
  */
 export async function savePreferences(
-  token: string,
+  link: LinkedReader,
   preferences: PreferencesRequest,
   deps: ReaderDeps,
 ): Promise<Subscriber> {
+  let subscriber = link.subscriber;
   for (let attempt = 1; ; attempt++) {
-    const subscriber = await readerOf(token, 'preferences', deps);
     try {
       return await deps.subscribers.updatePreferences(
         subscriber.id,
@@ -284,6 +297,7 @@ export async function savePreferences(
       );
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= saveAttempts) throw error;
+      subscriber = await readAgain(link, deps);
     }
   }
 }

@@ -1,0 +1,99 @@
+import type { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Subscriber } from '../../functions/core/subscriber';
+import { createApp } from '../../functions/http/app';
+import type { ReaderEnv } from '../../functions/http/reader-language';
+import type { RunningService } from '../../functions/local/emulators';
+import { startServiceTap } from '../../functions/local/service-tap';
+import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
+import { openTestStack, reader, type TestStack } from '../support/test-stack';
+
+const base = 'https://nashra.example';
+let t: TestStack;
+let services: ReaderParts;
+let app: Hono<ReaderEnv>;
+let reads: RunningService;
+const now = new Date('2026-11-05T09:00:00.000Z');
+let ip = 0;
+let address = 0;
+/** The DynamoDB reads (GetItem, BatchGetItem, Query, Scan) that went past the counting tap. */
+const readCalls: string[] = [];
+
+beforeAll(async () => {
+  // A tap in front of the emulator that counts the reads every request makes.
+  reads = await startServiceTap({
+    port: 0,
+    upstream: inject('dynamodbUrl'),
+    tap: async (request, forward) => {
+      const target = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      if (['GetItem', 'BatchGetItem', 'Query', 'Scan'].includes(target)) readCalls.push(target);
+      return forward();
+    },
+  });
+  t = await openTestStack({ NASHRA_BASE_URL: base, AWS_ENDPOINT_URL_DYNAMODB: reads.url });
+  const runtime = t.withClock({ now: () => now });
+  services = readerParts(runtime);
+  app = createApp(runtime);
+});
+afterAll(async () => {
+  await t?.close();
+  await reads?.close();
+});
+
+const request = async (path: string, init: RequestInit = {}) =>
+  app.request(path, init, { incoming: { socket: { remoteAddress: `198.51.100.${++ip}` } } });
+const post = (path: string, fields: Record<string, string> = {}) =>
+  request(path, { method: 'POST', body: new URLSearchParams(fields) });
+const freshAddress = (tag: string) => `${tag}-${++address}@example.org`;
+
+async function stored(subscriber: Subscriber): Promise<Subscriber | undefined> {
+  return services.subscribers.get(subscriber.id);
+}
+
+const sign = (subscriber: Subscriber, purpose: 'confirm' | 'unsubscribe' | 'preferences') =>
+  services.signer.sign({ subscriberId: subscriber.id, purpose, linkVersion: subscriber.linkVersion }, now);
+
+async function created(changes: Partial<Subscriber>): Promise<Subscriber> {
+  const subscriber = reader({ email: freshAddress('links'), ...changes });
+  await services.subscribers.create(subscriber);
+  return subscriber;
+}
+
+/** The reads one request makes, and its answer's status. */
+async function readsOf(send: () => Promise<Response>): Promise<{ status: number; reads: string[] }> {
+  readCalls.length = 0;
+  const response = await send();
+  await response.text();
+  return { status: response.status, reads: [...readCalls] };
+}
+
+describe('one request, one token check, one read of the reader', () => {
+  it('reads the reader once for each page and each button', async () => {
+    const active = await created({});
+    const pending = await created({ status: 'pending' });
+    const left = await created({ status: 'unsubscribed' });
+    const cases: Array<[string, () => Promise<Response>]> = [
+      ['GET /preferences', () => request(`/preferences/${sign(active, 'preferences')}`)],
+      [
+        'POST /preferences',
+        () => post(`/preferences/${sign(active, 'preferences')}`, { languages: 'ar', cadence: 'daily' }),
+      ],
+      ['GET /unsubscribe', () => request(`/unsubscribe/${sign(active, 'unsubscribe')}`)],
+      ['GET /confirm', () => request(`/confirm/${sign(pending, 'confirm')}`)],
+      ['POST /confirm', () => post(`/confirm/${sign(pending, 'confirm')}`)],
+      ['GET /resubscribe', () => request(`/resubscribe/${sign(left, 'unsubscribe')}`)],
+      ['POST /resubscribe', () => post(`/resubscribe/${sign(left, 'unsubscribe')}`)],
+      ['POST /unsubscribe', () => post(`/unsubscribe/${sign(active, 'unsubscribe')}`)],
+    ];
+    const counted: Record<string, string[]> = {};
+    for (const [name, send] of cases) {
+      const { status, reads: made } = await readsOf(send);
+      expect(status, name).toBe(200);
+      counted[name] = made;
+    }
+    expect(counted).toEqual(Object.fromEntries(cases.map(([name]) => [name, ['GetItem']])));
+    expect((await stored(pending))?.status).toBe('active');
+    expect((await stored(left))?.status).toBe('active');
+    expect((await stored(active))?.status).toBe('unsubscribed');
+  });
+});
