@@ -97,3 +97,37 @@ describe('one request, one token check, one read of the reader', () => {
     expect((await stored(active))?.status).toBe('unsubscribed');
   });
 });
+
+describe('a refused token', () => {
+  it('gets the answer of a page that does not exist, byte for byte, in HTML and in JSON', async () => {
+    const holder = await created({ languages: ['ar'] });
+    const genuine = sign(holder, 'unsubscribe');
+    const [body = '', mac = ''] = genuine.split('.');
+    const nobody = reader({ id: 'nobody-holds-this-link-0001' });
+    const refused = {
+      'bad signature': `${body}.${mac.slice(0, -2)}AA`,
+      malformed: body,
+      'too long': 'x'.repeat(600),
+      'malformed payload': `${Buffer.from('{').toString('base64url')}.${mac}`,
+      'another purpose': sign(holder, 'preferences'),
+      'no reader holds it': sign(nobody, 'unsubscribe'),
+    };
+    const asJson = { accept: 'application/json' };
+    const answers = { html: new Set<string>(), json: new Set<string>() };
+    for (const [why, token] of Object.entries(refused)) {
+      for (const path of [`/unsubscribe/${token}`, `/resubscribe/${token}`]) {
+        for (const method of ['GET', 'POST']) {
+          const html = await request(path, { method });
+          expect([why, html.status]).toEqual([why, 404]);
+          answers.html.add(await html.text());
+          const json = await request(path, { method, headers: asJson });
+          expect([why, json.status]).toEqual([why, 404]);
+          answers.json.add(await json.text());
+        }
+      }
+    }
+    expect([...answers.json]).toEqual([JSON.stringify({ error: 'not found' })]);
+    expect([...answers.html]).toEqual([await (await request('/no-such-page')).text()]);
+    expect(await (await request('/no-such-page', { headers: asJson })).text()).toBe([...answers.json][0]);
+  });
+});
