@@ -120,6 +120,11 @@ export interface Activation {
   consent: NonNullable<Subscriber['consent']>;
   /** `now` for a confirmation; `keep` keeps the first one (a resubscribe). */
   confirmedAt: 'now' | 'keep';
+  /**
+   * A confirmation by link: the count of confirmations as read (undefined: never stored), which must
+   * still hold, and moves on by one so that the link that confirmed is spent.
+   */
+  confirmations?: { seen: number | undefined; next: number };
 }
 
 export interface SubscriberRepo {

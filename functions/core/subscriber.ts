@@ -27,6 +27,8 @@ export const subscriberSchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   confirmedAt: z.iso.datetime().optional(),
+  /** How many times the reader confirmed by a link: the round their confirm links act in (`confirmRoundOf`). */
+  confirmations: z.number().int().min(0).optional(),
   /** How the reader left, when staff unsubscribed them for the reader: the reason they gave. */
   unsubscribed: z
     .object({ at: z.iso.datetime(), method: z.literal('staff'), reason: z.string().max(500) })
@@ -41,6 +43,14 @@ export type Subscriber = z.infer<typeof subscriberSchema>;
  * comes seldom, is never held in quiet hours, and one click in the preferences turns it off.
  */
 export const defaultUrgentAlerts = true;
+
+/**
+ * The round a reader's confirm links act in: how many times they have confirmed. A link signed in an
+ * earlier round is spent. Readers stored before the count was kept count one if they ever confirmed.
+ */
+export function confirmRoundOf(subscriber: Pick<Subscriber, 'confirmations' | 'confirmedAt'>): number {
+  return subscriber.confirmations ?? (subscriber.confirmedAt ? 1 : 0);
+}
 
 /** What staff (or a console) may change of a reader without touching their status. */
 export type ReaderChanges = Partial<

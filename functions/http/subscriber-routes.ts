@@ -223,13 +223,15 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   async function confirmLanding(c: Context<ReaderEnv>) {
     const token = c.req.param('token') ?? '';
-    const { subscriber, expired } = await reader(c, 'confirm', { allowExpired: true });
+    const { subscriber, expired, spent } = await reader(c, 'confirm', { allowExpired: true });
     const lang = languageOf(subscriber);
-    if (expired) return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
-    if (subscriber.status === 'active')
-      return c.html(confirmPage({ lang, confirmed: true, preferencesUrl: preferencesPath(subscriber) }));
+    // A confirm link opens nothing but its own button: the preferences link comes once, in the answer
+    // to the POST that confirms, and in the welcome mail.
+    if (spent || subscriber.status === 'active')
+      return c.html(confirmPage({ lang, confirmed: subscriber.status === 'active' }));
     if (subscriber.status !== 'pending' && subscriber.status !== 'unsubscribed')
       return c.html(confirmPage({ lang, confirmed: false }));
+    if (expired) return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
     return c.html(confirmPromptPage({ lang, action: `/confirm/${token}` }));
   }
 
@@ -247,7 +249,8 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     const link = await reader(c, 'confirm', { allowExpired: true });
     await readFields(c, ['form', 'empty']);
     const lang = languageOf(link.subscriber);
-    if (link.expired) return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
+    if (link.expired && !link.spent)
+      return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
     const result = await confirmSubscription(link, services());
     if (result.mailError)
       logger.error('welcome mail failed', {
@@ -263,7 +266,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
       confirmPage({
         lang,
         confirmed: result.confirmed,
-        preferencesUrl: result.confirmed ? preferencesPath(result.subscriber) : undefined,
+        preferencesUrl: result.fresh ? preferencesPath(result.subscriber) : undefined,
       }),
     );
   });
@@ -319,14 +322,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     const lang = languageOf(subscriber);
     if (subscriber.status === 'unsubscribed')
       return c.html(resubscribePage({ lang, action: `/resubscribe/${token}` }));
-    const active = subscriber.status === 'active';
-    return c.html(
-      resubscribedPage({
-        lang,
-        resubscribed: active,
-        preferencesUrl: active ? preferencesPath(subscriber) : undefined,
-      }),
-    );
+    return c.html(resubscribedPage({ lang, resubscribed: subscriber.status === 'active' }));
   });
 
   routes.post('/resubscribe/:token', limitBody(buttonBodyLimit), async (c) => {
@@ -335,11 +331,9 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     const result = await resubscribe(link, services());
     logger.info('resubscribe', { subscriber: result.subscriber.id, resubscribed: result.resubscribed });
     return c.html(
-      resubscribedPage({
-        lang: languageOf(result.subscriber),
-        resubscribed: result.resubscribed,
-        preferencesUrl: result.resubscribed ? preferencesPath(result.subscriber) : undefined,
-      }),
+      // No preferences link: the unsubscribe token travels in a mail header that parties who never see
+      // the mail's body can read, and it opens nothing beyond leaving and coming back.
+      resubscribedPage({ lang: languageOf(result.subscriber), resubscribed: result.resubscribed }),
     );
   });
 

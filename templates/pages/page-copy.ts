@@ -144,7 +144,11 @@ export const pageCopy: Record<
       body: 'اضغط الزر لتعود إليك نشرة المبادرة باختياراتك السابقة.',
       button: 'إعادة الاشتراك',
     },
-    resubscribed: { title: 'أهلاً بعودتك', body: 'عاد اشتراكك.', preferences: 'تعديل التفضيلات' },
+    resubscribed: {
+      title: 'أهلاً بعودتك',
+      body: 'عاد اشتراكك.',
+      preferences: 'في كل رسالة نرسلها رابط لتعديل تفضيلاتك.',
+    },
     notResubscribed: {
       title: 'تعذّرت إعادة الاشتراك',
       body: 'تعذّر إيصال رسائلنا إلى هذا العنوان أو أُبلغ عنها، فتوقفنا عن الإرسال إليه. راسلنا إن أردت الاشتراك من جديد.',
@@ -253,7 +257,7 @@ export const pageCopy: Record<
     resubscribed: {
       title: 'Welcome back',
       body: 'You are subscribed again.',
-      preferences: 'Change your preferences',
+      preferences: 'Every mail we send has a link to change your preferences.',
     },
     notResubscribed: {
       title: 'We could not subscribe you again',

@@ -6,14 +6,14 @@ import type { ReaderEnv } from '../../functions/http/reader-language';
 import type { RunningService } from '../../functions/local/emulators';
 import { startServiceTap } from '../../functions/local/service-tap';
 import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
-import { openTestStack, reader, type TestStack } from '../support/test-stack';
+import { type OutboxMail, openTestStack, reader, readOutbox, type TestStack } from '../support/test-stack';
 
 const base = 'https://nashra.example';
 let t: TestStack;
 let services: ReaderParts;
 let app: Hono<ReaderEnv>;
 let reads: RunningService;
-const now = new Date('2026-11-05T09:00:00.000Z');
+let now = new Date('2026-11-05T09:00:00.000Z');
 let ip = 0;
 let address = 0;
 /** The DynamoDB reads (GetItem, BatchGetItem, Query, Scan) that went past the counting tap. */
@@ -129,5 +129,84 @@ describe('a refused token', () => {
     expect([...answers.json]).toEqual([JSON.stringify({ error: 'not found' })]);
     expect([...answers.html]).toEqual([await (await request('/no-such-page')).text()]);
     expect(await (await request('/no-such-page', { headers: asJson })).text()).toBe([...answers.json][0]);
+  });
+});
+
+async function mailsTo(email: string): Promise<OutboxMail[]> {
+  return (await readOutbox(t.stack)).filter((mail) => mail.to === email);
+}
+
+function linkIn(mail: OutboxMail | undefined, route: string): string {
+  const match = new RegExp(`${base}/${route}/([A-Za-z0-9_.-]+)`).exec(mail?.text ?? '');
+  if (!match?.[1]) throw new Error(`no ${route} link in the mail`);
+  return match[1];
+}
+
+const subscribe = (email: string, fields: Record<string, string> = {}) =>
+  post('/subscribe', { email, languages: 'en', cadence: 'weekly', ...fields });
+
+const welcomes = async (email: string) =>
+  (await mailsTo(email)).filter((mail) => mail.subject.startsWith('Welcome'));
+
+describe('a confirm link', () => {
+  it('is used once: replayed after the reader left, it changes nothing and sends nothing', async () => {
+    const email = freshAddress('replay-left');
+    await subscribe(email);
+    const token = linkIn((await mailsTo(email))[0], 'confirm');
+    expect((await post(`/confirm/${token}`)).status).toBe(200);
+    const confirmed = await services.subscribers.findByEmail(email);
+    expect(confirmed?.status).toBe('active');
+    await post(`/unsubscribe/${linkIn((await welcomes(email))[0], 'unsubscribe')}`, {
+      'List-Unsubscribe': 'One-Click',
+    });
+    const left = await services.subscribers.findByEmail(email);
+    expect(left?.status).toBe('unsubscribed');
+
+    now = new Date(now.getTime() + 60 * 60 * 1000);
+    const replay = await post(`/confirm/${token}`);
+    expect(replay.status).toBe(200);
+    expect(await replay.text()).toContain('We could not confirm your subscription');
+    expect(await services.subscribers.findByEmail(email)).toEqual(left);
+    expect(await welcomes(email)).toHaveLength(1);
+    const landing = await (await request(`/confirm/${token}`)).text();
+    expect(landing).not.toContain('action="/confirm/');
+    expect((await post(`/confirm/${token}/resend`)).status).toBe(200);
+    expect(await mailsTo(email)).toHaveLength(2);
+  });
+
+  it('shows the preferences link once, in the answer to the POST that confirmed, never on a GET', async () => {
+    const email = freshAddress('confirm-once');
+    await subscribe(email);
+    const token = linkIn((await mailsTo(email))[0], 'confirm');
+    expect(await (await request(`/confirm/${token}`)).text()).not.toContain('/preferences/');
+    const first = await (await post(`/confirm/${token}`)).text();
+    expect(first).toContain('/preferences/');
+    expect(await (await request(`/confirm/${token}`)).text()).not.toContain('/preferences/');
+    const replay = await (await post(`/confirm/${token}`)).text();
+    expect(replay).toContain('Your subscription is confirmed');
+    expect(replay).not.toContain('/preferences/');
+    expect(await welcomes(email)).toHaveLength(1);
+  });
+});
+
+describe('an unsubscribe link', () => {
+  it('never leads to the preferences page, on any page it opens', async () => {
+    const active = await created({});
+    const left = await created({ status: 'unsubscribed' });
+    const pages = [
+      await request(`/unsubscribe/${sign(active, 'unsubscribe')}`),
+      await request(`/resubscribe/${sign(active, 'unsubscribe')}`),
+      await request(`/resubscribe/${sign(left, 'unsubscribe')}`),
+      await post(`/resubscribe/${sign(left, 'unsubscribe')}`),
+      await post(`/resubscribe/${sign(left, 'unsubscribe')}`),
+      await post(`/unsubscribe/${sign(active, 'unsubscribe')}`, { 'List-Unsubscribe': 'One-Click' }),
+      await request(`/unsubscribe/${sign(active, 'unsubscribe')}`),
+    ];
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(await page.text()).not.toContain('/preferences/');
+    }
+    expect((await stored(left))?.status).toBe('active');
+    expect((await stored(active))?.status).toBe('unsubscribed');
   });
 });

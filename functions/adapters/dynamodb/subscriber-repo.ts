@@ -174,17 +174,31 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
   }
 
   async markActive(id: string, activation: Activation, now: string): Promise<Subscriber> {
-    const { from, seen, consent, confirmedAt } = activation;
+    const { from, seen, consent, confirmedAt, confirmations } = activation;
     const segment = segmentOf({ status: 'active', paused: seen.paused, cadence: seen.cadence });
+    const sets = [
+      '#status = :active',
+      'consent = :consent',
+      'updatedAt = :now',
+      confirmedAt === 'keep' ? 'confirmedAt = if_not_exists(confirmedAt, :now)' : 'confirmedAt = :now',
+      ...(segment ? ['#segment = :segment'] : []),
+      ...(confirmations ? ['confirmations = :confirmations'] : []),
+    ];
+    const conditions = [
+      'attribute_exists(id)',
+      statusIn(from),
+      'paused = :paused AND cadence = :cadence AND linkVersion = :linkVersion',
+      ...(confirmations
+        ? [
+            confirmations.seen === undefined
+              ? 'attribute_not_exists(confirmations)'
+              : 'confirmations = :seenConfirmations',
+          ]
+        : []),
+    ];
     return this.conditionalUpdate(id, {
-      UpdateExpression: [
-        'SET #status = :active, consent = :consent, updatedAt = :now',
-        confirmedAt === 'keep' ? 'confirmedAt = if_not_exists(confirmedAt, :now)' : 'confirmedAt = :now',
-        ...(segment ? ['#segment = :segment'] : []),
-      ]
-        .join(', ')
-        .concat(segment ? '' : ' REMOVE #segment'),
-      ConditionExpression: `attribute_exists(id) AND ${statusIn(from)} AND paused = :paused AND cadence = :cadence AND linkVersion = :linkVersion`,
+      UpdateExpression: `SET ${sets.join(', ')}${segment ? '' : ' REMOVE #segment'}`,
+      ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: { '#status': 'status', '#segment': 'segment' },
       ExpressionAttributeValues: {
         ':active': 'active',
@@ -194,6 +208,8 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
         ':cadence': seen.cadence,
         ':linkVersion': seen.linkVersion,
         ...(segment ? { ':segment': segment } : {}),
+        ...(confirmations ? { ':confirmations': confirmations.next } : {}),
+        ...(confirmations?.seen === undefined ? {} : { ':seenConfirmations': confirmations.seen }),
         ...statusValues(from),
       },
       conflict: 'the reader changed while this was written',

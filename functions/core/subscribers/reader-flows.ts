@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConflictError } from '../errors';
 import { ExpiredTokenError, InvalidTokenError, type LinkClaims, type LinkPurpose } from '../link-token';
 import type { SubscriberRepo } from '../ports';
-import type { Subscriber, SubscriberStatus } from '../subscriber';
+import { confirmRoundOf, type Subscriber, type SubscriberStatus } from '../subscriber';
 import type { PreferencesRequest, SubscribeRequest } from './input';
 import type { RateLimiter } from './rate-limit';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
@@ -107,6 +107,8 @@ export interface LinkedReader {
   claims: LinkClaims;
   /** A confirm link past its lifetime, resolved only when the caller allowed it (to offer a new mail). */
   expired: boolean;
+  /** A confirm link of an earlier round: it confirmed once already, and does nothing more. */
+  spent: boolean;
 }
 
 /**
@@ -135,7 +137,8 @@ export async function readerOf(
   if (!subscriber || subscriber.linkVersion !== claims.linkVersion)
     throw new InvalidTokenError('no reader holds this link');
   if (expired && !options.allowExpired) throw new ExpiredTokenError(claims);
-  return { subscriber, claims, expired };
+  const spent = claims.round !== undefined && claims.round < confirmRoundOf(subscriber);
+  return { subscriber, claims, expired, spent };
 }
 
 /** The reader again after a write lost a race: the same reader, still holding the link, or the link's 404. */
@@ -148,19 +151,32 @@ async function readAgain(link: LinkedReader, deps: Pick<ReaderDeps, 'subscribers
 
 const confirmable: SubscriberStatus[] = ['pending', 'unsubscribed'];
 
+export interface Confirmation {
+  subscriber: Subscriber;
+  /** The reader is active (now or already). */
+  confirmed: boolean;
+  /** This request confirmed them: the one answer that may lead on to their preferences. */
+  fresh: boolean;
+  welcomed: boolean;
+  mailError?: unknown;
+}
+
 /**
- * `POST /confirm/{token}`: pending (or unsubscribed, after a new subscribe) becomes active, and the
- * welcome mail goes out once. Idempotent: a replay, or the loser of two concurrent confirmations (a
- * conditional write on the status decides), changes nothing and sends nothing. Bounced and
- * complained readers stay as they are (`confirmed: false`).
+ * `POST /confirm/{token}`: pending (or unsubscribed, after a new subscribe) becomes active, the
+ * consent is recorded, and the welcome mail goes out. A confirm link is used once: the write moves
+ * the reader's confirmation round on, so the link that confirmed (and every other of its round) is
+ * spent — replayed, concurrently or after the reader left again, it changes nothing and sends
+ * nothing. Bounced and complained readers stay as they are.
  */
-export async function confirmSubscription(
-  link: LinkedReader,
-  deps: ReaderDeps,
-): Promise<{ subscriber: Subscriber; confirmed: boolean; welcomed: boolean; mailError?: unknown }> {
+export async function confirmSubscription(link: LinkedReader, deps: ReaderDeps): Promise<Confirmation> {
   const { subscriber } = link;
-  if (subscriber.status === 'active') return { subscriber, confirmed: true, welcomed: false };
-  if (!confirmable.includes(subscriber.status)) return { subscriber, confirmed: false, welcomed: false };
+  const unchanged = (reader: Subscriber): Confirmation => ({
+    subscriber: reader,
+    confirmed: reader.status === 'active',
+    fresh: false,
+    welcomed: false,
+  });
+  if (link.spent || !confirmable.includes(subscriber.status)) return unchanged(subscriber);
   const at = deps.clock.now().toISOString();
   let active: Subscriber;
   try {
@@ -171,31 +187,32 @@ export async function confirmSubscription(
         seen: subscriber,
         consent: { ...subscriber.consent, at, method: 'double-opt-in' },
         confirmedAt: 'now',
+        confirmations: { seen: subscriber.confirmations, next: confirmRoundOf(subscriber) + 1 },
       },
       at,
     );
   } catch (error) {
+    // Another request with a link of this round confirmed first: this one is spent.
     if (!(error instanceof ConflictError)) throw error;
-    const now = await readAgain(link, deps);
-    return { subscriber: now, confirmed: now.status === 'active', welcomed: false };
+    return unchanged(await readAgain(link, deps));
   }
   // The reader is confirmed whatever happens to the courtesy mail: its failure is reported, not thrown.
   try {
     await sendSystemMail('welcome', active, deps);
   } catch (mailError) {
-    return { subscriber: active, confirmed: true, welcomed: false, mailError };
+    return { subscriber: active, confirmed: true, fresh: true, welcomed: false, mailError };
   }
-  return { subscriber: active, confirmed: true, welcomed: true };
+  return { subscriber: active, confirmed: true, fresh: true, welcomed: true };
 }
 
 /**
  * `POST /confirm/{token}/resend`: an expired (or lost) confirm link's way to a new one. The link must
- * still be genuine and current; only a pending or unsubscribed reader is mailed, within the address's
- * limit. Returns whether a mail went out (the page says the same either way).
+ * still be genuine, current and unspent; only a pending or unsubscribed reader is mailed, within the
+ * address's limit. Returns whether a mail went out (the page says the same either way).
  */
 export async function resendConfirmation(link: LinkedReader, deps: ReaderDeps): Promise<boolean> {
   const { subscriber } = link;
-  if (!confirmable.includes(subscriber.status)) return false;
+  if (link.spent || !confirmable.includes(subscriber.status)) return false;
   if (!(await deps.limiter.allow('address', subscriber.email, deps.clock.now()))) return false;
   await sendSystemMail('confirm', subscriber, deps);
   return true;
