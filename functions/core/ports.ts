@@ -171,6 +171,11 @@ export interface SubscriberRepo {
    */
   markActive(id: string, activation: Activation, now: string): Promise<Subscriber>;
   /**
+   * Revokes a reader's links: the link version goes from `seen` to the next, only while it is still
+   * `seen` (else a ConflictError), with `updatedAt`. Returns the reader as stored after.
+   */
+  bumpLinkVersion(id: string, seen: number, now: string): Promise<Subscriber>;
+  /**
    * A bounce or a complaint: the status, `updatedAt` and out of every fan-out, in one conditional
    * update that holds whatever else changes meanwhile — only while the reader is not suppressed
    * already (else a ConflictError). Returns the reader as stored after.

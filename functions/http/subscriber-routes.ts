@@ -31,6 +31,7 @@ import {
 import { clientIdentity } from '../core/subscribers/rate-limit';
 import {
   confirmSubscription,
+  type LinkUse,
   readerOf,
   requestSubscription,
   resendConfirmation,
@@ -157,12 +158,8 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
    * The reader a token names (404 for anything not genuine and current), checked and read once for the
    * whole request; the page speaks their language from here on.
    */
-  const reader = async (
-    c: Context<ReaderEnv>,
-    purpose: 'confirm' | 'unsubscribe' | 'preferences',
-    options: { allowExpired?: boolean } = {},
-  ) => {
-    const link = await readerOf(c.req.param('token') ?? '', purpose, services(), options);
+  const reader = async (c: Context<ReaderEnv>, use: LinkUse, options: { allowExpired?: boolean } = {}) => {
+    const link = await readerOf(c.req.param('token') ?? '', use, services(), options);
     speakTo(c, languageOf(link.subscriber));
     return link;
   };
@@ -235,6 +232,10 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     return c.html(confirmPromptPage({ lang, action: `/confirm/${token}` }));
   }
 
+  /** The resubscribe button of an unsubscribed reader: only for an unsubscribe link not since revoked. */
+  const wayBack = (token: string, subscriber: Subscriber, current: boolean) =>
+    subscriber.status === 'unsubscribed' && current ? `/resubscribe/${token}` : undefined;
+
   const preferencesPath = (subscriber: Subscriber) => {
     const { signer, clock } = services();
     const token = signer.sign(
@@ -282,10 +283,10 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   routes.get('/unsubscribe/:token', async (c) => {
     const token = c.req.param('token');
-    const { subscriber } = await reader(c, 'unsubscribe');
+    const { subscriber, current } = await reader(c, 'unsubscribe');
     const lang = languageOf(subscriber);
     if (subscriber.status === 'unsubscribed')
-      return c.html(unsubscribedPage({ lang, resubscribeAction: `/resubscribe/${token}` }));
+      return c.html(unsubscribedPage({ lang, resubscribeAction: wayBack(token, subscriber, current) }));
     return c.html(unsubscribePage({ lang, action: `/unsubscribe/${token}` }));
   });
 
@@ -310,7 +311,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     return c.html(
       unsubscribedPage({
         lang: languageOf(result.subscriber),
-        resubscribeAction: result.subscriber.status === 'unsubscribed' ? `/resubscribe/${token}` : undefined,
+        resubscribeAction: wayBack(token, result.subscriber, link.current),
       }),
       200,
     );
@@ -318,7 +319,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   routes.get('/resubscribe/:token', async (c) => {
     const token = c.req.param('token');
-    const { subscriber } = await reader(c, 'unsubscribe');
+    const { subscriber } = await reader(c, 'resubscribe');
     const lang = languageOf(subscriber);
     if (subscriber.status === 'unsubscribed')
       return c.html(resubscribePage({ lang, action: `/resubscribe/${token}` }));
@@ -326,7 +327,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
   });
 
   routes.post('/resubscribe/:token', limitBody(buttonBodyLimit), async (c) => {
-    const link = await reader(c, 'unsubscribe');
+    const link = await reader(c, 'resubscribe');
     await readFields(c, ['form', 'empty']);
     const result = await resubscribe(link, services());
     logger.info('resubscribe', { subscriber: result.subscriber.id, resubscribed: result.resubscribed });

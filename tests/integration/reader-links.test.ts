@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Subscriber } from '../../functions/core/subscriber';
+import { revokeLinks } from '../../functions/core/subscribers/staff';
 import { createApp } from '../../functions/http/app';
 import type { ReaderEnv } from '../../functions/http/reader-language';
 import type { RunningService } from '../../functions/local/emulators';
@@ -208,5 +209,72 @@ describe('an unsubscribe link', () => {
     }
     expect((await stored(left))?.status).toBe('active');
     expect((await stored(active))?.status).toBe('unsubscribed');
+  });
+});
+
+describe('revoking one reader’s links (revoke-links)', () => {
+  it('makes every earlier preferences, resubscribe and confirm link a forged one, and keeps unsubscribe links', async () => {
+    const active = await created({ languages: ['ar'] });
+    const old = {
+      preferences: sign(active, 'preferences'),
+      unsubscribe: sign(active, 'unsubscribe'),
+      confirm: sign(active, 'confirm'),
+    };
+    const outcome = await revokeLinks(active.email, { sendLink: false }, services);
+    expect(outcome).toMatchObject({ sent: false, subscriber: { linkVersion: active.linkVersion + 1 } });
+    expect(await mailsTo(active.email)).toEqual([]);
+
+    const unknownPage = await (await request('/no-such-page')).text();
+    const refused = [
+      `/preferences/${old.preferences}`,
+      `/resubscribe/${old.unsubscribe}`,
+      `/confirm/${old.confirm}`,
+      `/confirm/${old.confirm}/resend`,
+    ];
+    for (const path of refused) {
+      for (const answer of [await request(path), await post(path, { languages: 'en', cadence: 'daily' })]) {
+        expect([path, answer.status, await answer.text()]).toEqual([path, 404, unknownPage]);
+      }
+    }
+    expect(await stored(active)).toMatchObject({ status: 'active', languages: ['ar'] });
+
+    // An old unsubscribe link still takes the reader off the list (RFC 8058: for as long as the mail
+    // exists), but no longer brings them back.
+    const leaving = await request(`/unsubscribe/${old.unsubscribe}`);
+    expect(leaving.status).toBe(200);
+    const oneClick = await post(`/unsubscribe/${old.unsubscribe}`, { 'List-Unsubscribe': 'One-Click' });
+    expect(oneClick.status).toBe(200);
+    expect(await oneClick.text()).not.toContain('/resubscribe/');
+    expect(await (await request(`/unsubscribe/${old.unsubscribe}`)).text()).not.toContain('/resubscribe/');
+    expect((await stored(active))?.status).toBe('unsubscribed');
+
+    // The current unsubscribe link (in the reader's next mail) brings them back.
+    const current = await stored(active);
+    if (!current) throw new Error('the reader is gone');
+    expect((await post(`/resubscribe/${sign(current, 'unsubscribe')}`)).status).toBe(200);
+    expect((await stored(active))?.status).toBe('active');
+  });
+
+  it('mails a fresh preferences link only when staff ask, to an active reader', async () => {
+    const active = await created({ languages: ['en'] });
+    const old = sign(active, 'preferences');
+    const { subscriber, sent } = await revokeLinks(active.email, { sendLink: true }, services);
+    expect(sent).toBe(true);
+    const [mail, ...more] = await mailsTo(active.email);
+    expect(more).toEqual([]);
+    const fresh = linkIn(mail, 'preferences');
+    expect(fresh).not.toBe(old);
+    expect((await request(`/preferences/${fresh}`)).status).toBe(200);
+    expect((await request(`/preferences/${old}`)).status).toBe(404);
+    expect(subscriber.linkVersion).toBe(active.linkVersion + 1);
+
+    const left = await created({ status: 'unsubscribed' });
+    await expect(revokeLinks(left.email, { sendLink: true }, services)).rejects.toThrow(
+      'only an active reader is sent links: this reader is unsubscribed; nothing changed',
+    );
+    expect(await stored(left)).toEqual(left);
+    await expect(revokeLinks('nobody@example.org', { sendLink: false }, services)).rejects.toThrow(
+      'no reader holds this address',
+    );
   });
 });

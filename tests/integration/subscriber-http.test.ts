@@ -1,7 +1,7 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscriber } from '../../functions/core/subscriber';
+import { revokeLinks } from '../../functions/core/subscribers/staff';
 import { createApp } from '../../functions/http/app';
 import type { ReaderEnv } from '../../functions/http/reader-language';
 import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
@@ -453,16 +453,14 @@ describe('tokens', () => {
     await expectLeaksNothing(`/preferences/${genuine}`, 'POST');
     expect((await stored(active.email))?.status).toBe('active');
 
-    await t.db.send(
-      new UpdateCommand({
-        TableName: t.stack.config.tables.subscribers,
-        Key: { id: active.id },
-        UpdateExpression: 'SET linkVersion = :two',
-        ExpressionAttributeValues: { ':two': 2 },
-      }),
-    );
-    await expectLeaksNothing(`/unsubscribe/${genuine}`, 'GET');
-    await expectLeaksNothing(`/unsubscribe/${genuine}`, 'POST');
+    const preferences = await signed(active, 'preferences');
+    await revokeLinks(active.email, { sendLink: false }, services);
+    // Revoked: the preferences link and the unsubscribe token's way back (an old unsubscribe link
+    // still unsubscribes: tests/integration/reader-links.test.ts).
+    await expectLeaksNothing(`/preferences/${preferences}`, 'GET');
+    await expectLeaksNothing(`/preferences/${preferences}`, 'POST');
+    await expectLeaksNothing(`/resubscribe/${genuine}`, 'GET');
+    await expectLeaksNothing(`/resubscribe/${genuine}`, 'POST');
     expect((await stored(active.email))?.status).toBe('active');
   });
 

@@ -216,6 +216,15 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
     });
   }
 
+  async bumpLinkVersion(id: string, seen: number, now: string): Promise<Subscriber> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression: 'SET linkVersion = :next, updatedAt = :now',
+      ConditionExpression: 'attribute_exists(id) AND linkVersion = :seen',
+      ExpressionAttributeValues: { ':seen': seen, ':next': seen + 1, ':now': now },
+      conflict: 'the reader’s links were revoked meanwhile',
+    });
+  }
+
   async suppress(id: string, status: 'bounced' | 'complained', now: string): Promise<Subscriber> {
     return this.conditionalUpdate(id, {
       UpdateExpression: 'SET #status = :suppressed, updatedAt = :now REMOVE #segment',
@@ -242,7 +251,7 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
     update: {
       UpdateExpression: string;
       ConditionExpression: string;
-      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeNames?: Record<string, string>;
       ExpressionAttributeValues: Record<string, unknown>;
       conflict: string;
     },

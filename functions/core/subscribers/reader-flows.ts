@@ -101,10 +101,16 @@ export async function requestSubscription(
   return { outcome: 'confirmation-sent', subscriber };
 }
 
+/** What a link is used for: its token's purpose, or `resubscribe` (an unsubscribe token's way back). */
+export type LinkUse = LinkPurpose | 'resubscribe';
+
 /** A reader as one of their links names them: the reader, read once, and what the token claimed. */
 export interface LinkedReader {
   subscriber: Subscriber;
   claims: LinkClaims;
+  use: LinkUse;
+  /** The token carries the reader's current link version (an unsubscribe link may be older). */
+  current: boolean;
   /** A confirm link past its lifetime, resolved only when the caller allowed it (to offer a new mail). */
   expired: boolean;
   /** A confirm link of an earlier round: it confirmed once already, and does nothing more. */
@@ -113,40 +119,56 @@ export interface LinkedReader {
 
 /**
  * The reader a token names, for a route to resolve once and hand to its use case: the signature,
- * purpose and expiry checked, the reader read once, and its link version still the reader's (a bumped
- * version revokes it). Anything else is an InvalidTokenError, which the HTTP layer shows as the same
- * 404 as a page that does not exist. An expired confirm link is an ExpiredTokenError unless
- * `allowExpired`; a revoked expired one is as unknown as a forged one.
+ * purpose and expiry checked, the reader read once, and its link version still one the use accepts.
+ * Staff revoke a reader's links by raising the version: every preferences, resubscribe and confirm
+ * link signed before is refused, while an older unsubscribe link still unsubscribes (it can only take
+ * the reader off the list, and RFC 8058 wants it to work for as long as the mail exists). Anything
+ * refused is an InvalidTokenError, which the HTTP layer shows as the same 404 as a page that does not
+ * exist. An expired confirm link is an ExpiredTokenError unless `allowExpired`; a revoked expired one
+ * is as unknown as a forged one.
  */
 export async function readerOf(
   token: string,
-  purpose: LinkPurpose,
+  use: LinkUse,
   deps: Pick<ReaderDeps, 'signer' | 'subscribers' | 'clock'>,
   options: { allowExpired?: boolean } = {},
 ): Promise<LinkedReader> {
   let claims: LinkClaims;
   let expired = false;
   try {
-    claims = deps.signer.verify(token, purpose, deps.clock.now());
+    claims = deps.signer.verify(token, use === 'resubscribe' ? 'unsubscribe' : use, deps.clock.now());
   } catch (error) {
     if (!(error instanceof ExpiredTokenError)) throw error;
     claims = error.claims;
     expired = true;
   }
-  const subscriber = await deps.subscribers.get(claims.subscriberId);
-  if (!subscriber || subscriber.linkVersion !== claims.linkVersion)
-    throw new InvalidTokenError('no reader holds this link');
+  const subscriber = holder(await deps.subscribers.get(claims.subscriberId), claims, use);
   if (expired && !options.allowExpired) throw new ExpiredTokenError(claims);
   const spent = claims.round !== undefined && claims.round < confirmRoundOf(subscriber);
-  return { subscriber, claims, expired, spent };
+  return {
+    subscriber,
+    claims,
+    use,
+    current: claims.linkVersion === subscriber.linkVersion,
+    expired,
+    spent,
+  };
 }
 
-/** The reader again after a write lost a race: the same reader, still holding the link, or the link's 404. */
-async function readAgain(link: LinkedReader, deps: Pick<ReaderDeps, 'subscribers'>): Promise<Subscriber> {
-  const subscriber = await deps.subscribers.get(link.subscriber.id);
-  if (!subscriber || subscriber.linkVersion !== link.claims.linkVersion)
-    throw new InvalidTokenError('no reader holds this link');
+/** The reader, when they still hold a link of this version for this use; else the link's 404. */
+function holder(subscriber: Subscriber | undefined, claims: LinkClaims, use: LinkUse): Subscriber {
+  const accepted =
+    subscriber &&
+    (use === 'unsubscribe'
+      ? claims.linkVersion <= subscriber.linkVersion
+      : claims.linkVersion === subscriber.linkVersion);
+  if (!accepted) throw new InvalidTokenError('no reader holds this link');
   return subscriber;
+}
+
+/** The reader again after a write lost a race: still holding the link, or the link's 404. */
+async function readAgain(link: LinkedReader, deps: Pick<ReaderDeps, 'subscribers'>): Promise<Subscriber> {
+  return holder(await deps.subscribers.get(link.subscriber.id), link.claims, link.use);
 }
 
 const confirmable: SubscriberStatus[] = ['pending', 'unsubscribed'];

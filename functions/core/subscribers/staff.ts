@@ -256,6 +256,44 @@ export async function unsubscribeReader(
   }
 }
 
+/**
+ * Revokes one reader's links (`nashra subscribers revoke-links`, and the console): raises the reader's
+ * link version, so every preferences, resubscribe and confirm link sent before answers as a forged one,
+ * while old unsubscribe links keep working (see `readerOf`). For a reader whose mail, or one mail, is
+ * in hands it should not be. The reader hears nothing unless `sendLink`: then an active reader gets the
+ * welcome mail again, which carries their new preferences and unsubscribe links. `sendLink` for a
+ * reader who is not active is refused before anything changes (a ValidationError): a reader who left
+ * is never written to. A NotFoundError when nobody holds the address.
+ */
+export async function revokeLinks(
+  email: string,
+  options: { sendLink: boolean },
+  deps: Pick<StaffDeps, 'subscribers' | 'clock'> & SystemMailDeps,
+): Promise<{ subscriber: Subscriber; sent: boolean }> {
+  let subscriber = await findReader(email, deps);
+  if (options.sendLink && subscriber.status !== 'active')
+    throw new ValidationError(
+      `only an active reader is sent links: this reader is ${subscriber.status}; nothing changed`,
+    );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      subscriber = await deps.subscribers.bumpLinkVersion(
+        subscriber.id,
+        subscriber.linkVersion,
+        deps.clock.now().toISOString(),
+      );
+      break;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= 3) throw error;
+      subscriber = await findReader(email, deps);
+    }
+  }
+  // Left or suppressed while the version was raised: nothing is sent to them.
+  if (!options.sendLink || subscriber.status !== 'active') return { subscriber, sent: false };
+  await sendSystemMail('welcome', subscriber, deps);
+  return { subscriber, sent: true };
+}
+
 async function findReader(email: string, deps: Pick<StaffDeps, 'subscribers'>): Promise<Subscriber> {
   const subscriber = await deps.subscribers.findByEmail(normaliseEmail(email));
   if (!subscriber) throw new NotFoundError('no reader holds this address');
