@@ -125,6 +125,8 @@ export interface Activation {
    * still hold, and moves on by one so that the link that confirmed is spent.
    */
   confirmations?: { seen: number | undefined; next: number };
+  /** The confirmed subscribe's choices, written over the stored ones. Any waiting request is removed either way. */
+  choices?: Pick<Subscriber, 'languages' | 'cadence' | 'topics' | 'urgentAlerts'>;
 }
 
 export interface SubscriberRepo {
@@ -170,6 +172,17 @@ export interface SubscriberRepo {
    * ConflictError. Returns the reader as stored after.
    */
   markActive(id: string, activation: Activation, now: string): Promise<Subscriber>;
+  /**
+   * Records a subscribe that waits for confirmation (its choices and source, as `requested`) on a
+   * reader we hold, leaving their stored choices and consent as they are; only while the status is
+   * still `from` (else a ConflictError). Returns the reader as stored after.
+   */
+  requestConfirmation(
+    id: string,
+    from: SubscriberStatus,
+    requested: NonNullable<Subscriber['requested']>,
+    now: string,
+  ): Promise<Subscriber>;
   /**
    * Revokes a reader's links: the link version goes from `seen` to the next, only while it is still
    * `seen` (else a ConflictError), with `updatedAt`. Returns the reader as stored after.

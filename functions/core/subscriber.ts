@@ -29,6 +29,20 @@ export const subscriberSchema = z.object({
   confirmedAt: z.iso.datetime().optional(),
   /** How many times the reader confirmed by a link: the round their confirm links act in (`confirmRoundOf`). */
   confirmations: z.number().int().min(0).optional(),
+  /**
+   * The choices of the latest subscribe that waits for its confirmation, and where it came from. The
+   * stored choices stand until the reader confirms; confirming applies these and records the consent.
+   */
+  requested: z
+    .object({
+      languages: z.array(languageSchema).min(1).max(2),
+      cadence: cadenceSchema,
+      topics: z.array(z.string()),
+      urgentAlerts: z.boolean(),
+      at: z.iso.datetime(),
+      source: z.string(),
+    })
+    .optional(),
   /** How the reader left, when staff unsubscribed them for the reader: the reason they gave. */
   unsubscribed: z
     .object({ at: z.iso.datetime(), method: z.literal('staff'), reason: z.string().max(500) })

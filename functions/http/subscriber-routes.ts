@@ -30,6 +30,7 @@ import {
 } from '../core/subscribers/input';
 import { clientIdentity } from '../core/subscribers/rate-limit';
 import {
+  awaitsConfirmation,
   confirmSubscription,
   type LinkUse,
   readerOf,
@@ -226,8 +227,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     // to the POST that confirms, and in the welcome mail.
     if (spent || subscriber.status === 'active')
       return c.html(confirmPage({ lang, confirmed: subscriber.status === 'active' }));
-    if (subscriber.status !== 'pending' && subscriber.status !== 'unsubscribed')
-      return c.html(confirmPage({ lang, confirmed: false }));
+    if (!awaitsConfirmation(subscriber)) return c.html(confirmPage({ lang, confirmed: false }));
     if (expired) return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
     return c.html(confirmPromptPage({ lang, action: `/confirm/${token}` }));
   }

@@ -174,8 +174,10 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
   }
 
   async markActive(id: string, activation: Activation, now: string): Promise<Subscriber> {
-    const { from, seen, consent, confirmedAt, confirmations } = activation;
-    const segment = segmentOf({ status: 'active', paused: seen.paused, cadence: seen.cadence });
+    const { from, seen, consent, confirmedAt, confirmations, choices } = activation;
+    const cadence = choices?.cadence ?? seen.cadence;
+    const segment = segmentOf({ status: 'active', paused: seen.paused, cadence });
+    const chosen = Object.entries(choices ?? {});
     const sets = [
       '#status = :active',
       'consent = :consent',
@@ -183,11 +185,15 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
       confirmedAt === 'keep' ? 'confirmedAt = if_not_exists(confirmedAt, :now)' : 'confirmedAt = :now',
       ...(segment ? ['#segment = :segment'] : []),
       ...(confirmations ? ['confirmations = :confirmations'] : []),
+      ...chosen.map(([name]) => `#chosen_${name} = :chosen_${name}`),
     ];
+    const removes = ['requested', ...(segment ? [] : ['#segment'])];
     const conditions = [
       'attribute_exists(id)',
       statusIn(from),
-      'paused = :paused AND cadence = :cadence AND linkVersion = :linkVersion',
+      // The segment follows from the pause, and from the cadence unless the choices set it.
+      choices ? 'paused = :paused' : 'paused = :paused AND cadence = :cadence',
+      'linkVersion = :linkVersion',
       ...(confirmations
         ? [
             confirmations.seen === undefined
@@ -197,15 +203,20 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
         : []),
     ];
     return this.conditionalUpdate(id, {
-      UpdateExpression: `SET ${sets.join(', ')}${segment ? '' : ' REMOVE #segment'}`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
       ConditionExpression: conditions.join(' AND '),
-      ExpressionAttributeNames: { '#status': 'status', '#segment': 'segment' },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#segment': 'segment',
+        ...Object.fromEntries(chosen.map(([name]) => [`#chosen_${name}`, name])),
+      },
       ExpressionAttributeValues: {
         ':active': 'active',
         ':consent': consent,
         ':now': now,
         ':paused': seen.paused,
-        ':cadence': seen.cadence,
+        ...(choices ? {} : { ':cadence': seen.cadence }),
+        ...Object.fromEntries(chosen.map(([name, value]) => [`:chosen_${name}`, value])),
         ':linkVersion': seen.linkVersion,
         ...(segment ? { ':segment': segment } : {}),
         ...(confirmations ? { ':confirmations': confirmations.next } : {}),
@@ -213,6 +224,21 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
         ...statusValues(from),
       },
       conflict: 'the reader changed while this was written',
+    });
+  }
+
+  async requestConfirmation(
+    id: string,
+    from: SubscriberStatus,
+    requested: NonNullable<Subscriber['requested']>,
+    now: string,
+  ): Promise<Subscriber> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression: 'SET requested = :requested, updatedAt = :now',
+      ConditionExpression: 'attribute_exists(id) AND #status = :from',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':requested': requested, ':from': from, ':now': now },
+      conflict: `the reader is no longer ${from}`,
     });
   }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConflictError } from '../errors';
 import { ExpiredTokenError, InvalidTokenError, type LinkClaims, type LinkPurpose } from '../link-token';
 import type { SubscriberRepo } from '../ports';
-import { confirmRoundOf, type Subscriber, type SubscriberStatus } from '../subscriber';
+import { confirmRoundOf, type Subscriber } from '../subscriber';
 import type { PreferencesRequest, SubscribeRequest } from './input';
 import type { RateLimiter } from './rate-limit';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
@@ -42,11 +42,13 @@ export type SubscribeOutcome =
 
 /**
  * `POST /subscribe`: the use case behind a form whose answer never says whether the address was
- * known. A new address becomes a pending reader; a pending or unsubscribed one keeps its status
- * and takes the form's choices (they apply once confirmed); either gets a confirmation. An active
- * reader's choices are not touched (only their own links may change them): they get the welcome
- * mail again, which carries their preferences link. A bounced or complained address gets nothing.
- * Every mail counts against the address's limit, so a burst of subscribes sends one mail at most.
+ * known. A new address becomes a pending reader. A pending or unsubscribed one keeps its status, its
+ * stored choices and its consent: the form's choices wait on the reader as `requested` and apply only
+ * when the address's owner confirms, and the confirmation goes in the stored languages (whoever asked
+ * cannot choose the language of a mail to someone else's address). An active reader's choices are not
+ * touched (only their own links may change them): they get the welcome mail again, which carries
+ * their preferences link. A bounced or complained address gets nothing. Every mail counts against
+ * the address's limit, so a burst of subscribes sends one mail at most.
  */
 export async function requestSubscription(
   request: SubscribeRequest,
@@ -54,11 +56,18 @@ export async function requestSubscription(
 ): Promise<{ outcome: SubscribeOutcome; subscriber: Subscriber }> {
   const now = deps.clock.now();
   const at = now.toISOString();
+  const requested = {
+    languages: request.languages,
+    cadence: request.cadence,
+    topics: request.topics,
+    urgentAlerts: request.urgentAlerts,
+    at,
+    source: 'subscribe form',
+  };
   const existing = await deps.subscribers.findByEmail(request.email);
-  let subscriber =
-    existing ??
-    (
-      await deps.subscribers.create({
+  const held = existing
+    ? { subscriber: existing, created: false }
+    : await deps.subscribers.create({
         id: newSubscriberId(),
         email: request.email,
         status: 'pending',
@@ -68,13 +77,13 @@ export async function requestSubscription(
         urgentAlerts: request.urgentAlerts,
         paused: false,
         consent: { at, method: 'double-opt-in', source: 'subscribe form' },
+        requested,
         linkVersion: 1,
         bounceCount: 0,
         createdAt: at,
         updatedAt: at,
-      })
-    ).subscriber;
-
+      });
+  let { subscriber } = held;
   if (subscriber.status === 'bounced' || subscriber.status === 'complained')
     return { outcome: 'suppressed', subscriber };
   if (!(await deps.limiter.allow('address', subscriber.email, now)))
@@ -83,15 +92,14 @@ export async function requestSubscription(
     await sendSystemMail('welcome', subscriber, deps);
     return { outcome: 'reminder-sent', subscriber };
   }
-  if (existing) {
-    const choices = {
-      languages: request.languages,
-      cadence: request.cadence,
-      topics: request.topics,
-      urgentAlerts: request.urgentAlerts,
-    };
+  if (!held.created) {
     try {
-      subscriber = await deps.subscribers.updatePreferences(subscriber.id, choices, subscriber, at);
+      subscriber = await deps.subscribers.requestConfirmation(
+        subscriber.id,
+        subscriber.status,
+        requested,
+        at,
+      );
     } catch (error) {
       if (error instanceof ConflictError) return { outcome: 'raced', subscriber };
       throw error;
@@ -171,7 +179,12 @@ async function readAgain(link: LinkedReader, deps: Pick<ReaderDeps, 'subscribers
   return holder(await deps.subscribers.get(link.subscriber.id), link.claims, link.use);
 }
 
-const confirmable: SubscriberStatus[] = ['pending', 'unsubscribed'];
+/**
+ * Whether a confirm link may make this reader active: a pending reader, or one who left and has
+ * asked to come back by the form (their request waits on them).
+ */
+export const awaitsConfirmation = (subscriber: Subscriber): boolean =>
+  subscriber.status === 'pending' || (subscriber.status === 'unsubscribed' && !!subscriber.requested);
 
 export interface Confirmation {
   subscriber: Subscriber;
@@ -198,8 +211,9 @@ export async function confirmSubscription(link: LinkedReader, deps: ReaderDeps):
     fresh: false,
     welcomed: false,
   });
-  if (link.spent || !confirmable.includes(subscriber.status)) return unchanged(subscriber);
+  if (link.spent || !awaitsConfirmation(subscriber)) return unchanged(subscriber);
   const at = deps.clock.now().toISOString();
+  const { requested } = subscriber;
   let active: Subscriber;
   try {
     active = await deps.subscribers.markActive(
@@ -207,9 +221,23 @@ export async function confirmSubscription(link: LinkedReader, deps: ReaderDeps):
       {
         from: [subscriber.status],
         seen: subscriber,
-        consent: { ...subscriber.consent, at, method: 'double-opt-in' },
+        consent: {
+          at,
+          method: 'double-opt-in',
+          source: requested?.source ?? subscriber.consent.source ?? 'subscribe form',
+        },
         confirmedAt: 'now',
         confirmations: { seen: subscriber.confirmations, next: confirmRoundOf(subscriber) + 1 },
+        ...(requested
+          ? {
+              choices: {
+                languages: requested.languages,
+                cadence: requested.cadence,
+                topics: requested.topics,
+                urgentAlerts: requested.urgentAlerts,
+              },
+            }
+          : {}),
       },
       at,
     );
@@ -234,7 +262,7 @@ export async function confirmSubscription(link: LinkedReader, deps: ReaderDeps):
  */
 export async function resendConfirmation(link: LinkedReader, deps: ReaderDeps): Promise<boolean> {
   const { subscriber } = link;
-  if (link.spent || !confirmable.includes(subscriber.status)) return false;
+  if (link.spent || !awaitsConfirmation(subscriber)) return false;
   if (!(await deps.limiter.allow('address', subscriber.email, deps.clock.now()))) return false;
   await sendSystemMail('confirm', subscriber, deps);
   return true;
