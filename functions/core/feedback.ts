@@ -98,7 +98,7 @@ export async function applyFeedback(
           continue;
         }
       }
-      await deps.subscribers.suppress(reader.id, kind === 'complaint' ? 'complained' : 'bounced', now);
+      await deps.subscribers.suppress(reader, kind === 'complaint' ? 'complained' : 'bounced', now);
       outcome.suppressed += 1;
     } catch (error) {
       // Suppressed meanwhile (another event for the same reader): it stands as it is.

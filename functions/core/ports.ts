@@ -168,10 +168,15 @@ export interface SubscriberRepo {
   /**
    * Makes a reader active (a confirmation or a resubscribe): the status, the consent, when confirmed,
    * and back into their fan-out segment, in one conditional update — only while the status is one of
-   * `from` and the pause, cadence and link version are those of `seen` (the segment's inputs), else a
-   * ConflictError. Returns the reader as stored after.
+   * `from`, the pause, cadence and link version are those of `seen` (the segment's inputs) and the
+   * reader has not expired, else a ConflictError. An active reader is kept for good: no expiry is left
+   * on them or the claim on their address. Returns the reader as stored after.
    */
-  markActive(id: string, activation: Activation, now: string): Promise<Subscriber>;
+  markActive(
+    reader: Pick<Subscriber, 'id' | 'email'>,
+    activation: Activation,
+    now: string,
+  ): Promise<Subscriber>;
   /**
    * Records a subscribe that waits for confirmation (its choices and source, as `requested`) on a
    * reader we hold, leaving their stored choices and consent as they are; only while the status is
@@ -193,7 +198,18 @@ export interface SubscriberRepo {
    * update that holds whatever else changes meanwhile — only while the reader is not suppressed
    * already (else a ConflictError). Returns the reader as stored after.
    */
-  suppress(id: string, status: 'bounced' | 'complained', now: string): Promise<Subscriber>;
+  suppress(
+    reader: Pick<Subscriber, 'id' | 'email'>,
+    status: 'bounced' | 'complained',
+    now: string,
+  ): Promise<Subscriber>;
+  /**
+   * A never-confirmed reader is kept until `expiresAt` (epoch seconds), and so is the claim on their
+   * address: set again with each confirmation mail (a pending reader stored with no expiry gets one).
+   * Only while the reader is pending and not expired (else a ConflictError, or a NotFoundError once
+   * gone). Returns the reader as stored after.
+   */
+  keepPendingUntil(reader: Pick<Subscriber, 'id' | 'email'>, expiresAt: number): Promise<Subscriber>;
   /**
    * Counts one transient bounce (an atomic add, so no concurrent count is lost), only while the reader
    * is not suppressed (else a ConflictError). Returns the reader as stored after.

@@ -20,13 +20,22 @@ export const subscriberSchema = z.object({
   /** Daily and weekly readers who also want urgent articles at once (see `defaultUrgentAlerts`). */
   urgentAlerts: z.boolean().default(false),
   paused: z.boolean().default(false),
-  consent: z.object({ at: z.iso.datetime(), method: z.string(), source: z.string().optional() }),
+  /**
+   * When and how the reader consented: recorded when they confirm (or staff or an import hold it),
+   * never for a reader who has not confirmed.
+   */
+  consent: z.object({ at: z.iso.datetime(), method: z.string(), source: z.string().optional() }).optional(),
   /** Bumped to revoke every link issued before. */
   linkVersion: z.number().int().min(1),
   bounceCount: z.number().int().min(0).default(0),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   confirmedAt: z.iso.datetime().optional(),
+  /**
+   * A reader who never confirmed is kept until then (epoch seconds; the table's TTL attribute), set
+   * again by each confirmation mail; gone from every read once passed. Confirming removes it.
+   */
+  expiresAt: z.number().int().optional(),
   /** How many times the reader confirmed by a link: the round their confirm links act in (`confirmRoundOf`). */
   confirmations: z.number().int().min(0).optional(),
   /**
@@ -64,6 +73,11 @@ export const defaultUrgentAlerts = true;
  */
 export function confirmRoundOf(subscriber: Pick<Subscriber, 'confirmations' | 'confirmedAt'>): number {
   return subscriber.confirmations ?? (subscriber.confirmedAt ? 1 : 0);
+}
+
+/** When a reader who has not confirmed, mailed a confirmation `now`, expires: epoch seconds, `days` on. */
+export function pendingExpiry(now: Date, days: number): number {
+  return Math.floor(now.getTime() / 1000) + days * 24 * 60 * 60;
 }
 
 /** What staff (or a console) may change of a reader without touching their status. */

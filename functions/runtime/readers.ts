@@ -20,6 +20,7 @@ export function readerParts(runtime: Runtime): ReaderParts {
       counters: repos.counters,
       limiter: new RateLimiter(runtime.linkSigningKey, repos.counters, config.subscribe.limits),
       unsubscribeNotice: config.subscribe.unsubscribeNotice,
+      pendingExpiryDays: config.subscribe.pendingExpiryDays,
       renderer: runtime.renderer,
       mailer: runtime.mailer,
       signer: runtime.signer,

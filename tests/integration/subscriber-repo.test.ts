@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberRepo } from '../../functions/adapters/dynamodb/subscriber-repo';
+import { systemClock } from '../../functions/core/ports';
 import type { Subscriber } from '../../functions/core/subscriber';
 import { suiteConfig, suiteDatabase } from '../support/local-aws';
 
@@ -10,7 +11,7 @@ let repo: DynamoSubscriberRepo;
 
 beforeAll(async () => {
   database = await suiteDatabase(config);
-  repo = new DynamoSubscriberRepo(database.db, config.tables.subscribers);
+  repo = new DynamoSubscriberRepo(database.db, config.tables.subscribers, systemClock);
 });
 afterAll(() => database.client.destroy());
 

@@ -31,7 +31,7 @@ function describe(subscriber: Subscriber): string {
     `cadence       ${subscriber.cadence}${subscriber.paused ? ' (paused)' : ''}`,
     `topics        ${subscriber.topics.join(', ') || 'all'}`,
     `urgent alerts ${subscriber.urgentAlerts ? 'yes' : 'no'}`,
-    `consent       ${subscriber.consent.method} at ${subscriber.consent.at}${subscriber.consent.source ? ` (${subscriber.consent.source})` : ''}`,
+    `consent       ${subscriber.consent ? `${subscriber.consent.method} at ${subscriber.consent.at}${subscriber.consent.source ? ` (${subscriber.consent.source})` : ''}` : 'none yet (not confirmed)'}`,
     `created       ${subscriber.createdAt}`,
     `confirmed     ${subscriber.confirmedAt ?? '-'}`,
   ].join('\n');

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ConflictError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { ExpiredTokenError, InvalidTokenError, type LinkClaims, type LinkPurpose } from '../link-token';
 import type { SubscriberRepo } from '../ports';
-import { confirmRoundOf, type Subscriber } from '../subscriber';
+import { confirmRoundOf, pendingExpiry, type Subscriber } from '../subscriber';
 import type { PreferencesRequest, SubscribeRequest } from './input';
 import type { RateLimiter } from './rate-limit';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
@@ -21,6 +21,8 @@ export interface ReaderDeps extends SystemMailDeps {
   subscribers: SubscriberRepo;
   limiter: RateLimiter;
   unsubscribeNotice: UnsubscribeNotice;
+  /** Days a reader who never confirms is kept after their last confirmation mail. */
+  pendingExpiryDays: number;
 }
 
 /** A new reader's random id: 128 bits, URL-safe, unrelated to the address. */
@@ -76,8 +78,8 @@ export async function requestSubscription(
         topics: request.topics,
         urgentAlerts: request.urgentAlerts,
         paused: false,
-        consent: { at, method: 'double-opt-in', source: 'subscribe form' },
         requested,
+        expiresAt: pendingExpiry(now, deps.pendingExpiryDays),
         linkVersion: 1,
         bounceCount: 0,
         createdAt: at,
@@ -100,6 +102,11 @@ export async function requestSubscription(
         requested,
         at,
       );
+      if (subscriber.status === 'pending')
+        subscriber = await deps.subscribers.keepPendingUntil(
+          subscriber,
+          pendingExpiry(now, deps.pendingExpiryDays),
+        );
     } catch (error) {
       if (error instanceof ConflictError) return { outcome: 'raced', subscriber };
       throw error;
@@ -217,14 +224,14 @@ export async function confirmSubscription(link: LinkedReader, deps: ReaderDeps):
   let active: Subscriber;
   try {
     active = await deps.subscribers.markActive(
-      subscriber.id,
+      subscriber,
       {
         from: [subscriber.status],
         seen: subscriber,
         consent: {
           at,
           method: 'double-opt-in',
-          source: requested?.source ?? subscriber.consent.source ?? 'subscribe form',
+          source: requested?.source ?? subscriber.consent?.source ?? 'subscribe form',
         },
         confirmedAt: 'now',
         confirmations: { seen: subscriber.confirmations, next: confirmRoundOf(subscriber) + 1 },
@@ -263,7 +270,17 @@ export async function confirmSubscription(link: LinkedReader, deps: ReaderDeps):
 export async function resendConfirmation(link: LinkedReader, deps: ReaderDeps): Promise<boolean> {
   const { subscriber } = link;
   if (link.spent || !awaitsConfirmation(subscriber)) return false;
-  if (!(await deps.limiter.allow('address', subscriber.email, deps.clock.now()))) return false;
+  const now = deps.clock.now();
+  if (!(await deps.limiter.allow('address', subscriber.email, now))) return false;
+  if (subscriber.status === 'pending') {
+    try {
+      await deps.subscribers.keepPendingUntil(subscriber, pendingExpiry(now, deps.pendingExpiryDays));
+    } catch (error) {
+      // Confirmed or gone meanwhile: no mail.
+      if (error instanceof ConflictError || error instanceof NotFoundError) return false;
+      throw error;
+    }
+  }
   await sendSystemMail('confirm', subscriber, deps);
   return true;
 }
@@ -322,7 +339,7 @@ export async function resubscribe(
   const at = deps.clock.now().toISOString();
   try {
     const back = await deps.subscribers.markActive(
-      subscriber.id,
+      subscriber,
       {
         from: ['unsubscribed'],
         seen: subscriber,

@@ -3,6 +3,7 @@ import type { Counter, Delivery, DeliveryRepo, StoryClaim, SubscriberRepo } from
 import {
   defaultUrgentAlerts,
   normaliseEmail,
+  pendingExpiry,
   type ReaderChanges,
   type Subscriber,
   type SubscriberStatus,
@@ -22,6 +23,8 @@ export interface StaffDeps extends SystemMailDeps {
   limiter: Pick<RateLimiter, 'keysOf'>;
   /** Topic slugs readers may choose: the values of the configured topic map. */
   topics: readonly string[];
+  /** Days a reader who never confirms is kept after their confirmation mail. */
+  pendingExpiryDays: number;
 }
 
 export interface NewReader extends Preferences {
@@ -48,21 +51,28 @@ export async function addReader(
   deps: StaffDeps,
 ): Promise<{ subscriber: Subscriber; created: boolean; mailed: boolean }> {
   checkKnownTopics(reader.topics, deps.topics);
-  const at = deps.clock.now().toISOString();
-  const { subscriber, created } = await deps.subscribers.create({
-    id: newSubscriberId(),
-    email: normaliseEmail(reader.email),
-    status: reader.confirmed ? 'active' : 'pending',
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const choices = {
     languages: reader.languages,
     cadence: reader.cadence,
     topics: reader.topics,
     urgentAlerts: reader.urgentAlerts ?? defaultUrgentAlerts,
+  };
+  const { subscriber, created } = await deps.subscribers.create({
+    id: newSubscriberId(),
+    email: normaliseEmail(reader.email),
+    status: reader.confirmed ? 'active' : 'pending',
+    ...choices,
     paused: false,
-    consent: {
-      at,
-      method: reader.confirmed ? reader.method : 'double-opt-in',
-      ...(reader.source ? { source: reader.source } : {}),
-    },
+    // Staff hold a confirmed reader's consent; anyone else's is recorded when they confirm, and until
+    // then they expire like any reader who never confirms.
+    ...(reader.confirmed
+      ? { consent: { at, method: reader.method, ...(reader.source ? { source: reader.source } : {}) } }
+      : {
+          requested: { ...choices, at, source: reader.source ?? reader.method },
+          expiresAt: pendingExpiry(now, deps.pendingExpiryDays),
+        }),
     linkVersion: 1,
     bounceCount: 0,
     createdAt: at,
@@ -335,9 +345,9 @@ export function readerCsvLine(subscriber: Subscriber): string {
     subscriber.status,
     String(subscriber.urgentAlerts),
     String(subscriber.paused),
-    subscriber.consent.at,
-    subscriber.consent.method,
-    subscriber.consent.source ?? '',
+    subscriber.consent?.at ?? '',
+    subscriber.consent?.method ?? '',
+    subscriber.consent?.source ?? '',
     subscriber.createdAt,
     subscriber.confirmedAt ?? '',
   ]);
