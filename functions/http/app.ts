@@ -31,7 +31,10 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Hono<Read
         imgSrc: ["'self'"],
         formAction: ["'self'"],
       },
-      referrerPolicy: 'no-referrer',
+      // No Referer ever leaves for another site. Not `no-referrer`: under it a browser sends
+      // `Origin: null` with every form POST, our own included, and `POST /subscribe` refuses that
+      // (https://fetch.spec.whatwg.org/#origin-header).
+      referrerPolicy: 'same-origin',
     }),
   );
 
@@ -81,7 +84,7 @@ function notFound(c: Context): Response {
   return c.html(errorPage({ status: 404 }), 404);
 }
 
-const pageStatuses: readonly ErrorStatus[] = [400, 404, 410, 413, 415, 429, 500];
+const pageStatuses: readonly ErrorStatus[] = [400, 403, 404, 410, 413, 415, 429, 500];
 
 /** The error page nearest a status: its own where one is written, else the general 400 or 500. */
 function pageStatusOf(status: ContentfulStatusCode): ErrorStatus {

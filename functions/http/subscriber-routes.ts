@@ -43,6 +43,7 @@ import {
 import { readerParts } from '../runtime/readers';
 import type { Runtime } from '../runtime/runtime';
 import { hashForLog, logger, logSafeError } from '../shared/logger';
+import { checkFormOrigin, formOrigins } from './form-origin';
 import { type ReaderEnv, speakTo } from './reader-language';
 
 export interface SubscriberRouteOptions {
@@ -145,6 +146,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
   const routes = new Hono<ReaderEnv>();
   const services = () => readerParts(runtime);
   const clientAddress = options.clientAddress ?? defaultClientAddress;
+  const subscribeOrigins = formOrigins(runtime.config);
 
   const limitClient = async (c: Context) => {
     const { limiter, clock } = services();
@@ -188,6 +190,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
   });
 
   routes.post('/subscribe', limitBody(subscribeBodyLimit), async (c) => {
+    checkFormOrigin(c.req.header('origin'), subscribeOrigins);
     await limitClient(c);
     const json = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
     const fields = await readFields(c, ['form', 'json']);
