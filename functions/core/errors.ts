@@ -29,6 +29,11 @@ export class UnauthorizedError extends Error {
   override name = 'UnauthorizedError';
 }
 
+/** A request the route refuses whoever sends it from where it came (a form posted from another site). */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
 export class RateLimitedError extends Error {
   override name = 'RateLimitedError';
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConflictError } from './errors';
 import type { Clock, SubscriberRepo } from './ports';
 import type { Subscriber } from './subscriber';
 
@@ -61,7 +62,8 @@ export interface FeedbackOutcome {
 /**
  * Applies one SES event: a permanent bounce or a complaint suppresses the reader at once; a transient
  * (or undetermined) bounce is counted and suppresses after `transientBounceLimit`. Suppression is the
- * status change itself: the reader leaves every fan-out segment.
+ * status change itself: the reader leaves every fan-out segment. Each is one conditional update of the
+ * status (or an atomic add to the count), so nothing a reader saves at the same moment undoes it.
  */
 export async function applyFeedback(
   event: SesEvent,
@@ -69,41 +71,41 @@ export async function applyFeedback(
 ): Promise<FeedbackOutcome> {
   const outcome: FeedbackOutcome = { suppressed: 0, counted: 0, unknown: 0, ignored: false };
   let recipients: string[];
-  let change: (reader: Subscriber) => Subscriber;
-  const now = deps.clock.now().toISOString();
+  let kind: 'bounce' | 'transient' | 'complaint';
   if (event.eventType === 'Bounce') {
-    const bounce = event.bounce;
-    recipients = bounce.bouncedRecipients.map((r) => r.emailAddress);
-    change =
-      bounce.bounceType === 'Permanent'
-        ? (reader) => ({ ...reader, status: 'bounced', updatedAt: now })
-        : (reader) => {
-            const bounceCount = reader.bounceCount + 1;
-            return {
-              ...reader,
-              bounceCount,
-              status: bounceCount >= deps.transientBounceLimit ? 'bounced' : reader.status,
-              updatedAt: now,
-            };
-          };
+    recipients = event.bounce.bouncedRecipients.map((r) => r.emailAddress);
+    kind = event.bounce.bounceType === 'Permanent' ? 'bounce' : 'transient';
   } else if (event.eventType === 'Complaint') {
     recipients = event.complaint.complainedRecipients.map((r) => r.emailAddress);
-    change = (reader) => ({ ...reader, status: 'complained', updatedAt: now });
+    kind = 'complaint';
   } else {
     return { ...outcome, ignored: true };
   }
 
+  const now = deps.clock.now().toISOString();
   for (const address of recipients) {
     const reader = await deps.subscribers.findByEmail(address);
     if (!reader) {
       outcome.unknown += 1;
       continue;
     }
-    if (reader.status === 'bounced' || reader.status === 'complained') continue;
-    const changed = change(reader);
-    await deps.subscribers.update(changed);
-    if (changed.status !== reader.status) outcome.suppressed += 1;
-    else outcome.counted += 1;
+    if (isSuppressed(reader)) continue;
+    try {
+      if (kind === 'transient') {
+        const counted = await deps.subscribers.countTransientBounce(reader.id, now);
+        if (counted.bounceCount < deps.transientBounceLimit) {
+          outcome.counted += 1;
+          continue;
+        }
+      }
+      await deps.subscribers.suppress(reader, kind === 'complaint' ? 'complained' : 'bounced', now);
+      outcome.suppressed += 1;
+    } catch (error) {
+      // Suppressed meanwhile (another event for the same reader): it stands as it is.
+      if (!(error instanceof ConflictError)) throw error;
+    }
   }
   return outcome;
 }
+
+const isSuppressed = (reader: Subscriber) => reader.status === 'bounced' || reader.status === 'complained';

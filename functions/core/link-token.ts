@@ -19,12 +19,27 @@ const payloadSchema = z.object({
   p: linkPurposeSchema,
   v: z.number().int().min(1),
   e: z.number().int().optional(),
+  r: z.number().int().min(0).optional(),
 });
 
 export interface LinkClaims {
   subscriberId: string;
   purpose: LinkPurpose;
   linkVersion: number;
+  /**
+   * Confirm links: how many times the reader had confirmed when it was signed. A confirm link acts
+   * in that round only, so once it has confirmed it is spent (absent, as in links signed before
+   * rounds were kept: 0).
+   */
+  round?: number;
+}
+
+/** Whom a reader's links are signed for: their id, link version and (for confirm links) round. */
+export interface LinkSubject {
+  id: string;
+  linkVersion: number;
+  /** The reader's confirmation round (see `LinkClaims.round`); confirm links only. */
+  confirmRound?: number;
 }
 
 /** The token is not ours (forged, tampered, truncated, signed with another key) or not for this use. */
@@ -93,6 +108,7 @@ export class LinkSigner {
       p: claims.purpose,
       v: claims.linkVersion,
       ...(lifetime ? { e: Math.floor((now.getTime() + lifetime) / 1000) } : {}),
+      ...(claims.purpose === 'confirm' ? { r: claims.round ?? 0 } : {}),
     };
     const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
     const { id, key } = this.current;
@@ -121,7 +137,12 @@ export class LinkSigner {
       throw new InvalidTokenError('malformed payload');
     }
     if (payload.p !== purpose) throw new InvalidTokenError('token is for another purpose');
-    const claims = { subscriberId: payload.s, purpose: payload.p, linkVersion: payload.v };
+    const claims: LinkClaims = {
+      subscriberId: payload.s,
+      purpose: payload.p,
+      linkVersion: payload.v,
+      ...(payload.p === 'confirm' ? { round: payload.r ?? 0 } : {}),
+    };
     if (payload.e !== undefined && now.getTime() >= payload.e * 1000) throw new ExpiredTokenError(claims);
     return claims;
   }
@@ -141,15 +162,20 @@ function mac(key: KeyObject, signed: string): string {
   return createHmac('sha256', key).update(signed).digest('base64url');
 }
 
+/** The claims of one of a subject's links. */
+export function claimsFor(subject: LinkSubject, purpose: LinkPurpose): LinkClaims {
+  return {
+    subscriberId: subject.id,
+    purpose,
+    linkVersion: subject.linkVersion,
+    ...(purpose === 'confirm' ? { round: subject.confirmRound ?? 0 } : {}),
+  };
+}
+
 /** The personal links of one reader, each carrying a signed token and never the address. */
-export function subscriberLinks(
-  signer: LinkSigner,
-  baseUrl: string,
-  subscriber: { id: string; linkVersion: number },
-  now: Date,
-) {
+export function subscriberLinks(signer: LinkSigner, baseUrl: string, subscriber: LinkSubject, now: Date) {
   const link = (purpose: LinkPurpose) =>
-    `${baseUrl}/${purpose}/${signer.sign({ subscriberId: subscriber.id, purpose, linkVersion: subscriber.linkVersion }, now)}`;
+    `${baseUrl}/${purpose}/${signer.sign(claimsFor(subscriber, purpose), now)}`;
   return {
     unsubscribeUrl: link('unsubscribe'),
     preferencesUrl: link('preferences'),
@@ -175,7 +201,7 @@ const linkKinds: Record<Placeholder, { purpose: LinkPurpose; page: string }> = {
 export function linksFor(
   signer: LinkSigner,
   baseUrl: string,
-  subscriber: { id: string; linkVersion: number },
+  subscriber: LinkSubject,
   now: Date,
   names: Iterable<string>,
 ): PersonalLinks {
@@ -186,10 +212,7 @@ export function linksFor(
     if (!kind) throw new Error(`{{${name}}} is not a link a mail can carry`);
     let token = tokens.get(kind.purpose);
     if (token === undefined) {
-      token = signer.sign(
-        { subscriberId: subscriber.id, purpose: kind.purpose, linkVersion: subscriber.linkVersion },
-        now,
-      );
+      token = signer.sign(claimsFor(subscriber, kind.purpose), now);
       tokens.set(kind.purpose, token);
     }
     links[name as Placeholder] = `${baseUrl}/${kind.page}/${token}`;

@@ -121,6 +121,22 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** What `SubscriberRepo.markActive` writes, and what must still hold for it to. */
+export interface Activation {
+  from: SubscriberStatus[];
+  seen: Pick<Subscriber, 'paused' | 'cadence' | 'linkVersion'>;
+  consent: NonNullable<Subscriber['consent']>;
+  /** `now` for a confirmation; `keep` keeps the first one (a resubscribe). */
+  confirmedAt: 'now' | 'keep';
+  /**
+   * A confirmation by link: the count of confirmations as read (undefined: never stored), which must
+   * still hold, and moves on by one so that the link that confirmed is spent.
+   */
+  confirmations?: { seen: number | undefined; next: number };
+  /** The confirmed subscribe's choices, written over the stored ones. Any waiting request is removed either way. */
+  choices?: Pick<Subscriber, 'languages' | 'cadence' | 'topics' | 'urgentAlerts'>;
+}
+
 export interface SubscriberRepo {
   /**
    * Creates a subscriber unless the address is already held by one; returns the one that holds it.
@@ -132,34 +148,81 @@ export interface SubscriberRepo {
   /** Several subscribers by id in one round trip (at most 100); unknown ids are simply absent. */
   getMany(ids: string[]): Promise<Map<string, Subscriber>>;
   /**
-   * Replaces a stored subscriber (status, preferences, link version, counts); it must exist
-   * (NotFoundError). With `ifStatus`, only while its stored status is one of those, else a
-   * ConflictError: of two concurrent confirmations, one wins.
-   */
-  update(subscriber: Subscriber, options?: { ifStatus?: SubscriberStatus[] }): Promise<void>;
-  /**
    * Writes only the given preferences, `updatedAt` and the fan-out segment they decide, in one
-   * conditional update: only while the reader's status, pause and cadence are still those of `seen`
-   * (what the segment was computed from). A ConflictError when any changed meanwhile (read again and
-   * retry), a NotFoundError when the reader is gone. Returns the reader as stored after.
+   * conditional update: only while the reader's status and link version are still those of `seen`,
+   * and so are the pause and cadence the segment was computed from when `changes` does not set them.
+   * A ConflictError when any changed meanwhile (read again and retry), a NotFoundError when the reader
+   * is gone. Never touches the status: a concurrent unsubscribe, bounce or complaint always stands.
+   * Returns the reader as stored after.
    */
   updatePreferences(
     id: string,
     changes: ReaderChanges,
-    seen: Pick<Subscriber, 'status' | 'paused' | 'cadence'>,
+    seen: Pick<Subscriber, 'status' | 'paused' | 'cadence' | 'linkVersion'>,
     now: string,
   ): Promise<Subscriber>;
   /**
-   * Unsubscribes a reader for them (staff acting on their word): the status, the record of how and
-   * why, `updatedAt`, and out of every fan-out, in one conditional update — only while the status is
-   * one of `from`, else a ConflictError. Returns the reader as stored after.
+   * Unsubscribes a reader: the status, `updatedAt`, out of every fan-out, and the record of how and
+   * why when staff act for them (without one, any earlier record is removed), in one conditional
+   * update — only while the status is one of `from`, else a ConflictError. Returns the reader as
+   * stored after.
    */
   markUnsubscribed(
     id: string,
     from: SubscriberStatus[],
-    record: NonNullable<Subscriber['unsubscribed']>,
+    record: Subscriber['unsubscribed'],
     now: string,
   ): Promise<Subscriber>;
+  /**
+   * Makes a reader active (a confirmation or a resubscribe): the status, the consent, when confirmed,
+   * and back into their fan-out segment, in one conditional update — only while the status is one of
+   * `from`, the pause, cadence and link version are those of `seen` (the segment's inputs) and the
+   * reader has not expired, else a ConflictError. An active reader is kept for good: no expiry is left
+   * on them or the claim on their address. Returns the reader as stored after.
+   */
+  markActive(
+    reader: Pick<Subscriber, 'id' | 'email'>,
+    activation: Activation,
+    now: string,
+  ): Promise<Subscriber>;
+  /**
+   * Records a subscribe that waits for confirmation (its choices and source, as `requested`) on a
+   * reader we hold, leaving their stored choices and consent as they are; only while the status is
+   * still `from` (else a ConflictError). Returns the reader as stored after.
+   */
+  requestConfirmation(
+    id: string,
+    from: SubscriberStatus,
+    requested: NonNullable<Subscriber['requested']>,
+    now: string,
+  ): Promise<Subscriber>;
+  /**
+   * Revokes a reader's links: the link version goes from `seen` to the next, only while it is still
+   * `seen` (else a ConflictError), with `updatedAt`. Returns the reader as stored after.
+   */
+  bumpLinkVersion(id: string, seen: number, now: string): Promise<Subscriber>;
+  /**
+   * A bounce or a complaint: the status, `updatedAt` and out of every fan-out, in one conditional
+   * update that holds whatever else changes meanwhile — only while the reader is not suppressed
+   * already (else a ConflictError). Returns the reader as stored after.
+   */
+  suppress(
+    reader: Pick<Subscriber, 'id' | 'email'>,
+    status: 'bounced' | 'complained',
+    now: string,
+  ): Promise<Subscriber>;
+  /**
+   * A never-confirmed reader is kept until `expiresAt` (epoch seconds), and so is the claim on their
+   * address: set again with each confirmation mail (a pending reader stored with no expiry gets one).
+   * Only while the reader is pending and not expired (else a ConflictError, or a NotFoundError once
+   * gone). Returns the reader as stored after.
+   */
+  keepPendingUntil(reader: Pick<Subscriber, 'id' | 'email'>, expiresAt: number): Promise<Subscriber>;
+  /**
+   * Counts one transient bounce (an atomic add, so no concurrent count is lost), only while the reader
+   * is not suppressed (else a ConflictError). Returns the reader as stored after.
+   */
+  countTransientBounce(id: string, now: string): Promise<Subscriber>;
   /**
    * One page of active, unpaused readers of a cadence, in id order, for fan-out that never holds the
    * whole list in memory. Pass the returned cursor back for the next page; none means done.

@@ -20,13 +20,38 @@ export const subscriberSchema = z.object({
   /** Daily and weekly readers who also want urgent articles at once (see `defaultUrgentAlerts`). */
   urgentAlerts: z.boolean().default(false),
   paused: z.boolean().default(false),
-  consent: z.object({ at: z.iso.datetime(), method: z.string(), source: z.string().optional() }),
+  /**
+   * When and how the reader consented: recorded when they confirm (or staff or an import hold it),
+   * never for a reader who has not confirmed.
+   */
+  consent: z.object({ at: z.iso.datetime(), method: z.string(), source: z.string().optional() }).optional(),
   /** Bumped to revoke every link issued before. */
   linkVersion: z.number().int().min(1),
   bounceCount: z.number().int().min(0).default(0),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   confirmedAt: z.iso.datetime().optional(),
+  /**
+   * A reader who never confirmed is kept until then (epoch seconds; the table's TTL attribute), set
+   * again by each confirmation mail; gone from every read once passed. Confirming removes it.
+   */
+  expiresAt: z.number().int().optional(),
+  /** How many times the reader confirmed by a link: the round their confirm links act in (`confirmRoundOf`). */
+  confirmations: z.number().int().min(0).optional(),
+  /**
+   * The choices of the latest subscribe that waits for its confirmation, and where it came from. The
+   * stored choices stand until the reader confirms; confirming applies these and records the consent.
+   */
+  requested: z
+    .object({
+      languages: z.array(languageSchema).min(1).max(2),
+      cadence: cadenceSchema,
+      topics: z.array(z.string()),
+      urgentAlerts: z.boolean(),
+      at: z.iso.datetime(),
+      source: z.string(),
+    })
+    .optional(),
   /** How the reader left, when staff unsubscribed them for the reader: the reason they gave. */
   unsubscribed: z
     .object({ at: z.iso.datetime(), method: z.literal('staff'), reason: z.string().max(500) })
@@ -41,6 +66,19 @@ export type Subscriber = z.infer<typeof subscriberSchema>;
  * comes seldom, is never held in quiet hours, and one click in the preferences turns it off.
  */
 export const defaultUrgentAlerts = true;
+
+/**
+ * The round a reader's confirm links act in: how many times they have confirmed. A link signed in an
+ * earlier round is spent. Readers stored before the count was kept count one if they ever confirmed.
+ */
+export function confirmRoundOf(subscriber: Pick<Subscriber, 'confirmations' | 'confirmedAt'>): number {
+  return subscriber.confirmations ?? (subscriber.confirmedAt ? 1 : 0);
+}
+
+/** When a reader who has not confirmed, mailed a confirmation `now`, expires: epoch seconds, `days` on. */
+export function pendingExpiry(now: Date, days: number): number {
+  return Math.floor(now.getTime() / 1000) + days * 24 * 60 * 60;
+}
 
 /** What staff (or a console) may change of a reader without touching their status. */
 export type ReaderChanges = Partial<

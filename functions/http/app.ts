@@ -32,7 +32,10 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Hono<Read
         imgSrc: ["'self'"],
         formAction: ["'self'"],
       },
-      referrerPolicy: 'no-referrer',
+      // No Referer ever leaves for another site. Not `no-referrer`: under it a browser sends
+      // `Origin: null` with every form POST, our own included, and `POST /subscribe` refuses that
+      // (https://fetch.spec.whatwg.org/#origin-header).
+      referrerPolicy: 'same-origin',
     }),
   );
 
@@ -53,11 +56,14 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Hono<Read
 </body></html>`),
   );
 
-  // The same page for every unknown address as for a forged or revoked link: a 404 says nothing more.
-  app.notFound((c) => c.html(errorPage({ status: 404 }), 404));
+  // The same answer for every unknown address as for a forged or revoked link: a 404 says nothing more.
+  app.notFound((c) => notFound(c));
 
   app.onError((error, c) => {
     const status = statusForError(error);
+    // Whatever refused a link (its signature, its purpose, its version, no such reader), and in
+    // whichever language the route had begun to speak: the one answer of a page that does not exist.
+    if (status === 404 && !c.req.path.startsWith('/api/')) return notFound(c);
     // The route pattern, never the path: paths carry link tokens, which are credentials.
     if (status >= 500) {
       logger.error('request failed', {
@@ -76,7 +82,13 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Hono<Read
   return app;
 }
 
-const pageStatuses: readonly ErrorStatus[] = [400, 404, 410, 413, 415, 429, 500];
+/** A page that does not exist, for a browser (the bilingual page) or a JSON client, always the same bytes. */
+function notFound(c: Context): Response {
+  if (wantsJson(c)) return c.json({ error: 'not found' }, 404);
+  return c.html(errorPage({ status: 404 }), 404);
+}
+
+const pageStatuses: readonly ErrorStatus[] = [400, 403, 404, 410, 413, 415, 429, 500];
 
 /** The error page nearest a status: its own where one is written, else the general 400 or 500. */
 function pageStatusOf(status: ContentfulStatusCode): ErrorStatus {

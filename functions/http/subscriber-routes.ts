@@ -21,7 +21,6 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../core/errors';
-import { ExpiredTokenError } from '../core/link-token';
 import type { Subscriber } from '../core/subscriber';
 import {
   parseInput,
@@ -31,7 +30,9 @@ import {
 } from '../core/subscribers/input';
 import { clientIdentity } from '../core/subscribers/rate-limit';
 import {
+  awaitsConfirmation,
   confirmSubscription,
+  type LinkUse,
   readerOf,
   requestSubscription,
   resendConfirmation,
@@ -42,6 +43,7 @@ import {
 import { readerParts } from '../runtime/readers';
 import type { Runtime } from '../runtime/runtime';
 import { hashForLog, logger, logSafeError } from '../shared/logger';
+import { checkFormOrigin, formOrigins } from './form-origin';
 import { type ReaderEnv, speakTo } from './reader-language';
 
 export interface SubscriberRouteOptions {
@@ -144,6 +146,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
   const routes = new Hono<ReaderEnv>();
   const services = () => readerParts(runtime);
   const clientAddress = options.clientAddress ?? defaultClientAddress;
+  const subscribeOrigins = formOrigins(runtime.config);
 
   const limitClient = async (c: Context) => {
     const { limiter, clock } = services();
@@ -154,24 +157,14 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     }
   };
 
-  /** The reader a token names (404 for anything not genuine and current), whose language the page speaks. */
-  const reader = async (
-    c: Context<ReaderEnv>,
-    purpose: 'confirm' | 'unsubscribe' | 'preferences',
-    options: { allowExpired?: boolean } = {},
-  ) => {
-    const subscriber = await readerOf(c.req.param('token') ?? '', purpose, services(), options);
-    speakTo(c, languageOf(subscriber));
-    return subscriber;
-  };
-
-  const isExpired = (token: string) => {
-    try {
-      services().signer.verify(token, 'confirm', services().clock.now());
-      return false;
-    } catch (error) {
-      return error instanceof ExpiredTokenError;
-    }
+  /**
+   * The reader a token names (404 for anything not genuine and current), checked and read once for the
+   * whole request; the page speaks their language from here on.
+   */
+  const reader = async (c: Context<ReaderEnv>, use: LinkUse, options: { allowExpired?: boolean } = {}) => {
+    const link = await readerOf(c.req.param('token') ?? '', use, services(), options);
+    speakTo(c, languageOf(link.subscriber));
+    return link;
   };
 
   const knownTopics = (subscriber?: Subscriber) => [
@@ -197,6 +190,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
   });
 
   routes.post('/subscribe', limitBody(subscribeBodyLimit), async (c) => {
+    checkFormOrigin(c.req.header('origin'), subscribeOrigins);
     await limitClient(c);
     const json = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
     const fields = await readFields(c, ['form', 'json']);
@@ -230,16 +224,20 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   async function confirmLanding(c: Context<ReaderEnv>) {
     const token = c.req.param('token') ?? '';
-    const subscriber = await reader(c, 'confirm', { allowExpired: true });
+    const { subscriber, expired, spent } = await reader(c, 'confirm', { allowExpired: true });
     const lang = languageOf(subscriber);
-    if (isExpired(token))
-      return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
-    if (subscriber.status === 'active')
-      return c.html(confirmPage({ lang, confirmed: true, preferencesUrl: preferencesPath(subscriber) }));
-    if (subscriber.status !== 'pending' && subscriber.status !== 'unsubscribed')
-      return c.html(confirmPage({ lang, confirmed: false }));
+    // A confirm link opens nothing but its own button: the preferences link comes once, in the answer
+    // to the POST that confirms, and in the welcome mail.
+    if (spent || subscriber.status === 'active')
+      return c.html(confirmPage({ lang, confirmed: subscriber.status === 'active' }));
+    if (!awaitsConfirmation(subscriber)) return c.html(confirmPage({ lang, confirmed: false }));
+    if (expired) return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
     return c.html(confirmPromptPage({ lang, action: `/confirm/${token}` }));
   }
+
+  /** The resubscribe button of an unsubscribed reader: only for an unsubscribe link not since revoked. */
+  const wayBack = (token: string, subscriber: Subscriber, current: boolean) =>
+    subscriber.status === 'unsubscribed' && current ? `/resubscribe/${token}` : undefined;
 
   const preferencesPath = (subscriber: Subscriber) => {
     const { signer, clock } = services();
@@ -252,12 +250,12 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   routes.post('/confirm/:token', limitBody(buttonBodyLimit), async (c) => {
     const token = c.req.param('token');
-    const subscriber = await reader(c, 'confirm', { allowExpired: true });
+    const link = await reader(c, 'confirm', { allowExpired: true });
     await readFields(c, ['form', 'empty']);
-    const lang = languageOf(subscriber);
-    if (isExpired(token))
+    const lang = languageOf(link.subscriber);
+    if (link.expired && !link.spent)
       return c.html(confirmExpiredPage({ lang, action: `/confirm/${token}/resend` }), 410);
-    const result = await confirmSubscription(token, services());
+    const result = await confirmSubscription(link, services());
     if (result.mailError)
       logger.error('welcome mail failed', {
         subscriber: result.subscriber.id,
@@ -272,36 +270,36 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
       confirmPage({
         lang,
         confirmed: result.confirmed,
-        preferencesUrl: result.confirmed ? preferencesPath(result.subscriber) : undefined,
+        preferencesUrl: result.fresh ? preferencesPath(result.subscriber) : undefined,
       }),
     );
   });
 
   routes.post('/confirm/:token/resend', limitBody(buttonBodyLimit), async (c) => {
-    const subscriber = await reader(c, 'confirm', { allowExpired: true });
+    const link = await reader(c, 'confirm', { allowExpired: true });
     await readFields(c, ['form', 'empty']);
     await limitClient(c);
-    const sent = await resendConfirmation(c.req.param('token'), services());
-    logger.info('confirmation resend', { subscriber: subscriber.id, sent });
-    return c.html(confirmResentPage({ lang: languageOf(subscriber) }));
+    const sent = await resendConfirmation(link, services());
+    logger.info('confirmation resend', { subscriber: link.subscriber.id, sent });
+    return c.html(confirmResentPage({ lang: languageOf(link.subscriber) }));
   });
 
   routes.get('/unsubscribe/:token', async (c) => {
     const token = c.req.param('token');
-    const subscriber = await reader(c, 'unsubscribe');
+    const { subscriber, current } = await reader(c, 'unsubscribe');
     const lang = languageOf(subscriber);
     if (subscriber.status === 'unsubscribed')
-      return c.html(unsubscribedPage({ lang, resubscribeAction: `/resubscribe/${token}` }));
+      return c.html(unsubscribedPage({ lang, resubscribeAction: wayBack(token, subscriber, current) }));
     return c.html(unsubscribePage({ lang, action: `/unsubscribe/${token}` }));
   });
 
   // RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` with no cookie and wants a 200, no redirect.
   routes.post('/unsubscribe/:token', limitBody(buttonBodyLimit), async (c) => {
     const token = c.req.param('token');
-    await reader(c, 'unsubscribe');
+    const link = await reader(c, 'unsubscribe');
     const fields = await readFields(c, ['form', 'empty']);
     const via = fields.source === 'page' ? 'page' : 'one-click';
-    const result = await unsubscribe(token, via, services());
+    const result = await unsubscribe(link, via, services());
     if (result.mailError)
       logger.error('unsubscribe notice failed', {
         subscriber: result.subscriber.id,
@@ -316,7 +314,7 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     return c.html(
       unsubscribedPage({
         lang: languageOf(result.subscriber),
-        resubscribeAction: result.subscriber.status === 'unsubscribed' ? `/resubscribe/${token}` : undefined,
+        resubscribeAction: wayBack(token, result.subscriber, link.current),
       }),
       200,
     );
@@ -324,31 +322,22 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
 
   routes.get('/resubscribe/:token', async (c) => {
     const token = c.req.param('token');
-    const subscriber = await reader(c, 'unsubscribe');
+    const { subscriber } = await reader(c, 'resubscribe');
     const lang = languageOf(subscriber);
     if (subscriber.status === 'unsubscribed')
       return c.html(resubscribePage({ lang, action: `/resubscribe/${token}` }));
-    const active = subscriber.status === 'active';
-    return c.html(
-      resubscribedPage({
-        lang,
-        resubscribed: active,
-        preferencesUrl: active ? preferencesPath(subscriber) : undefined,
-      }),
-    );
+    return c.html(resubscribedPage({ lang, resubscribed: subscriber.status === 'active' }));
   });
 
   routes.post('/resubscribe/:token', limitBody(buttonBodyLimit), async (c) => {
-    await reader(c, 'unsubscribe');
+    const link = await reader(c, 'resubscribe');
     await readFields(c, ['form', 'empty']);
-    const result = await resubscribe(c.req.param('token'), services());
+    const result = await resubscribe(link, services());
     logger.info('resubscribe', { subscriber: result.subscriber.id, resubscribed: result.resubscribed });
     return c.html(
-      resubscribedPage({
-        lang: languageOf(result.subscriber),
-        resubscribed: result.resubscribed,
-        preferencesUrl: result.resubscribed ? preferencesPath(result.subscriber) : undefined,
-      }),
+      // No preferences link: the unsubscribe token travels in a mail header that parties who never see
+      // the mail's body can read, and it opens nothing beyond leaving and coming back.
+      resubscribedPage({ lang: languageOf(result.subscriber), resubscribed: result.resubscribed }),
     );
   });
 
@@ -364,13 +353,15 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
       }),
     );
 
-  routes.get('/preferences/:token', async (c) => showPreferences(c, await reader(c, 'preferences'), false));
+  routes.get('/preferences/:token', async (c) =>
+    showPreferences(c, (await reader(c, 'preferences')).subscriber, false),
+  );
 
   routes.post('/preferences/:token', limitBody(subscribeBodyLimit), async (c) => {
-    const subscriber = await reader(c, 'preferences');
+    const link = await reader(c, 'preferences');
     const fields = await readFields(c, ['form']);
-    const preferences = parseInput(preferencesRequestSchema, fields, knownTopics(subscriber));
-    const saved = await savePreferences(c.req.param('token'), preferences, services());
+    const preferences = parseInput(preferencesRequestSchema, fields, knownTopics(link.subscriber));
+    const saved = await savePreferences(link, preferences, services());
     speakTo(c, languageOf(saved));
     logger.info('preferences saved', { subscriber: saved.id });
     return showPreferences(c, saved, true);

@@ -21,6 +21,7 @@ export function readerParts(runtime: Runtime): ReaderParts {
       counters: repos.counters,
       limiter: new RateLimiter(counterKeyOf(runtime.keyring), repos.counters, config.subscribe.limits),
       unsubscribeNotice: config.subscribe.unsubscribeNotice,
+      pendingExpiryDays: config.subscribe.pendingExpiryDays,
       renderer: runtime.renderer,
       mailer: runtime.mailer,
       signer: runtime.signer,

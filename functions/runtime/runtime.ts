@@ -136,7 +136,7 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
         const { tables } = config;
         return {
           articles: new DynamoArticleRepo(db, tables.articles),
-          subscribers: new DynamoSubscriberRepo(db, tables.subscribers),
+          subscribers: new DynamoSubscriberRepo(db, tables.subscribers, runtime.clock),
           schedules: new DynamoScheduleRepo(db, tables.schedules),
           issues: new DynamoIssueRepo(db, tables.issues),
           deliveries: new DynamoDeliveryRepo(db, tables.deliveries, config.send.deliveryRetentionDays),

@@ -229,6 +229,7 @@ const environmentSchema = z
     NASHRA_SUBSCRIBE_LIMIT_CLIENT: limitsSetting.default(parseLimits('20/600,200/86400')),
     NASHRA_SUBSCRIBE_LIMIT_ADDRESS: limitsSetting.default(parseLimits('1/600,4/86400')),
     NASHRA_UNSUBSCRIBE_NOTICE: unsubscribeNoticeSchema.default('never'),
+    NASHRA_PENDING_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   })
   .superRefine((env, ctx) => {
     try {
@@ -351,6 +352,8 @@ export interface Config {
     limits: { client: Limit[]; address: Limit[] };
     /** Whether an unsubscribe sends the `unsubscribed` mail: never, after the page's button only, or always. */
     unsubscribeNotice: UnsubscribeNotice;
+    /** Days a reader who never confirms is kept after their last confirmation mail. */
+    pendingExpiryDays: number;
   };
 }
 
@@ -438,6 +441,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     subscribe: {
       limits: { client: e.NASHRA_SUBSCRIBE_LIMIT_CLIENT, address: e.NASHRA_SUBSCRIBE_LIMIT_ADDRESS },
       unsubscribeNotice: e.NASHRA_UNSUBSCRIBE_NOTICE,
+      pendingExpiryDays: e.NASHRA_PENDING_EXPIRY_DAYS,
     },
   };
 }

@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 const statusByErrorName: Record<string, ContentfulStatusCode> = {
   ValidationError: 400,
   UnauthorizedError: 401,
+  ForbiddenError: 403,
   NotFoundError: 404,
   // A link token that is not ours, not for this route or revoked: as if the page did not exist.
   InvalidTokenError: 404,

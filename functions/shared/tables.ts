@@ -67,6 +67,8 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
       },
     ],
     stream: false,
+    // A reader who never confirms, and the claim on their address, expire (`NASHRA_PENDING_EXPIRY_DAYS`).
+    timeToLiveAttribute: 'expiresAt',
   },
   schedules: {
     name: 'schedules',

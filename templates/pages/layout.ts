@@ -73,7 +73,7 @@ export function renderPage(input: PageInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${input.title} · ${copy[input.lang].bulletinName}</title>
 <style>${trusted(styles)}${trusted(typeStyles(input.lang))}</style>
 </head>

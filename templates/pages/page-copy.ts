@@ -1,6 +1,6 @@
 import type { Language } from '../language';
 
-export type ErrorStatus = 400 | 404 | 410 | 413 | 415 | 429 | 500;
+export type ErrorStatus = 400 | 403 | 404 | 410 | 413 | 415 | 429 | 500;
 export type LanguageChoice = 'ar' | 'en' | 'ar,en' | 'en,ar';
 
 /** The words of the HTTP API's pages, in both languages. */
@@ -88,6 +88,7 @@ export const pageCopy: Record<
     archive: { title: 'أرشيف النشرة', empty: 'لا أعداد بعد.' },
     errors: {
       400: { title: 'طلب غير صالح', body: 'لم نفهم هذا الطلب.' },
+      403: { title: 'طلب مرفوض', body: 'لا يقبل هذا النموذج الاشتراك إلا من صفحات الشبكة نفسها.' },
       404: { title: 'الصفحة غير موجودة', body: 'لا توجد صفحة بهذا العنوان.' },
       410: { title: 'انتهت مدة الرابط', body: 'لم يعد هذا الرابط صالحاً.' },
       413: { title: 'بيانات كثيرة', body: 'الطلب أكبر مما تقبله هذه الصفحة.' },
@@ -144,7 +145,11 @@ export const pageCopy: Record<
       body: 'اضغط الزر لتعود إليك نشرة المبادرة باختياراتك السابقة.',
       button: 'إعادة الاشتراك',
     },
-    resubscribed: { title: 'أهلاً بعودتك', body: 'عاد اشتراكك.', preferences: 'تعديل التفضيلات' },
+    resubscribed: {
+      title: 'أهلاً بعودتك',
+      body: 'عاد اشتراكك.',
+      preferences: 'في كل رسالة نرسلها رابط لتعديل تفضيلاتك.',
+    },
     notResubscribed: {
       title: 'تعذّرت إعادة الاشتراك',
       body: 'تعذّر إيصال رسائلنا إلى هذا العنوان أو أُبلغ عنها، فتوقفنا عن الإرسال إليه. راسلنا إن أردت الاشتراك من جديد.',
@@ -191,6 +196,10 @@ export const pageCopy: Record<
     archive: { title: 'Bulletin archive', empty: 'No issues yet.' },
     errors: {
       400: { title: 'Bad request', body: 'We could not understand this request.' },
+      403: {
+        title: 'Request refused',
+        body: 'This form takes subscriptions only from the network’s own pages.',
+      },
       404: { title: 'Page not found', body: 'There is no page at this address.' },
       410: { title: 'This link has expired', body: 'This link is no longer valid.' },
       413: { title: 'Too much data', body: 'The request was larger than this page accepts.' },
@@ -253,7 +262,7 @@ export const pageCopy: Record<
     resubscribed: {
       title: 'Welcome back',
       body: 'You are subscribed again.',
-      preferences: 'Change your preferences',
+      preferences: 'Every mail we send has a link to change your preferences.',
     },
     notResubscribed: {
       title: 'We could not subscribe you again',

@@ -56,12 +56,11 @@ export function resubscribePage(input: { lang: Language; action: string }): stri
   });
 }
 
-/** After the resubscribe POST: back (with the preferences link), or refused for a suppressed address. */
-export function resubscribedPage(input: {
-  lang: Language;
-  resubscribed: boolean;
-  preferencesUrl?: string;
-}): string {
+/**
+ * After the resubscribe POST: back, or refused for a suppressed address. It links to no preferences
+ * page: it answers an unsubscribe token, which opens nothing but leaving and coming back.
+ */
+export function resubscribedPage(input: { lang: Language; resubscribed: boolean }): string {
   if (!input.resubscribed) {
     const words = pageCopy[input.lang].notResubscribed;
     return renderPage({ lang: input.lang, title: words.title, body: html`<p>${words.body}</p>` });
@@ -70,7 +69,7 @@ export function resubscribedPage(input: {
   return renderPage({
     lang: input.lang,
     title: words.title,
-    body: html`<p>${words.body}</p>${input.preferencesUrl && html`<p><a href="${input.preferencesUrl}">${words.preferences}</a></p>`}`,
+    body: html`<p>${words.body}</p><p>${words.preferences}</p>`,
   });
 }
 

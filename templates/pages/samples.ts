@@ -40,8 +40,7 @@ export const samplePages: Record<string, (lang: Language) => string> = {
   'confirm-expired': (lang) => confirmExpiredPage({ lang, action: '/confirm/example/resend' }),
   'confirm-resent': (lang) => confirmResentPage({ lang }),
   resubscribe: (lang) => resubscribePage({ lang, action: '/resubscribe/example' }),
-  resubscribed: (lang) =>
-    resubscribedPage({ lang, resubscribed: true, preferencesUrl: '/preferences/example' }),
+  resubscribed: (lang) => resubscribedPage({ lang, resubscribed: true }),
   'not-resubscribed': (lang) => resubscribedPage({ lang, resubscribed: false }),
   preferences: (lang) =>
     preferencesPage({

@@ -24,6 +24,13 @@ describe('the stateful stack', () => {
     });
   });
 
+  it('lets DynamoDB delete readers who never confirmed, and their address claims, by the expiresAt TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'nashra-test-subscribers',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it('protects every table: point-in-time recovery, deletion protection, retained, encrypted', () => {
     const tables = template.findResources('AWS::DynamoDB::GlobalTable');
     for (const table of Object.values(tables)) {

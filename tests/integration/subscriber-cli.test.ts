@@ -205,4 +205,37 @@ describe('nashra subscribers', { timeout: 400_000 }, () => {
       'nashra: no reader holds this address\n',
     );
   });
+  it('revokes one reader’s links, and mails fresh ones only when asked (revoke-links)', async () => {
+    const outbox = () => readdirSync(join(env.NASHRA_HOME, 'outbox')).filter((f) => f.endsWith('.eml'));
+    const added = await nashra(
+      'subscribers',
+      'add',
+      'revoked@example.org',
+      '--lang',
+      'ar',
+      '--confirmed',
+      '--source',
+      'asked in person',
+    );
+    expect(added.code).toBe(0);
+    const mailsBefore = outbox().length;
+
+    const revoked = await nashra('subscribers', 'revoke-links', 'Revoked@Example.org');
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toBe(
+      'revoked every earlier preferences, resubscribe and confirm link of this reader (link version 2); old unsubscribe links still work; nothing sent\n',
+    );
+    expect(outbox()).toHaveLength(mailsBefore);
+    const shown = JSON.parse((await nashra('subscribers', 'show', 'revoked@example.org', '--json')).stdout);
+    expect(shown.linkVersion).toBe(2);
+
+    const sent = await nashra('subscribers', 'revoke-links', 'revoked@example.org', '--send-link', '--json');
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ linkVersion: 3, sent: true });
+    expect(outbox()).toHaveLength(mailsBefore + 1);
+
+    const nobody = await nashra('subscribers', 'revoke-links', 'nobody@example.org');
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toBe('nashra: no reader holds this address\n');
+  }, 240_000);
 });

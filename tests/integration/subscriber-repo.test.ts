@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberRepo } from '../../functions/adapters/dynamodb/subscriber-repo';
+import { systemClock } from '../../functions/core/ports';
 import type { Subscriber } from '../../functions/core/subscriber';
 import { suiteConfig, suiteDatabase } from '../support/local-aws';
 
@@ -10,7 +11,7 @@ let repo: DynamoSubscriberRepo;
 
 beforeAll(async () => {
   database = await suiteDatabase(config);
-  repo = new DynamoSubscriberRepo(database.db, config.tables.subscribers);
+  repo = new DynamoSubscriberRepo(database.db, config.tables.subscribers, systemClock);
 });
 afterAll(() => database.client.destroy());
 
@@ -74,7 +75,7 @@ describe('DynamoSubscriberRepo paging and erasure', () => {
 
     const leaving = active[0];
     if (!leaving) throw new Error('no reader');
-    await repo.update({ ...leaving, status: 'unsubscribed' });
+    await repo.markUnsubscribed(leaving.id, ['active'], undefined, '2026-11-02T00:00:00.000Z');
     const after = await repo.pageSegment('daily', { limit: 100 });
     expect(after.subscribers.map((s) => s.id)).not.toContain(leaving.id);
   });
@@ -84,7 +85,9 @@ describe('DynamoSubscriberRepo paging and erasure', () => {
     await repo.remove(subscriber);
     expect(await repo.get(subscriber.id)).toBeUndefined();
     expect(await repo.findByEmail('erase@example.org')).toBeUndefined();
-    await expect(repo.update(subscriber)).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(
+      repo.markUnsubscribed(subscriber.id, ['pending'], undefined, '2026-11-02T00:00:00.000Z'),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
     expect((await repo.create(reader('erase@example.org'))).created).toBe(true);
   });
 });

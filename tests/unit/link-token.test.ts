@@ -104,13 +104,17 @@ describe('LinkSigner', () => {
     expect(() => linksFor(signer, 'https://n.example', reader, now, ['homeUrl'])).toThrow(/homeUrl/);
   });
 
-  const anyClaims = fc.record({
-    subscriberId: fc
-      .string({ unit: 'grapheme', minLength: 1, maxLength: 64 })
-      .filter((id) => id.length <= 64),
-    purpose: fc.constantFrom('confirm' as const, 'unsubscribe' as const, 'preferences' as const),
-    linkVersion: fc.integer({ min: 1, max: 2 ** 31 }),
-  });
+  const anyClaims = fc
+    .record({
+      subscriberId: fc
+        .string({ unit: 'grapheme', minLength: 1, maxLength: 64 })
+        .filter((id) => id.length <= 64),
+      purpose: fc.constantFrom('confirm' as const, 'unsubscribe' as const, 'preferences' as const),
+      linkVersion: fc.integer({ min: 1, max: 2 ** 31 }),
+      round: fc.nat({ max: 1000 }),
+    })
+    // Only a confirm link carries the reader's confirmation round.
+    .map(({ round, ...claims }) => (claims.purpose === 'confirm' ? { ...claims, round } : claims));
 
   it('round-trips any claims, for any key and any instant within the lifetime (property)', () => {
     fc.assert(

@@ -12,6 +12,7 @@ import {
   importReaders,
   personalData,
   readerCsvLine,
+  revokeLinks,
   setReader,
   unsubscribeReader,
 } from '../../core/subscribers/staff';
@@ -41,7 +42,7 @@ function describe(subscriber: Subscriber, timeZone: string): string {
     `cadence       ${subscriber.cadence}${subscriber.paused ? ' (paused)' : ''}`,
     `topics        ${subscriber.topics.join(', ') || 'all'}`,
     `urgent alerts ${subscriber.urgentAlerts ? 'yes' : 'no'}`,
-    `consent       ${subscriber.consent.method} at ${at(subscriber.consent.at)}${subscriber.consent.source ? ` (${subscriber.consent.source})` : ''}`,
+    `consent       ${subscriber.consent ? `${subscriber.consent.method} at ${at(subscriber.consent.at)}${subscriber.consent.source ? ` (${subscriber.consent.source})` : ''}` : 'none yet (not confirmed)'}`,
     `created       ${at(subscriber.createdAt)}`,
     `confirmed     ${subscriber.confirmedAt ? at(subscriber.confirmedAt) : '-'}`,
     ...(subscriber.unsubscribed
@@ -330,6 +331,27 @@ export function registerSubscribers(program: Command): void {
         if (!erased) throw new CliError('no reader holds this address');
         process.stdout.write(
           `erased reader ${erased.subscriberId}: ${erased.deliveries} deliveries, ${erased.counters} rate-limit counters\n`,
+        );
+      });
+    });
+
+  subscribers
+    .command('revoke-links <email>')
+    .description(
+      'revoke every preferences, resubscribe and confirm link sent to a reader (old unsubscribe links keep working)',
+    )
+    .option('--send-link', 'mail an active reader fresh links (the welcome mail); otherwise nothing is sent')
+    .option('--json', 'print the outcome as JSON')
+    .action(async (email: string, options: { sendLink?: boolean; json?: boolean }, command: Command) => {
+      await withSubscribers(command, async (services) => {
+        const { subscriber, sent } = await revokeLinks(
+          email,
+          { sendLink: options.sendLink === true },
+          services,
+        );
+        if (options.json) return printJson({ id: subscriber.id, linkVersion: subscriber.linkVersion, sent });
+        process.stdout.write(
+          `revoked every earlier preferences, resubscribe and confirm link of this reader (link version ${subscriber.linkVersion}); old unsubscribe links still work; ${sent ? 'fresh links mailed' : 'nothing sent'}\n`,
         );
       });
     });

@@ -45,7 +45,8 @@ export class RateLimiter {
   }
 
   /**
-   * Counts one attempt against every window of the scope; true when all are still within their
+   * Counts one attempt against every window of the scope (an address's against its mailbox's, see
+   * `mailboxOf`); true when all are still within their
    * limit. Atomic per counter, so of N concurrent attempts exactly `count` pass in a window.
    */
   async allow(scope: LimitScope, identity: string, now: Date): Promise<boolean> {
@@ -64,7 +65,8 @@ export class RateLimiter {
   }
 
   private windows(scope: LimitScope, identity: string, now: Date) {
-    const subject = createHmac('sha256', this.key).update(`${scope}\n${identity}`).digest('base64url');
+    const counted = scope === 'address' ? mailboxOf(identity) : identity;
+    const subject = createHmac('sha256', this.key).update(`${scope}\n${counted}`).digest('base64url');
     const seconds = Math.floor(now.getTime() / 1000);
     return this.limits[scope].map((limit) => {
       const index = Math.floor(seconds / limit.seconds);
@@ -75,6 +77,28 @@ export class RateLimiter {
       };
     });
   }
+}
+
+/** Providers that deliver `first.last@` and `firstlast@` to one inbox, under their one name. */
+const dotlessDomains = new Map([
+  ['gmail.com', 'gmail.com'],
+  ['googlemail.com', 'gmail.com'],
+]);
+
+/**
+ * The inbox an address delivers to, as far as the per-address limit can tell: without its `+tag`, and
+ * without dots where the provider ignores them (Gmail), so that `name+1@`, `name+2@`… share one
+ * count instead of each setting off a confirmation mail into the same inbox.
+ */
+export function mailboxOf(email: string): string {
+  const normalised = email.trim().toLowerCase();
+  const at = normalised.lastIndexOf('@');
+  if (at < 0) return normalised;
+  const local = normalised.slice(0, at);
+  const domain = normalised.slice(at + 1);
+  const untagged = local.split('+')[0] || local;
+  const provider = dotlessDomains.get(domain);
+  return provider ? `${untagged.replaceAll('.', '')}@${provider}` : `${untagged}@${domain}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ConflictError } from '../errors';
-import { ExpiredTokenError, InvalidTokenError, type LinkPurpose } from '../link-token';
+import { ConflictError, NotFoundError } from '../errors';
+import { ExpiredTokenError, InvalidTokenError, type LinkClaims, type LinkPurpose } from '../link-token';
 import type { SubscriberRepo } from '../ports';
-import type { Subscriber, SubscriberStatus } from '../subscriber';
+import { confirmRoundOf, pendingExpiry, type Subscriber } from '../subscriber';
 import type { PreferencesRequest, SubscribeRequest } from './input';
 import type { RateLimiter } from './rate-limit';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
@@ -21,6 +21,8 @@ export interface ReaderDeps extends SystemMailDeps {
   subscribers: SubscriberRepo;
   limiter: RateLimiter;
   unsubscribeNotice: UnsubscribeNotice;
+  /** Days a reader who never confirms is kept after their last confirmation mail. */
+  pendingExpiryDays: number;
 }
 
 /** A new reader's random id: 128 bits, URL-safe, unrelated to the address. */
@@ -42,11 +44,13 @@ export type SubscribeOutcome =
 
 /**
  * `POST /subscribe`: the use case behind a form whose answer never says whether the address was
- * known. A new address becomes a pending reader; a pending or unsubscribed one keeps its status
- * and takes the form's choices (they apply once confirmed); either gets a confirmation. An active
- * reader's choices are not touched (only their own links may change them): they get the welcome
- * mail again, which carries their preferences link. A bounced or complained address gets nothing.
- * Every mail counts against the address's limit, so a burst of subscribes sends one mail at most.
+ * known. A new address becomes a pending reader. A pending or unsubscribed one keeps its status, its
+ * stored choices and its consent: the form's choices wait on the reader as `requested` and apply only
+ * when the address's owner confirms, and the confirmation goes in the stored languages (whoever asked
+ * cannot choose the language of a mail to someone else's address). An active reader's choices are not
+ * touched (only their own links may change them): they get the welcome mail again, which carries
+ * their preferences link. A bounced or complained address gets nothing. Every mail counts against
+ * the address's limit, so a burst of subscribes sends one mail at most.
  */
 export async function requestSubscription(
   request: SubscribeRequest,
@@ -54,11 +58,18 @@ export async function requestSubscription(
 ): Promise<{ outcome: SubscribeOutcome; subscriber: Subscriber }> {
   const now = deps.clock.now();
   const at = now.toISOString();
+  const requested = {
+    languages: request.languages,
+    cadence: request.cadence,
+    topics: request.topics,
+    urgentAlerts: request.urgentAlerts,
+    at,
+    source: 'subscribe form',
+  };
   const existing = await deps.subscribers.findByEmail(request.email);
-  let subscriber =
-    existing ??
-    (
-      await deps.subscribers.create({
+  const held = existing
+    ? { subscriber: existing, created: false }
+    : await deps.subscribers.create({
         id: newSubscriberId(),
         email: request.email,
         status: 'pending',
@@ -67,14 +78,14 @@ export async function requestSubscription(
         topics: request.topics,
         urgentAlerts: request.urgentAlerts,
         paused: false,
-        consent: { at, method: 'double-opt-in', source: 'subscribe form' },
+        requested,
+        expiresAt: pendingExpiry(now, deps.pendingExpiryDays),
         linkVersion: 1,
         bounceCount: 0,
         createdAt: at,
         updatedAt: at,
-      })
-    ).subscriber;
-
+      });
+  let { subscriber } = held;
   if (subscriber.status === 'bounced' || subscriber.status === 'complained')
     return { outcome: 'suppressed', subscriber };
   if (!(await deps.limiter.allow('address', subscriber.email, now)))
@@ -83,18 +94,19 @@ export async function requestSubscription(
     await sendSystemMail('welcome', subscriber, deps);
     return { outcome: 'reminder-sent', subscriber };
   }
-  if (existing) {
-    subscriber = {
-      ...subscriber,
-      languages: request.languages,
-      cadence: request.cadence,
-      topics: request.topics,
-      urgentAlerts: request.urgentAlerts,
-      consent: { at, method: 'double-opt-in', source: 'subscribe form' },
-      updatedAt: at,
-    };
+  if (!held.created) {
     try {
-      await deps.subscribers.update(subscriber, { ifStatus: [subscriber.status] });
+      subscriber = await deps.subscribers.requestConfirmation(
+        subscriber.id,
+        subscriber.status,
+        requested,
+        at,
+      );
+      if (subscriber.status === 'pending')
+        subscriber = await deps.subscribers.keepPendingUntil(
+          subscriber,
+          pendingExpiry(now, deps.pendingExpiryDays),
+        );
     } catch (error) {
       if (error instanceof ConflictError) return { outcome: 'raced', subscriber };
       throw error;
@@ -104,88 +116,171 @@ export async function requestSubscription(
   return { outcome: 'confirmation-sent', subscriber };
 }
 
+/** What a link is used for: its token's purpose, or `resubscribe` (an unsubscribe token's way back). */
+export type LinkUse = LinkPurpose | 'resubscribe';
+
+/** A reader as one of their links names them: the reader, read once, and what the token claimed. */
+export interface LinkedReader {
+  subscriber: Subscriber;
+  claims: LinkClaims;
+  use: LinkUse;
+  /** The token carries the reader's current link version (an unsubscribe link may be older). */
+  current: boolean;
+  /** A confirm link past its lifetime, resolved only when the caller allowed it (to offer a new mail). */
+  expired: boolean;
+  /** A confirm link of an earlier round: it confirmed once already, and does nothing more. */
+  spent: boolean;
+}
+
 /**
- * The reader a token names: its signature, purpose and expiry checked, and its link version still
- * the reader's (a bumped version revokes it). Anything else is an InvalidTokenError, which the HTTP
- * layer shows as the same 404 as a page that does not exist.
+ * The reader a token names, for a route to resolve once and hand to its use case: the signature,
+ * purpose and expiry checked, the reader read once, and its link version still one the use accepts.
+ * Staff revoke a reader's links by raising the version: every preferences, resubscribe and confirm
+ * link signed before is refused, while an older unsubscribe link still unsubscribes (it can only take
+ * the reader off the list, and RFC 8058 wants it to work for as long as the mail exists). Anything
+ * refused is an InvalidTokenError, which the HTTP layer shows as the same 404 as a page that does not
+ * exist. An expired confirm link is an ExpiredTokenError unless `allowExpired`; a revoked expired one
+ * is as unknown as a forged one.
  */
 export async function readerOf(
   token: string,
-  purpose: LinkPurpose,
+  use: LinkUse,
   deps: Pick<ReaderDeps, 'signer' | 'subscribers' | 'clock'>,
   options: { allowExpired?: boolean } = {},
-): Promise<Subscriber> {
-  let claims: { subscriberId: string; linkVersion: number };
+): Promise<LinkedReader> {
+  let claims: LinkClaims;
+  let expired = false;
   try {
-    claims = deps.signer.verify(token, purpose, deps.clock.now());
+    claims = deps.signer.verify(token, use === 'resubscribe' ? 'unsubscribe' : use, deps.clock.now());
   } catch (error) {
     if (!(error instanceof ExpiredTokenError)) throw error;
-    // A revoked expired link is as unknown as a forged one; only a current one may say "expired".
-    const subscriber = await current(error.claims, deps);
-    if (options.allowExpired) return subscriber;
-    throw error;
+    claims = error.claims;
+    expired = true;
   }
-  return current(claims, deps);
+  const subscriber = holder(await deps.subscribers.get(claims.subscriberId), claims, use);
+  if (expired && !options.allowExpired) throw new ExpiredTokenError(claims);
+  const spent = claims.round !== undefined && claims.round < confirmRoundOf(subscriber);
+  return {
+    subscriber,
+    claims,
+    use,
+    current: claims.linkVersion === subscriber.linkVersion,
+    expired,
+    spent,
+  };
 }
 
-async function current(
-  claims: { subscriberId: string; linkVersion: number },
-  deps: Pick<ReaderDeps, 'subscribers'>,
-): Promise<Subscriber> {
-  const subscriber = await deps.subscribers.get(claims.subscriberId);
-  if (!subscriber || subscriber.linkVersion !== claims.linkVersion)
-    throw new InvalidTokenError('no reader holds this link');
+/** The reader, when they still hold a link of this version for this use; else the link's 404. */
+function holder(subscriber: Subscriber | undefined, claims: LinkClaims, use: LinkUse): Subscriber {
+  const accepted =
+    subscriber &&
+    (use === 'unsubscribe'
+      ? claims.linkVersion <= subscriber.linkVersion
+      : claims.linkVersion === subscriber.linkVersion);
+  if (!accepted) throw new InvalidTokenError('no reader holds this link');
   return subscriber;
 }
 
-const confirmable: SubscriberStatus[] = ['pending', 'unsubscribed'];
+/** The reader again after a write lost a race: still holding the link, or the link's 404. */
+async function readAgain(link: LinkedReader, deps: Pick<ReaderDeps, 'subscribers'>): Promise<Subscriber> {
+  return holder(await deps.subscribers.get(link.subscriber.id), link.claims, link.use);
+}
 
 /**
- * `POST /confirm/{token}`: pending (or unsubscribed, after a new subscribe) becomes active, and the
- * welcome mail goes out once. Idempotent: a replay, or the loser of two concurrent confirmations (a
- * conditional write on the status decides), changes nothing and sends nothing. Bounced and
- * complained readers stay as they are (`confirmed: false`).
+ * Whether a confirm link may make this reader active: a pending reader, or one who left and has
+ * asked to come back by the form (their request waits on them).
  */
-export async function confirmSubscription(
-  token: string,
-  deps: ReaderDeps,
-): Promise<{ subscriber: Subscriber; confirmed: boolean; welcomed: boolean; mailError?: unknown }> {
-  const subscriber = await readerOf(token, 'confirm', deps);
-  if (subscriber.status === 'active') return { subscriber, confirmed: true, welcomed: false };
-  if (!confirmable.includes(subscriber.status)) return { subscriber, confirmed: false, welcomed: false };
+export const awaitsConfirmation = (subscriber: Subscriber): boolean =>
+  subscriber.status === 'pending' || (subscriber.status === 'unsubscribed' && !!subscriber.requested);
+
+export interface Confirmation {
+  subscriber: Subscriber;
+  /** The reader is active (now or already). */
+  confirmed: boolean;
+  /** This request confirmed them: the one answer that may lead on to their preferences. */
+  fresh: boolean;
+  welcomed: boolean;
+  mailError?: unknown;
+}
+
+/**
+ * `POST /confirm/{token}`: pending (or unsubscribed, after a new subscribe) becomes active, the
+ * consent is recorded, and the welcome mail goes out. A confirm link is used once: the write moves
+ * the reader's confirmation round on, so the link that confirmed (and every other of its round) is
+ * spent — replayed, concurrently or after the reader left again, it changes nothing and sends
+ * nothing. Bounced and complained readers stay as they are.
+ */
+export async function confirmSubscription(link: LinkedReader, deps: ReaderDeps): Promise<Confirmation> {
+  const { subscriber } = link;
+  const unchanged = (reader: Subscriber): Confirmation => ({
+    subscriber: reader,
+    confirmed: reader.status === 'active',
+    fresh: false,
+    welcomed: false,
+  });
+  if (link.spent || !awaitsConfirmation(subscriber)) return unchanged(subscriber);
   const at = deps.clock.now().toISOString();
-  const active: Subscriber = {
-    ...subscriber,
-    status: 'active',
-    consent: { ...subscriber.consent, at, method: 'double-opt-in' },
-    confirmedAt: at,
-    updatedAt: at,
-  };
+  const { requested } = subscriber;
+  let active: Subscriber;
   try {
-    await deps.subscribers.update(active, { ifStatus: [subscriber.status] });
+    active = await deps.subscribers.markActive(
+      subscriber,
+      {
+        from: [subscriber.status],
+        seen: subscriber,
+        consent: {
+          at,
+          method: 'double-opt-in',
+          source: requested?.source ?? subscriber.consent?.source ?? 'subscribe form',
+        },
+        confirmedAt: 'now',
+        confirmations: { seen: subscriber.confirmations, next: confirmRoundOf(subscriber) + 1 },
+        ...(requested
+          ? {
+              choices: {
+                languages: requested.languages,
+                cadence: requested.cadence,
+                topics: requested.topics,
+                urgentAlerts: requested.urgentAlerts,
+              },
+            }
+          : {}),
+      },
+      at,
+    );
   } catch (error) {
+    // Another request with a link of this round confirmed first: this one is spent.
     if (!(error instanceof ConflictError)) throw error;
-    const now = await readerOf(token, 'confirm', deps);
-    return { subscriber: now, confirmed: now.status === 'active', welcomed: false };
+    return unchanged(await readAgain(link, deps));
   }
   // The reader is confirmed whatever happens to the courtesy mail: its failure is reported, not thrown.
   try {
     await sendSystemMail('welcome', active, deps);
   } catch (mailError) {
-    return { subscriber: active, confirmed: true, welcomed: false, mailError };
+    return { subscriber: active, confirmed: true, fresh: true, welcomed: false, mailError };
   }
-  return { subscriber: active, confirmed: true, welcomed: true };
+  return { subscriber: active, confirmed: true, fresh: true, welcomed: true };
 }
 
 /**
- * `POST /confirm/{token}/resend`: an expired (or lost) confirm link's way to a new one. The token
- * must still be genuine and current; only a pending or unsubscribed reader is mailed, within the
+ * `POST /confirm/{token}/resend`: an expired (or lost) confirm link's way to a new one. The link must
+ * still be genuine, current and unspent; only a pending or unsubscribed reader is mailed, within the
  * address's limit. Returns whether a mail went out (the page says the same either way).
  */
-export async function resendConfirmation(token: string, deps: ReaderDeps): Promise<boolean> {
-  const subscriber = await readerOf(token, 'confirm', deps, { allowExpired: true });
-  if (!confirmable.includes(subscriber.status)) return false;
-  if (!(await deps.limiter.allow('address', subscriber.email, deps.clock.now()))) return false;
+export async function resendConfirmation(link: LinkedReader, deps: ReaderDeps): Promise<boolean> {
+  const { subscriber } = link;
+  if (link.spent || !awaitsConfirmation(subscriber)) return false;
+  const now = deps.clock.now();
+  if (!(await deps.limiter.allow('address', subscriber.email, now))) return false;
+  if (subscriber.status === 'pending') {
+    try {
+      await deps.subscribers.keepPendingUntil(subscriber, pendingExpiry(now, deps.pendingExpiryDays));
+    } catch (error) {
+      // Confirmed or gone meanwhile: no mail.
+      if (error instanceof ConflictError || error instanceof NotFoundError) return false;
+      throw error;
+    }
+  }
   await sendSystemMail('confirm', subscriber, deps);
   return true;
 }
@@ -197,20 +292,27 @@ export async function resendConfirmation(token: string, deps: ReaderDeps): Promi
  * Sends the notice mail when `unsubscribeNotice` says so; its failure is reported, never undoes it.
  */
 export async function unsubscribe(
-  token: string,
+  link: LinkedReader,
   via: 'one-click' | 'page',
   deps: ReaderDeps,
 ): Promise<{ subscriber: Subscriber; changed: boolean; notified: boolean; mailError?: unknown }> {
-  const subscriber = await readerOf(token, 'unsubscribe', deps);
-  if (subscriber.status !== 'active' && subscriber.status !== 'pending')
-    return { subscriber, changed: false, notified: false };
-  const at = deps.clock.now().toISOString();
-  const left: Subscriber = { ...subscriber, status: 'unsubscribed', updatedAt: at };
-  try {
-    await deps.subscribers.update(left, { ifStatus: [subscriber.status] });
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    return { subscriber: await readerOf(token, 'unsubscribe', deps), changed: false, notified: false };
+  let subscriber = link.subscriber;
+  let left: Subscriber | undefined;
+  while (!left) {
+    if (subscriber.status !== 'active' && subscriber.status !== 'pending')
+      return { subscriber, changed: false, notified: false };
+    try {
+      left = await deps.subscribers.markUnsubscribed(
+        subscriber.id,
+        [subscriber.status],
+        undefined,
+        deps.clock.now().toISOString(),
+      );
+    } catch (error) {
+      // Confirmed (pending → active) meanwhile: leave from there.
+      if (!(error instanceof ConflictError)) throw error;
+      subscriber = await readAgain(link, deps);
+    }
   }
   const notify = deps.unsubscribeNotice === 'always' || (deps.unsubscribeNotice === 'page' && via === 'page');
   if (!notify) return { subscriber: left, changed: true, notified: false };
@@ -228,41 +330,58 @@ export async function unsubscribe(
  * complained address is never resurrected). No mail: the reader is on the page that says so.
  */
 export async function resubscribe(
-  token: string,
+  link: LinkedReader,
   deps: ReaderDeps,
 ): Promise<{ subscriber: Subscriber; resubscribed: boolean }> {
-  const subscriber = await readerOf(token, 'unsubscribe', deps);
+  const { subscriber } = link;
   if (subscriber.status !== 'unsubscribed')
     return { subscriber, resubscribed: subscriber.status === 'active' };
   const at = deps.clock.now().toISOString();
-  const back: Subscriber = {
-    ...subscriber,
-    status: 'active',
-    consent: { at, method: 'resubscribe', source: 'unsubscribe page' },
-    confirmedAt: subscriber.confirmedAt ?? at,
-    updatedAt: at,
-  };
   try {
-    await deps.subscribers.update(back, { ifStatus: ['unsubscribed'] });
+    const back = await deps.subscribers.markActive(
+      subscriber,
+      {
+        from: ['unsubscribed'],
+        seen: subscriber,
+        consent: { at, method: 'resubscribe', source: 'unsubscribe page' },
+        confirmedAt: 'keep',
+      },
+      at,
+    );
+    return { subscriber: back, resubscribed: true };
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    const now = await readerOf(token, 'unsubscribe', deps);
+    const now = await readAgain(link, deps);
     return { subscriber: now, resubscribed: now.status === 'active' };
   }
-  return { subscriber: back, resubscribed: true };
 }
+
+/** How often a preference save is tried again when the reader changed under it. */
+const saveAttempts = 5;
 
 /**
  * `POST /preferences/{token}`: the reader's languages (in order), cadence, topics, urgent alerts and
- * pause. The status is not touched: the preferences page neither subscribes nor unsubscribes.
+ * pause. The status is not touched: the preferences page neither subscribes nor unsubscribes. One
+ * conditional update of those fields; when the reader's status changed meanwhile (an unsubscribe, a
+ * bounce, a complaint), the save is read again and applied on top of it, never over it.
  */
 export async function savePreferences(
-  token: string,
+  link: LinkedReader,
   preferences: PreferencesRequest,
   deps: ReaderDeps,
 ): Promise<Subscriber> {
-  const subscriber = await readerOf(token, 'preferences', deps);
-  const saved: Subscriber = { ...subscriber, ...preferences, updatedAt: deps.clock.now().toISOString() };
-  await deps.subscribers.update(saved);
-  return saved;
+  let subscriber = link.subscriber;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.subscribers.updatePreferences(
+        subscriber.id,
+        preferences,
+        subscriber,
+        deps.clock.now().toISOString(),
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= saveAttempts) throw error;
+      subscriber = await readAgain(link, deps);
+    }
+  }
 }

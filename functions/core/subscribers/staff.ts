@@ -3,6 +3,7 @@ import type { Counter, Delivery, DeliveryRepo, StoryClaim, SubscriberRepo } from
 import {
   defaultUrgentAlerts,
   normaliseEmail,
+  pendingExpiry,
   type ReaderChanges,
   type Subscriber,
   type SubscriberStatus,
@@ -22,6 +23,8 @@ export interface StaffDeps extends SystemMailDeps {
   limiter: Pick<RateLimiter, 'keysOf'>;
   /** Topic slugs readers may choose: the values of the configured topic map. */
   topics: readonly string[];
+  /** Days a reader who never confirms is kept after their confirmation mail. */
+  pendingExpiryDays: number;
 }
 
 export interface NewReader extends Preferences {
@@ -48,21 +51,28 @@ export async function addReader(
   deps: StaffDeps,
 ): Promise<{ subscriber: Subscriber; created: boolean; mailed: boolean }> {
   checkKnownTopics(reader.topics, deps.topics);
-  const at = deps.clock.now().toISOString();
-  const { subscriber, created } = await deps.subscribers.create({
-    id: newSubscriberId(),
-    email: normaliseEmail(reader.email),
-    status: reader.confirmed ? 'active' : 'pending',
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const choices = {
     languages: reader.languages,
     cadence: reader.cadence,
     topics: reader.topics,
     urgentAlerts: reader.urgentAlerts ?? defaultUrgentAlerts,
+  };
+  const { subscriber, created } = await deps.subscribers.create({
+    id: newSubscriberId(),
+    email: normaliseEmail(reader.email),
+    status: reader.confirmed ? 'active' : 'pending',
+    ...choices,
     paused: false,
-    consent: {
-      at,
-      method: reader.confirmed ? reader.method : 'double-opt-in',
-      ...(reader.source ? { source: reader.source } : {}),
-    },
+    // Staff hold a confirmed reader's consent; anyone else's is recorded when they confirm, and until
+    // then they expire like any reader who never confirms.
+    ...(reader.confirmed
+      ? { consent: { at, method: reader.method, ...(reader.source ? { source: reader.source } : {}) } }
+      : {
+          requested: { ...choices, at, source: reader.source ?? reader.method },
+          expiresAt: pendingExpiry(now, deps.pendingExpiryDays),
+        }),
     linkVersion: 1,
     bounceCount: 0,
     createdAt: at,
@@ -256,6 +266,44 @@ export async function unsubscribeReader(
   }
 }
 
+/**
+ * Revokes one reader's links (`nashra subscribers revoke-links`, and the console): raises the reader's
+ * link version, so every preferences, resubscribe and confirm link sent before answers as a forged one,
+ * while old unsubscribe links keep working (see `readerOf`). For a reader whose mail, or one mail, is
+ * in hands it should not be. The reader hears nothing unless `sendLink`: then an active reader gets the
+ * welcome mail again, which carries their new preferences and unsubscribe links. `sendLink` for a
+ * reader who is not active is refused before anything changes (a ValidationError): a reader who left
+ * is never written to. A NotFoundError when nobody holds the address.
+ */
+export async function revokeLinks(
+  email: string,
+  options: { sendLink: boolean },
+  deps: Pick<StaffDeps, 'subscribers' | 'clock'> & SystemMailDeps,
+): Promise<{ subscriber: Subscriber; sent: boolean }> {
+  let subscriber = await findReader(email, deps);
+  if (options.sendLink && subscriber.status !== 'active')
+    throw new ValidationError(
+      `only an active reader is sent links: this reader is ${subscriber.status}; nothing changed`,
+    );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      subscriber = await deps.subscribers.bumpLinkVersion(
+        subscriber.id,
+        subscriber.linkVersion,
+        deps.clock.now().toISOString(),
+      );
+      break;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= 3) throw error;
+      subscriber = await findReader(email, deps);
+    }
+  }
+  // Left or suppressed while the version was raised: nothing is sent to them.
+  if (!options.sendLink || subscriber.status !== 'active') return { subscriber, sent: false };
+  await sendSystemMail('welcome', subscriber, deps);
+  return { subscriber, sent: true };
+}
+
 async function findReader(email: string, deps: Pick<StaffDeps, 'subscribers'>): Promise<Subscriber> {
   const subscriber = await deps.subscribers.findByEmail(normaliseEmail(email));
   if (!subscriber) throw new NotFoundError('no reader holds this address');
@@ -297,9 +345,9 @@ export function readerCsvLine(subscriber: Subscriber): string {
     subscriber.status,
     String(subscriber.urgentAlerts),
     String(subscriber.paused),
-    subscriber.consent.at,
-    subscriber.consent.method,
-    subscriber.consent.source ?? '',
+    subscriber.consent?.at ?? '',
+    subscriber.consent?.method ?? '',
+    subscriber.consent?.source ?? '',
     subscriber.createdAt,
     subscriber.confirmedAt ?? '',
   ]);

@@ -3,7 +3,7 @@ import { mailOneReader, variantHeaders } from '../mail/mail-one-reader';
 import { placeholdersOf } from '../mail/personalise';
 import { variantFor } from '../mail/variant';
 import type { Clock, Mailer, MailRenderer, SystemMail } from '../ports';
-import type { Subscriber } from '../subscriber';
+import { confirmRoundOf, type Subscriber } from '../subscriber';
 
 export interface SystemMailDeps {
   renderer: MailRenderer;
@@ -32,7 +32,7 @@ export async function sendSystemMail(
   const links = linksFor(
     deps.signer,
     deps.mail.baseUrl,
-    subscriber,
+    { id: subscriber.id, linkVersion: subscriber.linkVersion, confirmRound: confirmRoundOf(subscriber) },
     now,
     optIn ? needed : [...needed, 'unsubscribeUrl'],
   );
