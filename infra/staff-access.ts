@@ -65,12 +65,24 @@ export const staffCommandAccess: Record<string, readonly string[]> = {
   ingest: [...openStage, 'dynamodb:PutItem table:articles', 'dynamodb:Query table:articles/index/byUrl'],
   'articles list': [...openStage, 'dynamodb:Query table:articles/index/byLangPublished'],
   'articles show': [...openStage, 'dynamodb:GetItem table:articles'],
-  'alert preview': [...openStage, 'dynamodb:GetItem table:articles'],
+  'alert preview': [
+    ...openStage,
+    'dynamodb:GetItem table:articles',
+    'dynamodb:Query table:articles/index/byUrl',
+  ],
   'subscribers add': [...openStage, ...findReader, 'dynamodb:PutItem table:subscribers', ...sendMail],
   'subscribers import': [...openStage, ...findReader, 'dynamodb:PutItem table:subscribers', ...sendMail],
   'subscribers list': [...openStage, 'dynamodb:Scan table:subscribers'],
   'subscribers export': [...openStage, 'dynamodb:Scan table:subscribers'],
   'subscribers show': [...openStage, ...findReader],
+  'subscribers set': [...openStage, ...findReader, 'dynamodb:UpdateItem table:subscribers'],
+  'subscribers unsubscribe': [...openStage, ...findReader, 'dynamodb:UpdateItem table:subscribers'],
+  'subscribers revoke-links': [
+    ...openStage,
+    ...findReader,
+    'dynamodb:UpdateItem table:subscribers',
+    ...sendMail,
+  ],
   'subscribers export-personal': [
     ...openStage,
     ...findReader,
@@ -121,7 +133,12 @@ export const staffCommandAccess: Record<string, readonly string[]> = {
     'sqs:SendMessage queue:send',
   ],
   'issues list': [...openStage, 'dynamodb:Query table:issues/index/byCreated'],
-  'issues show': [...openStage, 'dynamodb:GetItem table:issues', 'dynamodb:Query table:deliveries'],
+  'issues show': [
+    ...openStage,
+    'dynamodb:GetItem table:issues',
+    'dynamodb:GetItem table:articles',
+    'dynamodb:Query table:deliveries',
+  ],
 };
 
 /** Every permission of the staff policy: the union of what the commands declare. */

@@ -320,6 +320,8 @@ describe('staff commands on a deployed stage (stood up on loopback)', { timeout:
     const issues = await json('issues', 'list', '--stage', stage.name);
     expect(issues.map((i: { id: string }) => i.id)).toContain(sent.issue.id);
     expect((await json('issues', 'show', sent.issue.id, '--stage', stage.name)).recipients).toBe(2);
+    const outcomes = await nashra('issues', 'show', sent.issue.id, '--recipients', '--stage', stage.name);
+    expect(outcomes.stdout).toMatch(/reader-two@example\.org/);
     const resume = await nashra('digest', 'resume', sent.issue.id, '--stage', stage.name);
     expect(resume.code).toBe(1);
     expect(resume.stderr).toMatch(/is sent, not parked/);
@@ -327,10 +329,56 @@ describe('staff commands on a deployed stage (stood up on loopback)', { timeout:
       /nothing-new|already-covered/,
     );
 
-    const erased = await nashra('subscribers', 'remove', 'reader-one@example.org', '--stage', stage.name);
+    // Staff acting for a reader: a change they asked for, links revoked with fresh ones mailed, and an
+    // unsubscribe with the reason they gave.
+    const changed = await json(
+      'subscribers',
+      'set',
+      'reader-three@example.org',
+      '--cadence',
+      'daily',
+      '--stage',
+      stage.name,
+    );
+    expect(changed.subscriber.cadence).toBe('daily');
+    const revoked = await json(
+      'subscribers',
+      'revoke-links',
+      'reader-three@example.org',
+      '--send-link',
+      '--stage',
+      stage.name,
+    );
+    expect(await item('subscribers', { id: revoked.id })).toMatchObject({ linkVersion: revoked.linkVersion });
+    const left = await json(
+      'subscribers',
+      'unsubscribe',
+      'reader-three@example.org',
+      '--reason',
+      'asked by phone',
+      '--stage',
+      stage.name,
+    );
+    expect(await item('subscribers', { id: left.subscriber.id })).toMatchObject({ status: 'unsubscribed' });
+
+    const erased = await nashra(
+      'subscribers',
+      'remove',
+      'reader-one@example.org',
+      '--yes',
+      '--stage',
+      stage.name,
+    );
     expect(erased.code).toBe(0);
     expect(await item('subscribers', { id: pending.id })).toBeUndefined();
-    const withMail = await nashra('subscribers', 'remove', 'reader-two@example.org', '--stage', stage.name);
+    const withMail = await nashra(
+      'subscribers',
+      'remove',
+      'reader-two@example.org',
+      '--yes',
+      '--stage',
+      stage.name,
+    );
     expect(withMail.stdout).toMatch(/1 deliveries/);
     expect(await scan('deliveries')).toHaveLength(1);
 
