@@ -138,6 +138,8 @@ export const staffCommandAccess: Record<string, readonly string[]> = {
     'dynamodb:GetItem table:issues',
     'dynamodb:GetItem table:articles',
     'dynamodb:Query table:deliveries',
+    // --recipients: each delivery's reader, by id.
+    'dynamodb:BatchGetItem table:subscribers',
   ],
 };
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -13,6 +13,7 @@ import { sendingParts } from '../../functions/runtime/sending';
 import { loadConfig } from '../../functions/shared/config';
 import { startFaultySes } from '../support/faulty-ses';
 import { sesStore } from '../support/local-aws';
+import { logCaptureFile } from '../support/log-scan';
 import { seedSubscribers } from '../support/seed';
 import { reader } from '../support/test-stack';
 
@@ -45,8 +46,15 @@ async function delivered(): Promise<Map<string, number>> {
 
 const total = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n, 0);
 
+/** A `digest send` process; what it writes goes to the run's log capture, scanned for addresses at the end. */
 function digestSend(): ChildProcess {
-  return spawn('node', [cli, 'digest', 'send', 'weekly', '--yes', '--json'], { env, stdio: 'ignore' });
+  const child = spawn('node', [cli, 'digest', 'send', 'weekly', '--yes', '--json'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk: Buffer) => appendFileSync(logCaptureFile(), chunk));
+  return child;
 }
 
 async function finished(child: ChildProcess): Promise<number | null> {
