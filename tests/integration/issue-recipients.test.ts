@@ -55,6 +55,7 @@ beforeAll(async () => {
       windowStart: '2026-02-26T05:00:00.000Z',
       windowEnd: '2026-03-05T05:00:00.000Z',
       status: 'parked',
+      parkedReason: 'ThrottlingException: Daily message quota exceeded.',
       recipients: 6,
       sent: 1,
       skipped: 2,
@@ -136,6 +137,7 @@ describe('the readers of an issue, as staff follow it', { timeout: 300_000 }, ()
     expect(lines).toEqual(
       expect.arrayContaining([
         'issue weekly-20260305T050000Z (digest, schedule weekly): parked',
+        '  parked     ThrottlingException: Daily message quota exceeded. (once the cause is fixed: nashra digest resume weekly-20260305T050000Z)',
         '  window     2026-02-26 08:00 Baghdad → 2026-03-05 08:00 Baghdad',
         `    ar  ${basraAr.title}  (${basraAr.id})`,
         `    en  ${basraEn.title}  (${basraEn.id})`,

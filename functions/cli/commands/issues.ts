@@ -72,6 +72,10 @@ export function registerIssues(program: Command): void {
           console.log(`  window     ${at(issue.windowStart)} → ${at(issue.windowEnd)}`);
         if (issue.status === 'held' && issue.sendAfter)
           console.log(`  held       until ${at(issue.sendAfter)} (quiet hours)`);
+        if (issue.status === 'parked')
+          console.log(
+            `  parked     ${issue.parkedReason ?? 'held back'} (once the cause is fixed: nashra digest resume ${issue.id})`,
+          );
         console.log(`  created    ${at(issue.createdAt)}`);
         console.log(`  articles   ${issue.articleIds.length}`);
         for (const article of articles) console.log(`    ${describeArticle(article)}`);
