@@ -9,6 +9,7 @@ import { closeServer, serverUrl } from '../../functions/local/emulators';
 import { LocalTriggers } from '../../functions/local/triggers';
 import { wireLocalTriggers } from '../../functions/local/wiring';
 import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
+import { mjmlMailRenderer } from '../../functions/runtime/rendering';
 import { createRuntime, type Runtime } from '../../functions/runtime/runtime';
 import { suiteConfig, suiteRuntime } from '../support/local-aws';
 import { RecordedMetrics } from '../support/recorded-metrics';
@@ -16,7 +17,7 @@ import { RecordedMetrics } from '../support/recorded-metrics';
 const fixtures = join(import.meta.dirname, '../fixtures/feeds');
 const fixture = (name: string) => join(fixtures, name);
 // The served feeds are on loopback, which only an explicit local-mode setting lets the fetcher reach.
-const config = suiteConfig({ NASHRA_FEED_TIMEOUT_MS: '500', NASHRA_FEED_ALLOW_ADDRESSES: '127.0.0.1' });
+const config = suiteConfig({ NASHRA_FEED_TIMEOUT_MS: '5000', NASHRA_FEED_ALLOW_ADDRESSES: '127.0.0.1' });
 let runtime: Runtime;
 let services: IngestParts;
 let server: Server;
@@ -241,7 +242,7 @@ describe('bad input: a clear message naming the feed and the item, the good item
     );
     expect(reports.map((r) => [r.feed.replace(base, ''), r.error])).toEqual([
       ['/500', 'answered 500 Internal Server Error'],
-      ['/timeout', 'did not answer within 0.5 s'],
+      ['/timeout', 'did not answer within 5 s'],
       ['/windows-1256', 'is not valid UTF-8 (first bad byte at line 1, byte offset 120)'],
       ['/over-the-feed-limit', 'is over the 20.0 MB limit for one feed'],
       ['/atom', undefined],
@@ -282,10 +283,11 @@ describe('the feed poller', () => {
     await expect(poll({ feeds: [{ url: 'file:///etc/passwd' }] })).rejects.toThrow();
 
     const triggers = new LocalTriggers(config.region);
-    const polling = createRuntime('local', {
-      ...config,
-      ingest: { ...config.ingest, feeds: [{ url: `${base}/atom` }] },
-    });
+    const polling = createRuntime(
+      'local',
+      { ...config, ingest: { ...config.ingest, feeds: [{ url: `${base}/atom` }] } },
+      { renderer: mjmlMailRenderer },
+    );
     wireLocalTriggers(triggers, polling, { poll: true });
     expect(triggers.scheduler.names()).toEqual(['feed-poller']);
     expect((triggers.scheduler.nextRun('feed-poller')?.getMinutes() ?? 1) % 15).toBe(0);
