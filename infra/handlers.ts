@@ -99,6 +99,36 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       // One sweep at a time: two would only race for the same held alerts.
       reservedConcurrency: 1,
     },
+    console: {
+      entry: 'functions/handlers/console.ts',
+      description: 'Staff console: sign-in, sessions, audit log and the staff pages, on the CLI’s use cases',
+      trigger: { kind: 'console' },
+      // What the staff commands touch (`nashra … --stage` with a staff member's own credentials): every
+      // table, test and confirmation mail, sends, and (wired with the trigger) the digest schedules.
+      grants: [
+        'reads:articles',
+        'writes:articles',
+        'reads:subscribers',
+        'writes:subscribers',
+        'reads:schedules',
+        'writes:schedules',
+        'reads:issues',
+        'writes:issues',
+        'reads:deliveries',
+        'writes:deliveries',
+        'reads:counters',
+        'writes:counters',
+        'reads:staffSessions',
+        'writes:staffSessions',
+        'reads:audit',
+        'writes:audit',
+        'sends-mail',
+        'enqueues-sends',
+      ],
+      // API Gateway gives up on an integration after 30 s.
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+    },
     'ses-feedback': {
       entry: 'functions/handlers/ses-feedback.ts',
       description: 'SES bounces and complaints (SNS) → the reader suppressed',

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { logger } from '../shared/logger';
 import { registerArticles } from './commands/articles';
+import { registerAudit } from './commands/audit';
 import { registerDev } from './commands/dev';
 import { registerDigestSend } from './commands/digest-send';
 import { registerFeedback } from './commands/feedback';
@@ -8,6 +9,7 @@ import { registerIngest } from './commands/ingest';
 import { registerIssues } from './commands/issues';
 import { registerPreview } from './commands/preview';
 import { registerSchedule } from './commands/schedule';
+import { registerStaff } from './commands/staff';
 import { registerStage } from './commands/stage';
 import { registerStatus } from './commands/status';
 import { registerSubscribers } from './commands/subscribers';
@@ -41,6 +43,8 @@ registerSchedule(program);
 registerDigestSend(program);
 registerIssues(program);
 registerFeedback(program);
+registerStaff(program);
+registerAudit(program);
 
 /** Every command that runs takes `--stage` after its name too (`nashra schedule list --stage prod`). */
 function addStageOption(command: Command): void {

@@ -3,6 +3,9 @@ import type { DeliveryStatus, Issue, IssueStatus } from './issue';
 import type { CompiledMail } from './mail/compiled-mail';
 import type { MailVariant } from './mail/variant';
 import type { Schedule } from './schedule';
+import type { AuditPage, AuditQuery, AuditRecord } from './staff/audit';
+import type { StaffSession } from './staff/sessions';
+import type { StaffAccount, StaffMember } from './staff/staff';
 import type { Cadence, Subscriber, SubscriberStatus } from './subscriber';
 
 /**
@@ -287,4 +290,85 @@ export interface CounterRepo {
   /** The live counters among these keys (expired ones are left out). */
   getMany(keys: string[], now: Date): Promise<Counter[]>;
   remove(keys: string[]): Promise<void>;
+}
+
+/** Where a staff sign-in stands after one step. */
+export type SignInStep =
+  | { kind: 'signed-in'; staff: StaffMember }
+  | {
+      kind: 'challenge';
+      /**
+       * `new-password`: the account's password was temporary, choose one; `totp-setup`: the pool
+       * requires a second factor and the account has none yet (the secret to type into an
+       * authenticator app follows from `startTotpSetup`); `totp-code`: the authenticator's code.
+       */
+      challenge: 'new-password' | 'totp-setup' | 'totp-code';
+      /** Who answers it, as the identity service names them in its answer. */
+      username: string;
+      /** The identity service's handle on this sign-in (short-lived, opaque). */
+      session: string;
+    }
+  | {
+      kind: 'refused';
+      /**
+       * `credentials`: no such account or the wrong password (never said apart); `code`: the wrong
+       * code; `password`: a new password the policy refuses (`message` says why); `expired`: the
+       * sign-in took too long, start again; `unavailable`: the account may not sign in this way.
+       */
+      reason: 'credentials' | 'code' | 'password' | 'expired' | 'unavailable';
+      message?: string;
+    };
+
+/** A challenge the staff member is answering: its name, who, and the identity service's session. */
+export interface PendingChallenge {
+  challenge: 'new-password' | 'totp-setup' | 'totp-code';
+  username: string;
+  session: string;
+}
+
+/**
+ * The staff's identity service (a Cognito user pool, cognito-local locally): signing in, step by step,
+ * and the staff accounts. nashra keeps no password: every check is the service's. A step that signs
+ * someone in has verified the service's token against its published keys.
+ */
+export interface StaffDirectory {
+  /** Checks an address and password: signed in, a challenge to answer, or refused. */
+  startSignIn(email: string, password: string): Promise<SignInStep>;
+  /** Answers a pending challenge: a new password, or an authenticator code. */
+  answer(pending: PendingChallenge, answer: string): Promise<SignInStep>;
+  /** For `totp-setup`: a new authenticator secret for the account, and the session to go on with. */
+  startTotpSetup(pending: PendingChallenge): Promise<{ secret: string; session: string }>;
+  /**
+   * Creates an account that may sign in at once (a `permanent` password) or must choose its own
+   * password at its first sign-in (a `temporary` one). No mail is sent. An address already held is a
+   * ConflictError; a password the policy refuses, a ValidationError saying why.
+   */
+  addAccount(
+    email: string,
+    password: { kind: 'temporary' | 'permanent'; value: string },
+  ): Promise<StaffAccount>;
+  listAccounts(): Promise<StaffAccount[]>;
+  findAccount(email: string): Promise<StaffAccount | undefined>;
+  /** Deletes the account: it can sign in no more. A missing one is a NotFoundError. */
+  removeAccount(email: string): Promise<void>;
+}
+
+/** Console sessions (functions/core/staff/sessions.ts): records keyed by a hash of the cookie's token. */
+export interface StaffSessionRepo {
+  /** Stores a new session; an id already held is a ConflictError. */
+  create(session: StaffSession): Promise<void>;
+  /** The session, unless it is missing or past its `expiresAt`. */
+  get(id: string, now: Date): Promise<StaffSession | undefined>;
+  /** Moves a session's last use and expiry on, only if it still exists; false when it is gone. */
+  touch(id: string, lastSeenAt: string, expiresAt: number): Promise<boolean>;
+  remove(id: string): Promise<void>;
+  /** Removes every session of one staff member; returns how many there were. */
+  removeAllOf(staffId: string): Promise<number>;
+}
+
+/** The audit log: append-only, read newest first. */
+export interface AuditRepo {
+  /** Appends one record; an identical key already held is a ConflictError. */
+  append(record: AuditRecord): Promise<void>;
+  list(query: AuditQuery): Promise<AuditPage>;
 }

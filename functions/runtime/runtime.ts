@@ -1,11 +1,15 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createCognitoClient } from '../adapters/cognito-staff';
 import { DynamoArticleRepo } from '../adapters/dynamodb/article-repo';
+import { DynamoAuditRepo } from '../adapters/dynamodb/audit-repo';
 import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
 import { DynamoCounterRepo } from '../adapters/dynamodb/counter-repo';
 import { DynamoDeliveryRepo } from '../adapters/dynamodb/delivery-repo';
 import { DynamoIssueRepo } from '../adapters/dynamodb/issue-repo';
 import { DynamoScheduleRepo } from '../adapters/dynamodb/schedule-repo';
+import { DynamoStaffSessionRepo } from '../adapters/dynamodb/staff-session-repo';
 import { DynamoSubscriberRepo } from '../adapters/dynamodb/subscriber-repo';
 import { createSesClient, SesMailer } from '../adapters/ses-mailer';
 import { createSqsClient, SqsSendQueue } from '../adapters/sqs-queue';
@@ -36,6 +40,8 @@ export interface Repositories {
   issues: DynamoIssueRepo;
   deliveries: DynamoDeliveryRepo;
   counters: DynamoCounterRepo;
+  staffSessions: DynamoStaffSessionRepo;
+  audit: DynamoAuditRepo;
 }
 
 /**
@@ -69,6 +75,8 @@ export interface Runtime {
   readonly repos: Repositories;
   readonly mailer: Mailer;
   readonly queue: SendQueue;
+  /** The staff's identity service (Cognito; cognito-local locally): the console's sign-in, `nashra staff`. */
+  readonly cognito: CognitoIdentityProviderClient;
   /** The link-signing key; a staff process on a stage loads it only for commands that sign. */
   readonly linkSigningKey: string;
   /** Signs and verifies reader links with that key. */
@@ -123,6 +131,8 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           issues: new DynamoIssueRepo(db, tables.issues),
           deliveries: new DynamoDeliveryRepo(db, tables.deliveries),
           counters: new DynamoCounterRepo(db, tables.counters),
+          staffSessions: new DynamoStaffSessionRepo(db, tables.staffSessions),
+          audit: new DynamoAuditRepo(db, tables.audit),
         };
       });
     },
@@ -145,6 +155,9 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
             config.send.queueUrl,
           ),
       );
+    },
+    get cognito() {
+      return client('client:cognito', () => createCognitoClient(config));
     },
     get linkSigningKey() {
       if (!config.linkSigningKey)

@@ -27,6 +27,7 @@ import {
   tableDefinitions,
   tableNamesFor,
 } from '../../functions/shared/tables';
+import { StaffPool } from '../constructs/staff-pool';
 import { SEND_MAX_RECEIVES, SEND_QUEUE_VISIBILITY } from '../sending';
 
 const attribute = (key: KeyAttribute) => ({
@@ -53,7 +54,8 @@ export interface StatefulStackProps extends StackProps {
  * - the link-signing key (Secrets Manager, generated, never rotated: see below);
  * - the send queue and every dead-letter queue (messages in flight and failures kept for inspection);
  * - the EventBridge Scheduler group holding the staff's digest schedules (deleting a group deletes its
- *   schedules, so it is retained here rather than rebuilt with the code).
+ *   schedules, so it is retained here rather than rebuilt with the code);
+ * - the staff's Cognito user pool and the console's app client (infra/constructs/staff-pool.ts).
  *
  * No archive bucket: the public archive is served by the HTTP API from the issues table.
  */
@@ -76,6 +78,8 @@ export class StatefulStack extends Stack {
   /** SES events the feedback function failed on after Lambda's retries. */
   readonly feedbackDeadLetters: Queue;
   readonly scheduleGroup: ScheduleGroup;
+  /** The staff's user pool and the console's app client. */
+  readonly staff: StaffPool;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -161,6 +165,8 @@ export class StatefulStack extends Stack {
       scheduleGroupName: `nashra-${props.stage}`,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    this.staff = new StaffPool(this, 'staff', { stage: props.stage });
 
     this.outputs(props.domain);
   }
@@ -268,5 +274,11 @@ export class StatefulStack extends Stack {
       this.configurationSet.configurationSetName,
     );
     output(statefulOutputs.sendingDomain, 'SES sending identity', domain);
+    output(statefulOutputs.staffUserPoolId, "The staff's user pool", this.staff.pool.userPoolId);
+    output(
+      statefulOutputs.staffClientId,
+      "The console's app client of the staff's user pool",
+      this.staff.consoleClient.userPoolClientId,
+    );
   }
 }
