@@ -106,6 +106,9 @@ export function safeNext(next: unknown): string | undefined {
   if (typeof next !== 'string' || next.length > 512) return undefined;
   if (!/^\/console(\/[\w\-.~%/]*)?(\?[\w\-.~%&=+]*)?$/.test(next)) return undefined;
   if (next.includes('//') || next.startsWith('/console/sign-in')) return undefined;
+  // A browser resolves `.` and `..` segments, written or percent-encoded, before it follows them.
+  const path = next.split('?')[0] ?? '';
+  if (/%2e/i.test(path) || path.split('/').some((segment) => /^\.+$/.test(segment))) return undefined;
   return next;
 }
 
