@@ -81,7 +81,7 @@ export const consoleCopy: Record<Language, ConsoleCopy> = {
     signedInAs: 'مسجّل الدخول باسم',
     signOut: 'تسجيل الخروج',
     switchTo: 'English',
-    timesIn: (zone) => `الأوقات كلها بـ${zone}.`,
+    timesIn: (zone) => `الأوقات كلها بحسب ${zone}.`,
     signIn: {
       title: 'تسجيل الدخول',
       intro: 'لوحة الموظفين في الشبكة. للموظفين فقط.',

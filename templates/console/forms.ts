@@ -81,8 +81,10 @@ export function notice(text: string, kind: 'info' | 'error' = 'info'): SafeHtml 
 }
 
 /**
- * A data table with a caption and column headers. On a narrow screen it scrolls sideways inside its
- * own region (focusable, so the keyboard can scroll it) rather than widening the page.
+ * A data table with a caption and column headers. On a wide screen it scrolls sideways inside its own
+ * region (focusable, so the keyboard can scroll it) rather than widening the page; on a narrow one
+ * each row becomes a card of "column: value" lines. The explicit roles keep it a table for screen
+ * readers whichever way it is laid out.
  */
 export function dataTable(input: {
   caption: string;
@@ -95,11 +97,11 @@ export function dataTable(input: {
 }): SafeHtml {
   if (input.rows.length === 0) return html`<p class="empty">${input.empty}</p>`;
   return html`<div class="table-scroll" role="region" aria-label="${input.caption}" tabindex="0">
-<table>
+<table class="stack" role="table">
 <caption${input.captionHidden ? html` class="visually-hidden"` : ''}>${input.caption}</caption>
-<thead><tr>${input.columns.map((column) => html`<th scope="col">${column}</th>`)}</tr></thead>
-<tbody>
-${input.rows.map((row) => html`<tr>${row.map((cell) => html`<td>${cell}</td>`)}</tr>\n`)}
+<thead role="rowgroup"><tr role="row">${input.columns.map((column) => html`<th scope="col" role="columnheader">${column}</th>`)}</tr></thead>
+<tbody role="rowgroup">
+${input.rows.map((row) => html`<tr role="row">${row.map((cell, index) => html`<td role="cell" data-label="${input.columns[index] ?? ''}"><span>${cell}</span></td>`)}</tr>\n`)}
 </tbody>
 </table>
 </div>`;

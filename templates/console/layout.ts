@@ -67,6 +67,13 @@ code,.secret{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospac
 .meta{color:${palette.muted};font-size:.9rem}
 .empty{color:${palette.muted}}
 .pager{display:flex;flex-wrap:wrap;gap:1rem;margin-top:1rem}
+@media (max-width:40rem){
+.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.stack,.stack tbody,.stack tr{display:block}
+.stack tr{border-bottom:1px solid ${palette.rule};padding:.5rem 0}
+.stack td{display:grid;grid-template-columns:minmax(5rem,30%) 1fr;gap:.5rem;border:0;padding:.15rem 0;overflow-wrap:anywhere}
+.stack td::before{content:attr(data-label);font-weight:bold;color:${palette.muted}}
+}
 .skip{position:absolute;inset-inline-start:-999px;top:.5rem}.skip:focus{inset-inline-start:1rem;background:#fff;padding:.5rem;z-index:1}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
