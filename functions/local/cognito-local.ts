@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -110,6 +110,8 @@ export async function startCognitoLocal(options: { home: string; port: number })
   };
   try {
     await waitUntilAnswering(socketPath, child, logPath);
+    // Owner-only like every file under NASHRA_HOME (its folder already keeps others out).
+    chmodSync(socketPath, 0o600);
   } catch (error) {
     await stop();
     await proxy.close();
