@@ -62,7 +62,7 @@ const entrySchema = z
       .optional(),
     detail: z
       .record(
-        z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/),
+        z.string().regex(/^[A-Za-z][\w-]{0,39}$/, 'a detail is named with letters, digits, - and _'),
         z.union([z.string().max(500).refine(noAddress, noAddressMessage), z.number(), z.boolean()]),
       )
       .refine((detail) => Object.keys(detail).length <= 20, 'at most 20 details')

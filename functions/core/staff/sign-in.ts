@@ -1,13 +1,7 @@
 import type { AuditRepo, Clock, SignInStep, StaffDirectory, StaffSessionRepo } from '../ports';
 import type { RateLimiter } from '../subscribers/rate-limit';
 import { writeAudit } from './audit';
-import {
-  challengeSession,
-  type SessionPolicy,
-  type StaffSession,
-  sessionIdOf,
-  signedInSession,
-} from './sessions';
+import { challengeSession, type SessionPolicy, type StaffSession, signedInSession } from './sessions';
 import { staffEmailSchema, totpCodeSchema } from './staff';
 
 export interface SignInDeps {
@@ -89,9 +83,6 @@ export async function signOut(deps: SignInDeps, session: StaffSession): Promise<
   if (session.staff)
     await writeAudit(deps, { kind: 'staff', ...session.staff }, { action: 'staff.sign-out' });
 }
-
-/** The session a cookie's token names for a challenge, if it is the one given. */
-export const isSessionOf = (session: StaffSession, token: string) => session.id === sessionIdOf(token);
 
 async function settle(
   deps: SignInDeps,

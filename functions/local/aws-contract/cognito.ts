@@ -58,17 +58,29 @@ function passwordSet(operation: string, input: Record<string, unknown>): string 
   return undefined;
 }
 
+/** Cognito's words for what a password lacks, by what the policy check says it lacks. */
+function policyMessage(problem: string): string {
+  if (problem === `at least ${staffPasswordPolicy.minLength} characters`) return 'Password not long enough';
+  const kind = {
+    'a lower-case letter': 'lowercase',
+    'an upper-case letter': 'uppercase',
+    'a digit': 'numeric',
+    'a symbol': 'symbol',
+  }[problem];
+  return `Password must have ${kind ?? problem} characters`;
+}
+
 /** Refuses a password the staff policy refuses, as Cognito would. */
 export const cognitoContract: ContractCheck = (request) => {
   const call = callOf(request);
   if (!call) return undefined;
   const password = passwordSet(call.operation, call.input);
   if (password === undefined) return undefined;
-  const problems = passwordProblems(password);
-  if (problems.length === 0) return undefined;
+  const [problem] = passwordProblems(password);
+  if (problem === undefined) return undefined;
   return cognitoError({
     code: 'InvalidPasswordException',
-    message: `Password does not conform to policy: ${problems[0] === `at least ${staffPasswordPolicy.minLength} characters` ? 'Password not long enough' : `Password must have ${problems[0]}`}`,
+    message: `Password does not conform to policy: ${policyMessage(problem)}`,
   });
 };
 
