@@ -105,12 +105,21 @@ export async function openLocalStack(options: {
     for (const service of started.reverse()) await service.close().catch(() => undefined);
   };
 
+  // cognito-local takes seconds to start (it loads the AWS SDK v2): it starts beside the others, and
+  // a failure elsewhere waits for it so that closeAll stops it too.
+  let cognitoStarting: Promise<RunningService> | undefined;
+
   try {
     const dev = options.dev ? undefined : await findRunningDev(home);
     if (options.dev && (await findRunningDev(home))) {
       throw new Error(`nashra dev is already running for ${home}`);
     }
     const port = (configured: number) => (options.dev ? configured : 0);
+    if ((options.dev || options.staff) && !base.endpoints.cognito && !dev?.clientEndpoints.cognito) {
+      cognitoStarting = start(startCognitoLocal({ home, port: 0 }));
+      // Its failure is reported where it is awaited, not as an unhandled rejection meanwhile.
+      cognitoStarting.catch(() => undefined);
+    }
 
     let dynamodb: { client: string; shown: string; origin: Origin };
     if (base.endpoints.dynamodb || !dev) {
@@ -171,7 +180,7 @@ export async function openLocalStack(options: {
     if (options.dev || options.staff) {
       if (base.endpoints.cognito) cognito = { client: base.endpoints.cognito, origin: 'external' };
       else if (dev?.clientEndpoints.cognito) cognito = { client: dev.clientEndpoints.cognito, origin: 'dev' };
-      else cognito = { client: (await start(startCognitoLocal({ home, port: 0 }))).url, origin: 'started' };
+      else if (cognitoStarting) cognito = { client: (await cognitoStarting).url, origin: 'started' };
     }
 
     const endpoints = {
@@ -243,6 +252,7 @@ export async function openLocalStack(options: {
     }
     return stack;
   } catch (error) {
+    await cognitoStarting?.catch(() => undefined);
     await closeAll();
     if (/lock/i.test(String((error as Error).message))) {
       throw new Error(
