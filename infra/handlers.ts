@@ -118,9 +118,10 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
     },
     'ses-feedback': {
       entry: 'functions/handlers/ses-feedback.ts',
-      description: 'SES bounces and complaints (SNS) → the reader suppressed',
+      description: 'SES bounces and complaints (SNS) → the reader suppressed, the issue told',
       trigger: { kind: 'ses-events' },
-      grants: ['reads:subscribers', 'writes:subscribers'],
+      // The delivery's feedback and the issue's bounced/complained counts (conditional updates).
+      grants: ['reads:subscribers', 'writes:subscribers', 'writes:deliveries', 'writes:issues'],
       timeout: Duration.seconds(30),
     },
   };

@@ -1,8 +1,9 @@
 import type { Article, Language, SaveOutcome } from './article';
+import type { EditorNote } from './editor-note';
 import type { DeliveryStatus, Issue, IssueStatus } from './issue';
 import type { CompiledMail } from './mail/compiled-mail';
 import type { MailVariant } from './mail/variant';
-import type { Schedule } from './schedule';
+import type { Schedule, ScheduleDefinition } from './schedule';
 import type { Cadence, ReaderChanges, Subscriber, SubscriberStatus } from './subscriber';
 
 /**
@@ -36,6 +37,12 @@ export interface ArticleRepo {
   setTranslation(id: string, translationId: string, expected: string | undefined): Promise<void>;
   /** Removes an article's translation if it is still `expected`; otherwise leaves it alone. */
   clearTranslation(id: string, expected: string): Promise<void>;
+  /**
+   * Staff mark an article urgent, or not: that field alone, on an article that exists (a NotFoundError
+   * otherwise). The content a feed gave is untouched, so reading the same item again keeps the mark;
+   * a changed item brings the feed's own urgency back. Returns the article as stored after.
+   */
+  setUrgent(id: string, urgent: boolean, now: string): Promise<Article>;
 }
 
 export interface RawMail {
@@ -54,6 +61,8 @@ export interface Mailer {
 
 export interface DigestInput {
   issueId: string;
+  /** The editor's note, placed above the articles in each of the variant's languages it is written in. */
+  note?: EditorNote;
   variant: MailVariant;
   /** The window's articles, any order, both languages; the variant picks and pairs them. */
   articles: readonly Article[];
@@ -178,6 +187,23 @@ export interface ScheduleRepo {
    * window was computed): of two firings for one window, one advances it.
    */
   advanceWindow(name: string, expected: string | undefined, windowEnd: string, now: string): Promise<boolean>;
+  /**
+   * Writes when and for whom the schedule sends (cron or one-off time, zone, cadence, topics) and its
+   * skipped firing (absent: none), only while its `updatedAt` is still `seenUpdatedAt`, else a
+   * ConflictError (a NotFoundError when it is gone). Returns the schedule as stored after.
+   */
+  replaceDefinition(
+    name: string,
+    definition: ScheduleDefinition & Pick<Schedule, 'skipFiring'>,
+    seenUpdatedAt: string,
+    now: string,
+  ): Promise<Schedule>;
+  /** Sets (or with undefined removes) the note for the next issue; a NotFoundError when the schedule is gone. */
+  setNote(name: string, note: Schedule['note'], now: string): Promise<Schedule>;
+  /** Takes the note off once its issue carries it: only the note set at `setAt` (a newer one stays). */
+  takeNote(name: string, setAt: string): Promise<boolean>;
+  /** Sets (or with undefined removes) the firing to skip; a NotFoundError when the schedule is gone. */
+  setSkip(name: string, skipFiring: string | undefined, now: string): Promise<Schedule>;
 }
 
 /**
@@ -204,7 +230,9 @@ export interface ScheduleTriggers {
   remove(name: string): Promise<void>;
 }
 
-export type IssueCounts = Partial<Pick<Issue, 'recipients' | 'sent' | 'skipped' | 'failed'>>;
+export type IssueCounts = Partial<
+  Pick<Issue, 'recipients' | 'sent' | 'skipped' | 'failed' | 'bounced' | 'complained'>
+>;
 
 export interface IssueRepo {
   /** Creates the issue unless one with its id exists (a conditional write); returns the stored one. */
@@ -259,6 +287,17 @@ export interface Delivery {
   claimedAt?: string;
   leaseUntil?: string;
   updatedAt: string;
+  /** What SES told us after sending: the mail bounced, or the reader marked it as spam (the first word only). */
+  feedback?: DeliveryFeedback['kind'];
+  /** SES's words for it (`Permanent/General`, `Transient/MailboxFull`, `abuse`). */
+  feedbackDetail?: string;
+  feedbackAt?: string;
+}
+
+/** A bounce or complaint about one delivered mail, from the SES event that names its issue. */
+export interface DeliveryFeedback {
+  kind: 'bounced' | 'complained';
+  detail?: string;
 }
 
 export interface DeliveryRepo {
@@ -291,6 +330,25 @@ export interface DeliveryRepo {
   /** How many of an issue's deliveries are in each state: the truth the issue's counts are kept from. */
   countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>>;
   listForSubscriber(subscriberId: string): Promise<Delivery[]>;
+  /**
+   * One page of an issue's deliveries, in reader-id order (an issue report, a CSV): pass the returned
+   * cursor back for the next; none means done. An InvalidCursorError for a cursor this did not hand out.
+   */
+  pageForIssue(
+    issueId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ deliveries: Delivery[]; cursor?: string }>;
+  /**
+   * Records on an existing delivery that its mail bounced or was complained about: once (true), so an
+   * SES event delivered twice counts once; false when it already had feedback or there is no such
+   * delivery.
+   */
+  recordFeedback(
+    issueId: string,
+    subscriberId: string,
+    feedback: DeliveryFeedback,
+    now: Date,
+  ): Promise<boolean>;
   /** Erasure: every record of the reader in this table (deliveries and story claims); returns how many deliveries. */
   removeForSubscriber(subscriberId: string): Promise<number>;
   /**

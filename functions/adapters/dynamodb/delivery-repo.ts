@@ -5,9 +5,18 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { DeliveryStatus } from '../../core/issue';
-import type { ClaimResult, Delivery, DeliveryRepo, SendJob, StoryClaim } from '../../core/ports';
+import type {
+  ClaimResult,
+  Delivery,
+  DeliveryFeedback,
+  DeliveryRepo,
+  SendJob,
+  StoryClaim,
+} from '../../core/ports';
 import { conditionally, isConditionFailure } from './client';
+import { decodeCursor, encodeCursor, keyString } from './cursor';
 import { collect, queryItems } from './paginate';
 
 /**
@@ -178,6 +187,51 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
     return (await this.allOfSubscriber(subscriberId)).filter(
       (item) => !isStory(item),
     ) as unknown as Delivery[];
+  }
+
+  async pageForIssue(
+    issueId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ deliveries: Delivery[]; cursor?: string }> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'issueId = :issue',
+        ExpressionAttributeValues: { ':issue': issueId },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(
+          page.cursor,
+          z.object({ issueId: z.literal(issueId), subscriberId: keyString }).strict(),
+        ),
+      }),
+    );
+    return {
+      deliveries: (result.Items ?? []) as Delivery[],
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  async recordFeedback(
+    issueId: string,
+    subscriberId: string,
+    feedback: DeliveryFeedback,
+    now: Date,
+  ): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { issueId, subscriberId },
+          UpdateExpression: `SET feedback = :kind, feedbackAt = :now${feedback.detail ? ', feedbackDetail = :detail' : ''}`,
+          ConditionExpression: 'attribute_exists(issueId) AND attribute_not_exists(feedback)',
+          ExpressionAttributeValues: {
+            ':kind': feedback.kind,
+            ':now': now.toISOString(),
+            ...(feedback.detail ? { ':detail': feedback.detail } : {}),
+          },
+        }),
+      ),
+    );
   }
 
   async removeForSubscriber(subscriberId: string): Promise<number> {
