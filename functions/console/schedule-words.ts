@@ -12,12 +12,20 @@ export function scheduleInWords(schedule: Schedule, lang: 'ar' | 'en'): string {
   return schedulesCopy[lang].words(rhythm, zone, schedule.at?.replace('T', ' '));
 }
 
-/** A schedule as the schedules list shows it, its times in its own zone. */
-export function scheduleRow(schedule: Schedule, now: Date, lang: 'ar' | 'en'): ScheduleRowView {
+/**
+ * A schedule as the schedules list shows it: its timing in words in its own zone, its next send in
+ * the network's (`networkZone`), as every time in the console is.
+ */
+export function scheduleRow(
+  schedule: Schedule,
+  now: Date,
+  networkZone: string,
+  lang: 'ar' | 'en',
+): ScheduleRowView {
   const next = nextSend(schedule, now);
   const skipped =
     schedule.skipFiring && Date.parse(schedule.skipFiring) > now.getTime() && schedule.enabled
-      ? staffTime(schedule.skipFiring, schedule.timeZone, lang)
+      ? staffTime(schedule.skipFiring, networkZone, lang)
       : undefined;
   return {
     name: schedule.name,
@@ -26,7 +34,7 @@ export function scheduleRow(schedule: Schedule, now: Date, lang: 'ar' | 'en'): S
     cadence: schedule.cadence,
     topics: schedule.topics,
     state: schedule.completedAt ? 'done' : schedule.enabled ? 'enabled' : 'paused',
-    ...(next ? { nextSend: staffTime(next, schedule.timeZone, lang) } : {}),
+    ...(next ? { nextSend: staffTime(next, networkZone, lang) } : {}),
     ...(skipped ? { skipped } : {}),
   };
 }

@@ -46,7 +46,7 @@ export function audienceOf(fanOut: { recipients: number; byVariant: Record<strin
   };
 }
 
-/** The window of a plan as staff read it, in the schedule's zone. */
+/** The window of a plan as staff read it, in the network's time zone. */
 export function windowText(
   plan: DigestPlan | undefined,
   timeZone: string,

@@ -142,7 +142,11 @@ describe('schedules in words', () => {
       timeZone: 'Europe/London',
       cadence: 'daily',
     });
-    expect(await text(await staff.get('/schedules'))).not.toContain('both send to');
+    const changedList = await text(await staff.get('/schedules'));
+    expect(changedList).not.toContain('both send to');
+    // Its timing reads in its own zone, its next send in the network's, as every time in the console.
+    expect(changedList).toContain('London time');
+    expect(changedList).toContain('2026-12-15 11:00 Baghdad');
 
     expect(await text(await staff.get('/schedules/weekly-water/remove'))).toContain(
       'Its issues stay in the archive.',

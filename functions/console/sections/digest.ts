@@ -105,9 +105,9 @@ export function digestSection(): ConsoleSection {
         const firing = schedule.enabled && schedule.cron ? next : null;
         const skipped =
           schedule.skipFiring && Date.parse(schedule.skipFiring) > now.getTime() && schedule.enabled
-            ? staffTime(schedule.skipFiring, schedule.timeZone, lang)
+            ? staffTime(schedule.skipFiring, runtime.config.timeZone, lang)
             : undefined;
-        const window = windowText(preview.plan, schedule.timeZone, lang);
+        const window = windowText(preview.plan, runtime.config.timeZone, lang);
         const view: DigestPageView = {
           lang,
           csrf: c.get('csrf'),
@@ -126,7 +126,7 @@ export function digestSection(): ConsoleSection {
           })),
           alreadyCarried: preview.plan?.alreadyCarried ?? 0,
           ...(preview.audience ? { audience: preview.audience } : {}),
-          ...(firing ? { nextFiring: staffTime(firing, schedule.timeZone, lang) } : {}),
+          ...(firing ? { nextFiring: staffTime(firing, runtime.config.timeZone, lang) } : {}),
           ...(skipped ? { skipped } : {}),
           canSkip: firing !== null,
           note: {
@@ -299,7 +299,7 @@ export function digestSection(): ConsoleSection {
       const confirmPage = async (c: ConsoleContextOf, schedule: Schedule, error?: Refusal) => {
         const lang = c.get('lang');
         const preview = await previewSend(schedule, sending());
-        const window = windowText(preview.plan, schedule.timeZone, lang);
+        const window = windowText(preview.plan, runtime.config.timeZone, lang);
         return context.render(c, {
           title: digestCopy[lang].confirmTitle(schedule.name),
           section: path,

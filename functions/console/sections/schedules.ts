@@ -149,7 +149,7 @@ export function schedulesSection(): ConsoleSection {
           body: schedulesPage({
             lang,
             csrf: c.get('csrf'),
-            schedules: schedules.map((schedule) => scheduleRow(schedule, now, lang)),
+            schedules: schedules.map((schedule) => scheduleRow(schedule, now, runtime.config.timeZone, lang)),
             overlaps: overlappingSchedules(schedules),
           }),
         });
@@ -325,7 +325,7 @@ function registerRunNow(
   ) => {
     const lang = c.get('lang');
     const preview = await previewSend(schedule, sendingParts(runtime));
-    const window = windowText(preview.plan, schedule.timeZone, lang);
+    const window = windowText(preview.plan, runtime.config.timeZone, lang);
     return context.render(c, {
       title: schedulesCopy[lang].runTitle(schedule.name),
       section: path,
