@@ -7,8 +7,8 @@ import { ensureTables } from '../functions/adapters/dynamodb/table-admin';
 import { MjmlRenderer } from '../functions/adapters/mjml-renderer';
 import { createSesClient, SesMailer } from '../functions/adapters/ses-mailer';
 import { LinkSigner, subscriberLinks } from '../functions/core/link-token';
+import { variantHeaders } from '../functions/core/mail/mail-one-reader';
 import { MimeTemplate } from '../functions/core/mail/mime-template';
-import { personalise } from '../functions/core/mail/personalise';
 import { dynamoStreamTap } from '../functions/local/dynamodb-stream-tap';
 import type { RunningService } from '../functions/local/emulators';
 import { startServiceTap } from '../functions/local/service-tap';
@@ -138,14 +138,18 @@ export async function digestSizedMessage(): Promise<Buffer> {
     articles: smallDigestArticles,
     window: fixtureWindow,
   });
-  const template = await MimeTemplate.build({
-    from: 'Nashra <bulletin@nashra.example>',
-    subject: compiled.subject,
-    contentLanguage: compiled.contentLanguage,
-    listId: 'bulletin.nashra.example',
-    unsubscribeMailto: 'unsubscribe@nashra.example',
-    feedbackId: 'ceiling:digest:nashra',
-  });
+  const template = await MimeTemplate.build(
+    compiled,
+    variantHeaders(
+      compiled,
+      {
+        from: 'Nashra <bulletin@nashra.example>',
+        listId: 'bulletin.nashra.example',
+        unsubscribeMailto: 'unsubscribe@nashra.example',
+      },
+      'ceiling:digest:nashra',
+    ),
+  );
   const reader = benchReader(2, 'ceiling');
   const links = subscriberLinks(
     new LinkSigner('bench-signing-key-0123456789abcdef0123456789'),
@@ -153,11 +157,7 @@ export async function digestSizedMessage(): Promise<Buffer> {
     reader,
     new Date(),
   );
-  const personal = personalise(compiled, links);
-  return template.forRecipient(
-    { to: reader.email, unsubscribeUrl: links.unsubscribeUrl, html: personal.html, text: personal.text },
-    new Date(),
-  );
+  return template.forReader(reader.email, links, new Date());
 }
 
 /** The SES emulator alone taking SendRawEmail with a digest-sized message, through the sender's mailer. */

@@ -47,8 +47,17 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       entry: 'functions/handlers/article-stream.ts',
       description: 'New articles (the articles stream, INSERTs only) → the alert path',
       trigger: { kind: 'table-stream', table: 'articles', eventNames: ['INSERT'] },
-      // The alert: the article and its translation, the issue written once, readers paged, jobs queued.
-      grants: ['reads:articles', 'reads:issues', 'writes:issues', 'reads:subscribers', 'enqueues-sends'],
+      // The alert: the article and its translation, the issue written once, readers paged, each bilingual
+      // reader's story claimed (deliveries table), jobs queued.
+      grants: [
+        'reads:articles',
+        'reads:issues',
+        'writes:issues',
+        'reads:subscribers',
+        'reads:deliveries',
+        'writes:deliveries',
+        'enqueues-sends',
+      ],
       timeout: Duration.minutes(1),
     },
     'send-worker': {
@@ -92,7 +101,15 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
         kind: 'clock',
         schedule: ScheduleExpression.cron({ minute: `0/${ALERT_SWEEP_MINUTES}` }),
       },
-      grants: ['reads:articles', 'reads:issues', 'writes:issues', 'reads:subscribers', 'enqueues-sends'],
+      grants: [
+        'reads:articles',
+        'reads:issues',
+        'writes:issues',
+        'reads:subscribers',
+        'reads:deliveries',
+        'writes:deliveries',
+        'enqueues-sends',
+      ],
       // A released alert that has not moved for 15 minutes is resumed by a later sweep: stay well under.
       timeout: Duration.minutes(10),
       memorySize: 1024,
@@ -131,9 +148,10 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
     },
     'ses-feedback': {
       entry: 'functions/handlers/ses-feedback.ts',
-      description: 'SES bounces and complaints (SNS) → the reader suppressed',
+      description: 'SES bounces and complaints (SNS) → the reader suppressed, the issue told',
       trigger: { kind: 'ses-events' },
-      grants: ['reads:subscribers', 'writes:subscribers'],
+      // The delivery's feedback and the issue's bounced/complained counts (conditional updates).
+      grants: ['reads:subscribers', 'writes:subscribers', 'writes:deliveries', 'writes:issues'],
       timeout: Duration.seconds(30),
     },
   };

@@ -26,9 +26,11 @@ const MAX_BODY_BYTES = 6 * 1024 * 1024;
 const safeMethod = (method: string) => method === 'GET' || method === 'HEAD';
 
 /**
- * Headers of every console answer: the reader pages' CSP (nothing from elsewhere, no script) plus no
- * framing (the console's buttons must never sit under another site's page), never cached, never
- * indexed, no referrer.
+ * Headers of every console answer: the reader pages' CSP (nothing from elsewhere, no script; frames
+ * only of the console's own, the digest's sandboxed previews) plus no framing (the console's buttons
+ * must never sit under another site's page), never cached, never indexed, no referrer. An answer that
+ * sets a Content-Security-Policy of its own keeps it (a preview frame: sandboxed, framed by the
+ * console's pages only), and may then be framed by the same origin.
  */
 export function consoleHeaders(): MiddlewareHandler {
   const headers = secureHeaders({
@@ -36,6 +38,7 @@ export function consoleHeaders(): MiddlewareHandler {
       defaultSrc: ["'none'"],
       styleSrc: ["'unsafe-inline'"],
       imgSrc: ["'self'"],
+      frameSrc: ["'self'"],
       formAction: ["'self'"],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],
@@ -44,11 +47,17 @@ export function consoleHeaders(): MiddlewareHandler {
     xFrameOptions: 'DENY',
   });
   return async (c, next) => {
+    let ownPolicy: string | null = null;
     await headers(c, async () => {
       await next();
+      ownPolicy = c.res.headers.get('Content-Security-Policy');
       c.header('Cache-Control', 'no-store');
       c.header('X-Robots-Tag', 'noindex, nofollow');
     });
+    if (ownPolicy) {
+      c.res.headers.set('Content-Security-Policy', ownPolicy);
+      c.res.headers.set('X-Frame-Options', 'SAMEORIGIN');
+    }
   };
 }
 

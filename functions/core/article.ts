@@ -18,6 +18,12 @@ export const articleSchema = z.object({
   publishedAt: z.iso.datetime(),
   urgent: z.boolean().default(false),
   translationId: z.string().min(1).optional(),
+  /**
+   * The other-language versions the item linked to (an alternate link, staff JSON's `translationUrl`,
+   * a body link to the other site): kept so that the pairing rule can be applied again later — by the
+   * alert, when the pairing is not written yet. Absent when the item linked to none.
+   */
+  translationUrls: z.array(z.url({ protocol: /^https?$/ })).optional(),
   feed: z.string().optional(),
   /** When nashra first stored this article: the stream's INSERT, and the date of an undated item. */
   firstSeenAt: z.iso.datetime(),

@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import type { Clock, SubscriberRepo } from './ports';
+import type { Clock, DeliveryFeedback, DeliveryRepo, IssueRepo, SubscriberRepo } from './ports';
 import type { Subscriber } from './subscriber';
 
 const recipientSchema = z.object({ emailAddress: z.string().min(3) }).loose();
+
+/** The sent mail an event is about: SES's message id and the message tags it was sent with. */
+const mailSchema = z
+  .object({ messageId: z.string(), tags: z.record(z.string(), z.array(z.string())).optional() })
+  .loose();
 
 const bounceEventSchema = z
   .object({
@@ -15,7 +20,7 @@ const bounceEventSchema = z
         timestamp: z.string(),
       })
       .loose(),
-    mail: z.object({ messageId: z.string() }).loose(),
+    mail: mailSchema,
   })
   .loose();
 
@@ -23,9 +28,13 @@ const complaintEventSchema = z
   .object({
     eventType: z.literal('Complaint'),
     complaint: z
-      .object({ complainedRecipients: z.array(recipientSchema).min(1), timestamp: z.string() })
+      .object({
+        complainedRecipients: z.array(recipientSchema).min(1),
+        timestamp: z.string(),
+        complaintFeedbackType: z.string().optional(),
+      })
       .loose(),
-    mail: z.object({ messageId: z.string() }).loose(),
+    mail: mailSchema,
   })
   .loose();
 
@@ -59,21 +68,39 @@ export interface FeedbackOutcome {
 }
 
 /**
+ * Where feedback is also recorded against the issue the mail belonged to (the `issue` message tag the
+ * sender sets): on the reader's delivery, and in the issue's bounced and complained counts.
+ */
+export interface IssueFeedbackDeps {
+  deliveries: Pick<DeliveryRepo, 'recordFeedback'>;
+  issues: Pick<IssueRepo, 'addCounts'>;
+}
+
+/**
  * Applies one SES event: a permanent bounce or a complaint suppresses the reader at once; a transient
  * (or undetermined) bounce is counted and suppresses after `transientBounceLimit`. Suppression is the
  * status change itself: the reader leaves every fan-out segment.
  */
 export async function applyFeedback(
   event: SesEvent,
-  deps: { subscribers: SubscriberRepo; clock: Clock; transientBounceLimit: number },
+  deps: {
+    subscribers: SubscriberRepo;
+    clock: Clock;
+    transientBounceLimit: number;
+  } & Partial<IssueFeedbackDeps>,
 ): Promise<FeedbackOutcome> {
   const outcome: FeedbackOutcome = { suppressed: 0, counted: 0, unknown: 0, ignored: false };
   let recipients: string[];
   let change: (reader: Subscriber) => Subscriber;
+  let feedback: DeliveryFeedback;
   const now = deps.clock.now().toISOString();
   if (event.eventType === 'Bounce') {
     const bounce = event.bounce;
     recipients = bounce.bouncedRecipients.map((r) => r.emailAddress);
+    feedback = {
+      kind: 'bounced',
+      detail: [bounce.bounceType, bounce.bounceSubType].filter(Boolean).join('/'),
+    };
     change =
       bounce.bounceType === 'Permanent'
         ? (reader) => ({ ...reader, status: 'bounced', updatedAt: now })
@@ -89,16 +116,29 @@ export async function applyFeedback(
   } else if (event.eventType === 'Complaint') {
     recipients = event.complaint.complainedRecipients.map((r) => r.emailAddress);
     change = (reader) => ({ ...reader, status: 'complained', updatedAt: now });
+    feedback = {
+      kind: 'complained',
+      ...(event.complaint.complaintFeedbackType ? { detail: event.complaint.complaintFeedbackType } : {}),
+    };
   } else {
     return { ...outcome, ignored: true };
   }
 
+  const issueId = event.mail.tags?.issue?.[0];
   for (const address of recipients) {
     const reader = await deps.subscribers.findByEmail(address);
     if (!reader) {
       outcome.unknown += 1;
       continue;
     }
+    if (issueId && deps.deliveries && deps.issues)
+      await recordOnIssue(
+        issueId,
+        reader.id,
+        feedback,
+        { deliveries: deps.deliveries, issues: deps.issues },
+        now,
+      );
     if (reader.status === 'bounced' || reader.status === 'complained') continue;
     const changed = change(reader);
     await deps.subscribers.update(changed);
@@ -106,4 +146,16 @@ export async function applyFeedback(
     else outcome.counted += 1;
   }
   return outcome;
+}
+
+/** The delivery's feedback, once, and the issue's count with it (a repeated event counts nothing). */
+async function recordOnIssue(
+  issueId: string,
+  subscriberId: string,
+  feedback: DeliveryFeedback,
+  deps: IssueFeedbackDeps,
+  now: string,
+): Promise<void> {
+  if (!(await deps.deliveries.recordFeedback(issueId, subscriberId, feedback, new Date(now)))) return;
+  await deps.issues.addCounts(issueId, { [feedback.kind]: 1 }, now);
 }

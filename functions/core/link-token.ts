@@ -1,5 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { Placeholder } from './mail/compiled-mail';
+import type { PersonalLinks } from './mail/personalise';
 
 export const linkPurposeSchema = z.enum(['confirm', 'unsubscribe', 'preferences']);
 export type LinkPurpose = z.infer<typeof linkPurposeSchema>;
@@ -43,11 +45,12 @@ export class ExpiredTokenError extends Error {
  * Revocation is by link version: the caller compares `linkVersion` with the subscriber's current one.
  */
 export class LinkSigner {
-  private readonly key: Buffer;
+  /** A KeyObject made once: each HMAC then starts from it (a few per cent faster than from bytes, same MAC). */
+  private readonly key: KeyObject;
 
   constructor(key: string) {
     if (key.length < 32) throw new Error('the link-signing key must be at least 32 characters');
-    this.key = Buffer.from(key, 'utf8');
+    this.key = createSecretKey(Buffer.from(key, 'utf8'));
   }
 
   sign(claims: LinkClaims, now: Date): string {
@@ -102,4 +105,44 @@ export function subscriberLinks(
     preferencesUrl: link('preferences'),
     confirmUrl: link('confirm'),
   };
+}
+
+/** Each link a mail may carry, by its placeholder: the token's purpose and the page it opens. */
+const linkKinds: Record<Placeholder, { purpose: LinkPurpose; page: string }> = {
+  unsubscribeUrl: { purpose: 'unsubscribe', page: 'unsubscribe' },
+  preferencesUrl: { purpose: 'preferences', page: 'preferences' },
+  confirmUrl: { purpose: 'confirm', page: 'confirm' },
+  // The way back after unsubscribing: a page (GET) whose button (POST) resubscribes; the unsubscribe
+  // token is its credential.
+  resubscribeUrl: { purpose: 'unsubscribe', page: 'resubscribe' },
+};
+
+/**
+ * The reader's links for the placeholders `names` only (what a mail holds, and `unsubscribeUrl` for
+ * its List-Unsubscribe header), each token signed once: the same tokens as `subscriberLinks`, without
+ * signing links the mail never shows. Throws on a name that is not a link placeholder.
+ */
+export function linksFor(
+  signer: LinkSigner,
+  baseUrl: string,
+  subscriber: { id: string; linkVersion: number },
+  now: Date,
+  names: Iterable<string>,
+): PersonalLinks {
+  const tokens = new Map<LinkPurpose, string>();
+  const links: PersonalLinks = {};
+  for (const name of names) {
+    const kind = Object.hasOwn(linkKinds, name) ? linkKinds[name as Placeholder] : undefined;
+    if (!kind) throw new Error(`{{${name}}} is not a link a mail can carry`);
+    let token = tokens.get(kind.purpose);
+    if (token === undefined) {
+      token = signer.sign(
+        { subscriberId: subscriber.id, purpose: kind.purpose, linkVersion: subscriber.linkVersion },
+        now,
+      );
+      tokens.set(kind.purpose, token);
+    }
+    links[name as Placeholder] = `${baseUrl}/${kind.page}/${token}`;
+  }
+  return links;
 }

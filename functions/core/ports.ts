@@ -1,12 +1,13 @@
 import type { Article, Language, SaveOutcome } from './article';
+import type { EditorNote } from './editor-note';
 import type { DeliveryStatus, Issue, IssueStatus } from './issue';
 import type { CompiledMail } from './mail/compiled-mail';
 import type { MailVariant } from './mail/variant';
-import type { Schedule } from './schedule';
+import type { Schedule, ScheduleDefinition } from './schedule';
 import type { AuditPage, AuditQuery, AuditRecord } from './staff/audit';
 import type { StaffSession } from './staff/sessions';
 import type { StaffAccount, StaffMember } from './staff/staff';
-import type { Cadence, Subscriber, SubscriberStatus } from './subscriber';
+import type { Cadence, ReaderChanges, Subscriber, SubscriberStatus } from './subscriber';
 
 /**
  * The ports the core talks to. Adapters implement them against AWS services (functions/adapters);
@@ -39,6 +40,12 @@ export interface ArticleRepo {
   setTranslation(id: string, translationId: string, expected: string | undefined): Promise<void>;
   /** Removes an article's translation if it is still `expected`; otherwise leaves it alone. */
   clearTranslation(id: string, expected: string): Promise<void>;
+  /**
+   * Staff mark an article urgent, or not: that field alone, on an article that exists (a NotFoundError
+   * otherwise). The content a feed gave is untouched, so reading the same item again keeps the mark;
+   * a changed item brings the feed's own urgency back. Returns the article as stored after.
+   */
+  setUrgent(id: string, urgent: boolean, now: string): Promise<Article>;
 }
 
 export interface RawMail {
@@ -57,6 +64,8 @@ export interface Mailer {
 
 export interface DigestInput {
   issueId: string;
+  /** The editor's note, placed above the articles in each of the variant's languages it is written in. */
+  note?: EditorNote;
   variant: MailVariant;
   /** The window's articles, any order, both languages; the variant picks and pairs them. */
   articles: readonly Article[];
@@ -80,14 +89,26 @@ export interface SystemMailInput {
 }
 
 /**
+ * A mail as the renderer made it, with what it holds: callers say how many articles the mail carries
+ * from here, never from the list they handed in (a bilingual variant shows a pair as one card, a
+ * single-language variant drops the other language's articles).
+ */
+export interface RenderedMail extends CompiledMail {
+  /** Cards in the mail: an article alone, or an article and its translation side by side. The subject counts these. */
+  cards: number;
+  /** Articles in the mail, each language version counted. */
+  articles: number;
+}
+
+/**
  * Turns articles into mails, once per variant (functions/render/render-mail.ts, with the templates
  * beside it). Each compiled mail keeps `{{placeholders}}` where a reader's links go (core/mail/personalise).
  */
 export interface MailRenderer {
   /** One variant of a digest, compiled once for all its readers. Throws ValidationError when the variant carries no article. */
-  renderDigest(input: DigestInput): Promise<CompiledMail>;
+  renderDigest(input: DigestInput): Promise<RenderedMail>;
   /** One variant of an instant alert. Throws ValidationError when neither the article nor its translation is in the variant's languages. */
-  renderAlert(input: AlertInput): Promise<CompiledMail>;
+  renderAlert(input: AlertInput): Promise<RenderedMail>;
   /** The opt-in confirmation, the welcome mail or the unsubscribe confirmation in one variant. Compiled once per process and kept. */
   renderSystemMail(kind: SystemMail, variant: MailVariant, input?: SystemMailInput): Promise<CompiledMail>;
 }
@@ -121,6 +142,29 @@ export interface SubscriberRepo {
    */
   update(subscriber: Subscriber, options?: { ifStatus?: SubscriberStatus[] }): Promise<void>;
   /**
+   * Writes only the given preferences, `updatedAt` and the fan-out segment they decide, in one
+   * conditional update: only while the reader's status, pause and cadence are still those of `seen`
+   * (what the segment was computed from). A ConflictError when any changed meanwhile (read again and
+   * retry), a NotFoundError when the reader is gone. Returns the reader as stored after.
+   */
+  updatePreferences(
+    id: string,
+    changes: ReaderChanges,
+    seen: Pick<Subscriber, 'status' | 'paused' | 'cadence'>,
+    now: string,
+  ): Promise<Subscriber>;
+  /**
+   * Unsubscribes a reader for them (staff acting on their word): the status, the record of how and
+   * why, `updatedAt`, and out of every fan-out, in one conditional update — only while the status is
+   * one of `from`, else a ConflictError. Returns the reader as stored after.
+   */
+  markUnsubscribed(
+    id: string,
+    from: SubscriberStatus[],
+    record: NonNullable<Subscriber['unsubscribed']>,
+    now: string,
+  ): Promise<Subscriber>;
+  /**
    * One page of active, unpaused readers of a cadence, in id order, for fan-out that never holds the
    * whole list in memory. Pass the returned cursor back for the next page; none means done.
    */
@@ -146,6 +190,23 @@ export interface ScheduleRepo {
    * window was computed): of two firings for one window, one advances it.
    */
   advanceWindow(name: string, expected: string | undefined, windowEnd: string, now: string): Promise<boolean>;
+  /**
+   * Writes when and for whom the schedule sends (cron or one-off time, zone, cadence, topics) and its
+   * skipped firing (absent: none), only while its `updatedAt` is still `seenUpdatedAt`, else a
+   * ConflictError (a NotFoundError when it is gone). Returns the schedule as stored after.
+   */
+  replaceDefinition(
+    name: string,
+    definition: ScheduleDefinition & Pick<Schedule, 'skipFiring'>,
+    seenUpdatedAt: string,
+    now: string,
+  ): Promise<Schedule>;
+  /** Sets (or with undefined removes) the note for the next issue; a NotFoundError when the schedule is gone. */
+  setNote(name: string, note: Schedule['note'], now: string): Promise<Schedule>;
+  /** Takes the note off once its issue carries it: only the note set at `setAt` (a newer one stays). */
+  takeNote(name: string, setAt: string): Promise<boolean>;
+  /** Sets (or with undefined removes) the firing to skip; a NotFoundError when the schedule is gone. */
+  setSkip(name: string, skipFiring: string | undefined, now: string): Promise<Schedule>;
 }
 
 /**
@@ -172,7 +233,9 @@ export interface ScheduleTriggers {
   remove(name: string): Promise<void>;
 }
 
-export type IssueCounts = Partial<Pick<Issue, 'recipients' | 'sent' | 'skipped' | 'failed'>>;
+export type IssueCounts = Partial<
+  Pick<Issue, 'recipients' | 'sent' | 'skipped' | 'failed' | 'bounced' | 'complained'>
+>;
 
 export interface IssueRepo {
   /** Creates the issue unless one with its id exists (a conditional write); returns the stored one. */
@@ -227,6 +290,17 @@ export interface Delivery {
   claimedAt?: string;
   leaseUntil?: string;
   updatedAt: string;
+  /** What SES told us after sending: the mail bounced, or the reader marked it as spam (the first word only). */
+  feedback?: DeliveryFeedback['kind'];
+  /** SES's words for it (`Permanent/General`, `Transient/MailboxFull`, `abuse`). */
+  feedbackDetail?: string;
+  feedbackAt?: string;
+}
+
+/** A bounce or complaint about one delivered mail, from the SES event that names its issue. */
+export interface DeliveryFeedback {
+  kind: 'bounced' | 'complained';
+  detail?: string;
 }
 
 export interface DeliveryRepo {
@@ -259,7 +333,45 @@ export interface DeliveryRepo {
   /** How many of an issue's deliveries are in each state: the truth the issue's counts are kept from. */
   countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>>;
   listForSubscriber(subscriberId: string): Promise<Delivery[]>;
+  /**
+   * One page of an issue's deliveries, in reader-id order (an issue report, a CSV): pass the returned
+   * cursor back for the next; none means done. An InvalidCursorError for a cursor this did not hand out.
+   */
+  pageForIssue(
+    issueId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ deliveries: Delivery[]; cursor?: string }>;
+  /**
+   * Records on an existing delivery that its mail bounced or was complained about: once (true), so an
+   * SES event delivered twice counts once; false when it already had feedback or there is no such
+   * delivery.
+   */
+  recordFeedback(
+    issueId: string,
+    subscriberId: string,
+    feedback: DeliveryFeedback,
+    now: Date,
+  ): Promise<boolean>;
+  /** Erasure: every record of the reader in this table (deliveries and story claims); returns how many deliveries. */
   removeForSubscriber(subscriberId: string): Promise<number>;
+  /**
+   * Claims for one reader the alert of one article (its story) on behalf of an alert issue: true when
+   * that issue holds the claim now (it was free, or the issue took it before: a resumed fan-out),
+   * false when another alert issue holds it. One conditional write, so of the alerts of an article
+   * and of its translation, whatever their order, one reaches a reader of both languages.
+   */
+  claimStory(articleId: string, subscriberId: string, issueId: string, now: Date): Promise<boolean>;
+  /** Gives back a story claim that this issue holds (taken for a reader it then did not mail). */
+  releaseStory(articleId: string, subscriberId: string, issueId: string): Promise<void>;
+  /** The stories whose alert reached a reader, and by which issue: for a subject access request. */
+  listStoriesForSubscriber(subscriberId: string): Promise<StoryClaim[]>;
+}
+
+/** A reader's claim on the alert of one article: which alert issue reached them with it, and when. */
+export interface StoryClaim {
+  articleId: string;
+  issueId: string;
+  claimedAt: string;
 }
 
 /** One recipient of one issue: the body of a send-queue message. */

@@ -1,6 +1,8 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { editorNoteSchema } from './editor-note';
 import { ValidationError } from './errors';
+import { checkTimeZone } from './time';
 
 export const digestCadenceSchema = z.enum(['daily', 'weekly']);
 export type DigestCadence = z.infer<typeof digestCadenceSchema>;
@@ -15,7 +17,8 @@ export const scheduleSchema = z.object({
   cron: z.string().optional(),
   /** A one-off local date-time (`2026-12-01T08:00`), in `timeZone`. */
   at: z.string().optional(),
-  timeZone: z.string().default('Asia/Baghdad'),
+  /** The IANA zone its cron or one-off time is read in: the one given, else the network's. */
+  timeZone: z.string().min(1),
   cadence: digestCadenceSchema,
   /** Topics the digest carries; empty means all. */
   topics: z.array(z.string()).default([]),
@@ -24,19 +27,24 @@ export const scheduleSchema = z.object({
   lastWindowEnd: z.iso.datetime().optional(),
   /** When a one-off (`at`) schedule fired: it is then disabled for good and fires no more. */
   completedAt: z.iso.datetime().optional(),
+  /**
+   * The editor's note for the schedule's next issue: placed at the top of that issue, then taken off
+   * the schedule (the issue keeps it). `setAt` tells one note from the next, so a digest takes off only
+   * the note it carried.
+   */
+  note: editorNoteSchema.extend({ setAt: z.iso.datetime() }).optional(),
+  /**
+   * A firing the clock is to skip, by the instant it is due: that firing sends nothing and leaves the
+   * window where it was, so the next digest covers both; the schedule stays enabled.
+   */
+  skipFiring: z.iso.datetime().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-/** Refuses a time zone the runtime does not know, with its name. */
-export function checkTimeZone(timeZone: string): void {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-  } catch {
-    throw new ValidationError(`unknown time zone "${timeZone}"`);
-  }
-}
+/** When and for whom a schedule sends: what staff give when they add or change it. */
+export type ScheduleDefinition = Pick<Schedule, 'cron' | 'at' | 'timeZone' | 'cadence' | 'topics'>;
 
 /** Refuses a malformed cron expression with croner's own explanation. */
 export function checkCron(expression: string, timeZone: string): void {
@@ -45,13 +53,6 @@ export function checkCron(expression: string, timeZone: string): void {
     new Cron(expression, { timezone: timeZone, paused: true }).stop();
   } catch (error) {
     throw new ValidationError(`invalid cron expression "${expression}": ${(error as Error).message}`);
-  }
-}
-
-/** Refuses a one-off time that is not a local ISO date-time (`YYYY-MM-DDTHH:MM[:SS]`, no offset). */
-export function checkLocalTime(at: string): void {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(at) || Number.isNaN(Date.parse(`${at}Z`))) {
-    throw new ValidationError(`invalid time "${at}": give a local date-time such as 2026-12-01T08:00`);
   }
 }
 

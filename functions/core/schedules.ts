@@ -1,22 +1,31 @@
+import { readEditorNote } from './editor-note';
 import { NotFoundError, ValidationError } from './errors';
 import type { Clock, ScheduleRepo, ScheduleTrigger, ScheduleTriggers } from './ports';
 import {
   checkCron,
-  checkLocalTime,
-  checkTimeZone,
-  type DigestCadence,
+  digestCadenceSchema,
   nextRun,
   type Schedule,
+  type ScheduleDefinition,
   scheduleNameSchema,
 } from './schedule';
 import { eventBridgeExpression } from './scheduler-expression';
+import { readCadence, readTopics } from './subscribers/input';
+import { checkTimeZone, formatStaffTime, readLocalDateTime } from './time';
 
 export interface NewSchedule {
   name: string;
   cron?: string;
+  /**
+   * A one-off time: a local date-time in the schedule's zone (`2026-12-31T18:00`), or an instant with
+   * an offset (kept as the zone's wall clock). Never a bare date, never a time already past.
+   */
   at?: string;
-  timeZone: string;
-  cadence: DigestCadence;
+  /** The IANA zone the cron or time is read in; absent: the network's (`ScheduleDeps.timeZone`). */
+  timeZone?: string;
+  /** `daily` or `weekly`, in any case. */
+  cadence: string;
+  /** Topic slugs in any case; with `ScheduleDeps.topics`, each must be one of those. */
   topics: string[];
 }
 
@@ -30,6 +39,13 @@ export interface ScheduleDeps {
   schedules: ScheduleRepo;
   clock: Clock;
   triggers?: ScheduleTriggers;
+  /** The network's time zone (`NASHRA_TIME_ZONE`): a schedule's when it names none. */
+  timeZone?: string;
+  /**
+   * The topic slugs articles can carry (the values of `NASHRA_TOPIC_MAP`): a schedule on any other
+   * topic would never match an article, so it is refused.
+   */
+  topics?: readonly string[];
 }
 
 /**
@@ -63,29 +79,21 @@ async function existing(name: string, deps: ScheduleDeps): Promise<Schedule> {
 
 /**
  * Creates a schedule after checking its name, its cron or one-off time (also against what EventBridge
- * Scheduler can run, so a schedule tried locally deploys), and its time zone; then its trigger.
+ * Scheduler can run, so a schedule tried locally deploys), its time zone (the network's when none is
+ * given), its cadence and its topics (among the configured ones); then its trigger. A one-off time
+ * must be a real local time still to come: a past one would be stored and never fire.
  */
 export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promise<Schedule> {
   const name = scheduleNameSchema.safeParse(input.name);
   if (!name.success)
     throw new ValidationError(`invalid schedule name "${input.name}": ${name.error.issues[0]?.message}`);
-  if ((input.cron === undefined) === (input.at === undefined))
-    throw new ValidationError('give either --cron or --at');
-  checkTimeZone(input.timeZone);
-  if (input.cron !== undefined) checkCron(input.cron, input.timeZone);
-  if (input.at !== undefined) checkLocalTime(input.at);
-  eventBridgeExpression(input);
-  const now = deps.clock.now().toISOString();
+  const now = deps.clock.now();
   const schedule: Schedule = {
     name: name.data,
-    ...(input.cron !== undefined ? { cron: input.cron } : {}),
-    ...(input.at !== undefined ? { at: input.at } : {}),
-    timeZone: input.timeZone,
-    cadence: input.cadence,
-    topics: input.topics,
+    ...readDefinition(input, deps, now),
     enabled: true,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
   };
   await deps.schedules.create(schedule);
   try {
@@ -95,6 +103,129 @@ export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promi
     throw error;
   }
   return schedule;
+}
+
+/**
+ * When and for whom a schedule sends, checked as `addSchedule` checks it: a cron or a one-off time
+ * (also against what EventBridge Scheduler can run), the time zone (the network's when none is
+ * given), the cadence and the topics (among the configured ones).
+ */
+function readDefinition(input: Omit<NewSchedule, 'name'>, deps: ScheduleDeps, now: Date): ScheduleDefinition {
+  if ((input.cron === undefined) === (input.at === undefined))
+    throw new ValidationError('give either --cron or --at');
+  const timeZone = input.timeZone ?? deps.timeZone;
+  if (!timeZone) throw new ValidationError('give the time zone (--tz): the network has none configured');
+  checkTimeZone(timeZone);
+  const cadence = readField('--cadence', () => readCadence(input.cadence, digestCadenceSchema.options));
+  const topics = readField('--topics', () => readTopics(input.topics, deps.topics));
+  if (input.cron !== undefined) checkCron(input.cron, timeZone);
+  const at = input.at === undefined ? undefined : oneOffTime(input.at, timeZone, now);
+  eventBridgeExpression({ cron: input.cron, at });
+  return {
+    ...(input.cron !== undefined ? { cron: input.cron } : {}),
+    ...(at !== undefined ? { at } : {}),
+    timeZone,
+    cadence,
+    topics,
+  };
+}
+
+/**
+ * Changes when and for whom a schedule sends (its cron or one-off time, time zone, cadence and
+ * topics), checked as a new schedule is, in one conditional write of those fields over the version
+ * read (a ConflictError when someone changed it meanwhile: read it again). Its window, note, skip and
+ * pause are left as they are; a skipped firing that the new timing no longer has is forgotten. Its
+ * trigger follows; when the trigger cannot, the change is undone. A fired one-off cannot be changed:
+ * add a new schedule.
+ */
+export async function editSchedule(
+  name: string,
+  input: Omit<NewSchedule, 'name'>,
+  deps: ScheduleDeps,
+): Promise<Schedule> {
+  const schedule = await existing(name, deps);
+  if (schedule.completedAt)
+    throw new ValidationError(
+      `schedule "${name}" was a one-off and fired at ${schedule.completedAt}: add a new one`,
+    );
+  const now = deps.clock.now();
+  const definition = readDefinition(input, deps, now);
+  const keepSkip =
+    schedule.skipFiring !== undefined &&
+    definition.cron !== undefined &&
+    nextRun(
+      { ...definition, enabled: true },
+      new Date(Date.parse(schedule.skipFiring) - 1000),
+    )?.toISOString() === schedule.skipFiring;
+  const changed = await deps.schedules.replaceDefinition(
+    name,
+    { ...definition, ...(keepSkip ? { skipFiring: schedule.skipFiring } : {}) },
+    schedule.updatedAt,
+    now.toISOString(),
+  );
+  try {
+    await follow(changed, deps);
+  } catch (error) {
+    await deps.schedules.update(schedule);
+    throw error;
+  }
+  return changed;
+}
+
+/**
+ * Skips the schedule's next firing without pausing it: that firing sends nothing and leaves the
+ * window, so the digest after it covers both. Only a recurring, enabled schedule has a next firing
+ * to skip (a one-off is paused or removed instead). Returns the instant of the skipped firing.
+ */
+export async function skipNextFiring(name: string, deps: ScheduleDeps): Promise<Schedule> {
+  const schedule = await existing(name, deps);
+  if (!schedule.cron)
+    throw new ValidationError(`schedule "${name}" is a one-off: pause or remove it rather than skip it`);
+  const next = nextRun(schedule, deps.clock.now());
+  if (!next) throw new ValidationError(`schedule "${name}" is paused: it has no next firing to skip`);
+  return deps.schedules.setSkip(name, next.toISOString(), deps.clock.now().toISOString());
+}
+
+/** Takes back a skip: the firing goes out as usual. */
+export async function cancelSkip(name: string, deps: ScheduleDeps): Promise<Schedule> {
+  await existing(name, deps);
+  return deps.schedules.setSkip(name, undefined, deps.clock.now().toISOString());
+}
+
+/**
+ * Sets (or, given no text, removes) the editor's note of the schedule's next issue, in Arabic,
+ * English or both (core/editor-note `readEditorNote`). The digest that next goes out carries it at
+ * its top and takes it off the schedule; a test send and a preview show it and leave it.
+ */
+export async function setEditorNote(
+  name: string,
+  text: { ar?: string; en?: string },
+  deps: ScheduleDeps,
+): Promise<Schedule> {
+  const note = readEditorNote(text);
+  await existing(name, deps);
+  const now = deps.clock.now().toISOString();
+  return deps.schedules.setNote(name, note ? { ...note, setAt: now } : undefined, now);
+}
+
+/** Runs a value reader, putting the option's name before its complaint. */
+function readField<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(`${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A one-off time as the zone's wall clock, refused when it does not exist or has passed. */
+function oneOffTime(at: string, timeZone: string, now: Date): string {
+  const read = readLocalDateTime(at, { timeZone, name: '--at' });
+  if (read.instant.getTime() <= now.getTime())
+    throw new ValidationError(
+      `--at ${at} is ${formatStaffTime(read.instant, timeZone)}, which has passed (it is now ${formatStaffTime(now, timeZone)}): a one-off fires once, at a time still to come`,
+    );
+  return read.local;
 }
 
 /** Every schedule with the next time it fires (null when paused, or a one-off done or past). */

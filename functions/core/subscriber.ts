@@ -17,7 +17,7 @@ export const subscriberSchema = z.object({
   cadence: cadenceSchema,
   /** Empty means every topic. */
   topics: z.array(z.string()).default([]),
-  /** Daily and weekly readers who also want urgent articles at once. */
+  /** Daily and weekly readers who also want urgent articles at once (see `defaultUrgentAlerts`). */
   urgentAlerts: z.boolean().default(false),
   paused: z.boolean().default(false),
   consent: z.object({ at: z.iso.datetime(), method: z.string(), source: z.string().optional() }),
@@ -27,8 +27,25 @@ export const subscriberSchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   confirmedAt: z.iso.datetime().optional(),
+  /** How the reader left, when staff unsubscribed them for the reader: the reason they gave. */
+  unsubscribed: z
+    .object({ at: z.iso.datetime(), method: z.literal('staff'), reason: z.string().max(500) })
+    .optional(),
 });
 export type Subscriber = z.infer<typeof subscriberSchema>;
+
+/**
+ * Whether a new reader gets urgent alerts, wherever they come from (the form, `subscribers add`, an
+ * import): yes. An urgent article is a security statement — an incident, an arrest, a threat — about
+ * people in Iraq, and a weekly reader who hears of it days later may hear of it too late to act. It
+ * comes seldom, is never held in quiet hours, and one click in the preferences turns it off.
+ */
+export const defaultUrgentAlerts = true;
+
+/** What staff (or a console) may change of a reader without touching their status. */
+export type ReaderChanges = Partial<
+  Pick<Subscriber, 'languages' | 'cadence' | 'topics' | 'urgentAlerts' | 'paused'>
+>;
 
 /** One address, one form: trimmed and lower-cased (mailbox providers treat local parts case-blind). */
 export function normaliseEmail(email: string): string {

@@ -1,14 +1,15 @@
 import { copy } from '../../templates/copy';
-import { placeholder, trusted } from '../../templates/escape';
+import { escapeHtml, placeholder, type SafeHtml, trusted } from '../../templates/escape';
 import { alertMjml } from '../../templates/mail/alert.mjml';
 import { digestMjml } from '../../templates/mail/digest.mjml';
 import { systemMailMjml } from '../../templates/mail/system.mjml';
-import type { CardView, LocalisedHtml } from '../../templates/mail/view';
+import type { CardView, EditorNoteView, LocalisedHtml } from '../../templates/mail/view';
 import type { Article, Language } from '../core/article';
+import { type EditorNote, noteLanguages, notePieces } from '../core/editor-note';
 import { ValidationError } from '../core/errors';
 import type { CompiledMail, Placeholder } from '../core/mail/compiled-mail';
 import { languagesOf, type MailVariant } from '../core/mail/variant';
-import type { MailRenderer, MjmlCompiler, SystemMail, SystemMailInput } from '../core/ports';
+import type { MailRenderer, MjmlCompiler, RenderedMail, SystemMail, SystemMailInput } from '../core/ports';
 import { headerSafeLine, oneLine } from '../core/text';
 import { type ArticleEntry, arrangeArticles } from './arrange';
 import { isolateForeignRuns } from './bidi';
@@ -23,8 +24,39 @@ export interface MailRendererOptions {
   compiler: MjmlCompiler;
   /** Public URL of the HTTP API: the archive copy an issue's view-in-browser link points to. */
   baseUrl: string;
-  /** Dates are calendar dates in this time zone (the network's: Asia/Baghdad). */
+  /** Dates are calendar dates in this time zone: the network's (`NASHRA_TIME_ZONE`). */
   timeZone: string;
+}
+
+/** A compiled mail with the count of what its cards hold. */
+function holding(mail: CompiledMail, cards: ReadonlyArray<readonly Article[]>): RenderedMail {
+  return { ...mail, cards: cards.length, articles: cards.reduce((sum, card) => sum + card.length, 0) };
+}
+
+/**
+ * The editor's note in the mail's languages that it is written in: each paragraph's lines joined by
+ * line breaks, its text escaped (runs of the other script isolated), each address a link showing itself.
+ */
+export function noteViews(note: EditorNote | undefined, languages: readonly Language[]): EditorNoteView[] {
+  return noteLanguages(note, languages).map((lang) => ({
+    lang,
+    paragraphs: notePieces(note?.[lang] ?? '').map(
+      (lines): SafeHtml =>
+        trusted(
+          lines
+            .map((pieces) =>
+              pieces
+                .map((piece) =>
+                  'url' in piece
+                    ? `<a href="${escapeHtml(piece.url)}" dir="ltr">${escapeHtml(piece.url)}</a>`
+                    : isolateForeignRuns(piece.text, lang),
+                )
+                .join(''),
+            )
+            .join('<br>'),
+        ),
+    ),
+  }));
 }
 
 /** The public archive copy of an issue in one variant: `/issues/{issueId}/{variant}`. Carries no token. */
@@ -129,14 +161,18 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
             subheading: formatWindow(input.window, lang, timeZone),
           })),
         },
+        note: noteViews(input.note, languages),
         cards: entries.map(card),
         footer: { languages, ...subscribedLinks, viewInBrowserUrl },
       });
-      return compile(input.variant, mjml, {
-        subject,
-        preheader: preheader.map((part) => part.text),
-        placeholders: ['preferencesUrl', 'unsubscribeUrl'],
-      });
+      return holding(
+        await compile(input.variant, mjml, {
+          subject,
+          preheader: preheader.map((part) => part.text),
+          placeholders: ['preferencesUrl', 'unsubscribeUrl'],
+        }),
+        entries,
+      );
     },
 
     async renderAlert(input) {
@@ -176,11 +212,14 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
         card: card(entry as ArticleEntry),
         footer: { languages, ...subscribedLinks, viewInBrowserUrl },
       });
-      return compile(input.variant, mjml, {
-        subject,
-        preheader: preheader.map((part) => part.text),
-        placeholders: ['preferencesUrl', 'unsubscribeUrl'],
-      });
+      return holding(
+        await compile(input.variant, mjml, {
+          subject,
+          preheader: preheader.map((part) => part.text),
+          placeholders: ['preferencesUrl', 'unsubscribeUrl'],
+        }),
+        [entry],
+      );
     },
 
     renderSystemMail(kind, variant, input = {}) {

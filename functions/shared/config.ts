@@ -7,6 +7,7 @@ import { parseQuietHours, type QuietHours } from '../core/send/quiet-hours';
 import { senderConcurrencyFor } from '../core/send/rate-limit';
 import { type Limit, parseLimits } from '../core/subscribers/rate-limit';
 import { type UnsubscribeNotice, unsubscribeNoticeSchema } from '../core/subscribers/reader-flows';
+import { isTimeZone } from '../core/time';
 import { makePrivateDir, writePrivateFile } from './private-files';
 import { type TableNames, tableNamesFor } from './tables';
 
@@ -174,7 +175,10 @@ const environmentSchema = z
     NASHRA_SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
     NASHRA_SENDER_TIMEOUT_SECONDS: z.coerce.number().int().min(3).max(900).default(60),
     NASHRA_TRANSIENT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
-    NASHRA_TIME_ZONE: z.string().min(1).default('Asia/Baghdad'),
+    NASHRA_TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, 'an IANA time zone the runtime knows, such as Asia/Baghdad')
+      .default('Asia/Baghdad'),
     NASHRA_QUIET_HOURS: z
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/i, 'HH:MM-HH:MM, or off')

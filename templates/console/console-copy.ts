@@ -61,7 +61,6 @@ export interface ConsoleCopy {
     commandLine: string;
     targetKinds: Record<'schedule' | 'issue' | 'reader' | 'article' | 'staff' | 'import', string>;
   };
-  overview: { nav: string; title: string; body: string };
   errors: {
     notFound: string;
     forbidden: string;
@@ -147,11 +146,6 @@ export const consoleCopy: Record<Language, ConsoleCopy> = {
         import: 'استيراد',
       },
     },
-    overview: {
-      nav: 'نظرة عامة',
-      title: 'نظرة عامة',
-      body: 'أهلاً بك في لوحة الموظفين.',
-    },
     errors: {
       notFound: 'هذه الصفحة غير موجودة.',
       forbidden:
@@ -235,11 +229,6 @@ export const consoleCopy: Record<Language, ConsoleCopy> = {
         staff: 'staff',
         import: 'import',
       },
-    },
-    overview: {
-      nav: 'Overview',
-      title: 'Overview',
-      body: 'Welcome to the staff console.',
     },
     errors: {
       notFound: 'There is no such page.',

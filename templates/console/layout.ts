@@ -3,6 +3,7 @@ import { directionOf, type Language } from '../language';
 import { fontStacks, palette } from '../mail/partials/head.mjml';
 import { consoleCopy } from './console-copy';
 import { csrfField, ltr, notice } from './forms';
+import { sectionStyles } from './ui';
 
 export interface ConsoleNavItem {
   href: string;
@@ -96,7 +97,7 @@ export function renderConsolePage(input: ConsolePageInput): string {
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <title>${input.title} · ${copy.consoleName}</title>
-<style>${trusted(styles)}</style>
+<style>${trusted(styles)}${trusted(sectionStyles)}</style>
 </head>
 <body>
 <a class="skip" href="#main">${copy.skip}</a>

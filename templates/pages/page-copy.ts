@@ -39,6 +39,8 @@ export const pageCopy: Record<
       button: string;
       privacy: string;
       otherLanguage: string;
+      /** Under the urgent-alerts box: what an urgent article is, so the reader can choose. */
+      urgentHint: string;
     };
     subscribeAccepted: { title: string; body: string };
     confirmPrompt: { title: string; body: string; button: string };
@@ -116,6 +118,8 @@ export const pageCopy: Record<
       button: 'اشترك',
       privacy: 'في كل رسالة منا رابط لتغيير اختياراتك ورابط لإلغاء الاشتراك فوراً.',
       otherLanguage: 'English',
+      urgentHint:
+        'المقالات العاجلة بيانات أمنية: حادث أو اعتقال أو تهديد. تصل نادراً، وفور نشرها أياً كان اختيارك أعلاه، حتى في الليل.',
     },
     subscribeAccepted: {
       title: 'تفقّد بريدك',
@@ -220,6 +224,8 @@ export const pageCopy: Record<
       button: 'Subscribe',
       privacy: 'Every mail from us has a link to change your choices and a link to unsubscribe at once.',
       otherLanguage: 'العربية',
+      urgentHint:
+        'Urgent articles are security statements: an incident, an arrest, a threat. They come seldom, and at once whatever you chose above, even at night.',
     },
     subscribeAccepted: {
       title: 'Check your inbox',

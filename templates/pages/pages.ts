@@ -120,8 +120,10 @@ function languageRadios(lang: Language, chosen: readonly Language[]) {
 }
 
 /**
- * The subscribe form: address, languages (with their order), cadence, topics, and a honeypot field
- * (`website`) hidden from people (and from screen readers) that bots fill in. It POSTs to `action`.
+ * The subscribe form: address, languages (with their order), cadence, topics, urgent alerts (ticked:
+ * the default, see `defaultUrgentAlerts`), and a honeypot field (`website`) hidden from people (and
+ * from screen readers) that bots fill in. It POSTs to `action`. The urgent-alerts box follows a hidden
+ * `urgentAlerts=off`, so an unticked box sends `off` and a ticked one `off` then `on` (the last wins).
  */
 export function subscribePage(input: {
   lang: Language;
@@ -154,6 +156,11 @@ export function subscribePage(input: {
 <fieldset><legend>${preferences.languages}</legend>${languageRadios(input.lang, [input.lang])}</fieldset>
 <fieldset><legend>${preferences.cadence}</legend>${cadences}</fieldset>
 ${topics.length > 0 && html`<fieldset><legend>${preferences.topics}</legend><p class="meta">${preferences.topicsHint}</p>${topics}</fieldset>`}
+<fieldset><legend>${preferences.more}</legend>
+<input type="hidden" name="urgentAlerts" value="off">
+<label><input type="checkbox" name="urgentAlerts" value="on" checked aria-describedby="urgent-hint"> ${preferences.urgentAlerts}</label>
+<p id="urgent-hint" class="meta">${words.urgentHint}</p>
+</fieldset>
 <p class="meta">${words.privacy}</p>
 <button type="submit">${words.button}</button>
 </form>`,

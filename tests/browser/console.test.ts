@@ -30,7 +30,7 @@ beforeAll(async () => {
   t = await openTestStack({ NASHRA_BASE_URL: base }, { staff: true });
   // As `nashra dev` serves it: the console in front of the reader pages, on one server.
   fetchApp = createApp(t.runtime, {
-    console: createConsoleApp(t.runtime, { sections: consoleSections }),
+    console: createConsoleApp(t.runtime, { sections: consoleSections() }),
   }).fetch;
   await addStaffAccount(staffParts(t.runtime), { kind: 'cli', name: 'browser test' }, { email, password });
   browser = await launchChromium();

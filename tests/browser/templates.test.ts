@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
@@ -152,5 +152,78 @@ describe.each(Object.keys(samplePages))('the %s page in a browser', (name) => {
       expect(requested).toEqual([]);
       expect(axe.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
     });
+  });
+});
+
+/** Computed type of elements in the page, as `font-size/line-height` in px. */
+const typeOf = (
+  selector: string,
+) => `(() => [...document.querySelectorAll(${JSON.stringify(selector)})].map((element) => {
+  const style = getComputedStyle(element);
+  return { lang: element.closest('[lang]').lang, size: parseFloat(style.fontSize), leading: parseFloat(style.lineHeight) };
+}))()`;
+
+interface Type {
+  lang: string;
+  size: number;
+  leading: number;
+}
+
+describe('Arabic beside English reads at the same optical size', () => {
+  it('sets Arabic mail text a step larger with looser leading, in every block of a bilingual digest', async () => {
+    const mail = await renderer.renderDigest({
+      issueId: 'i',
+      variant: 'ar+en',
+      articles: weekOfArticles,
+      window: week,
+    });
+    const { page } = await open(personalise(mail, links).html, 600);
+    // Each block of text (the div an mj-text wraps around it), not the document's own wrapper.
+    const blocks = (await page.evaluate(typeOf('div[style*="font-family"] > div[lang][dir]'))) as Type[];
+    const titles = (await page.evaluate(typeOf('h2'))) as Type[];
+    await page.close();
+    const body = (lang: string) => blocks.filter((block) => block.lang === lang && block.size >= 16);
+    expect(body('ar').length).toBeGreaterThan(3);
+    for (const block of body('ar')) expect([block.size, block.leading]).toEqual([18, 32.4]);
+    for (const block of body('en')) expect([block.size, block.leading]).toEqual([16, 25.6]);
+    expect(new Set(titles.map((title) => `${title.lang} ${title.size}`))).toEqual(
+      new Set(['ar 23', 'en 20']),
+    );
+  });
+
+  it('sets an Arabic page a step larger than an English one, and each language’s block in the other’s page', async () => {
+    const measure = async (lang: 'ar' | 'en') => {
+      const { page } = await open(samplePages.subscribe?.(lang) ?? '', 600);
+      const type = {
+        intro: ((await page.evaluate(typeOf('main > p:nth-of-type(2)'))) as Type[])[0],
+        footer: ((await page.evaluate(typeOf('footer p'))) as Type[]).map(
+          (p) => `${p.lang} ${p.size.toFixed(2)}`,
+        ),
+      };
+      await page.close();
+      return type;
+    };
+    const [arabic, english] = [await measure('ar'), await measure('en')];
+    expect(arabic.intro).toEqual({ lang: 'ar', size: 19, leading: 34.2 });
+    expect(english.intro).toEqual({ lang: 'en', size: 17, leading: 27.2 });
+    // The footer names the organisation in both languages, each at its own size.
+    expect(english.footer).toEqual(['en 15.30', 'ar 17.21']);
+    expect(arabic.footer).toEqual(['ar 17.10', 'en 15.20']);
+  });
+
+  it('writes a side-by-side screenshot of the Arabic and English digests to compare by eye', async () => {
+    const variant = async (lang: 'ar' | 'en') =>
+      personalise(
+        await renderer.renderDigest({ issueId: 'i', variant: lang, articles: weekOfArticles, window: week }),
+        links,
+      )
+        .html.replace(/&/g, '&amp;')
+        .replace(/"/g, '&quot;');
+    const frames = `<!doctype html><body style="margin:0;display:flex;gap:8px"><iframe title="Arabic" style="width:600px;height:1400px;border:0" srcdoc="${await variant('ar')}"></iframe><iframe title="English" style="width:600px;height:1400px;border:0" srcdoc="${await variant('en')}"></iframe></body>`;
+    const { page } = await open(frames, 1208);
+    const path = join(screenshots, 'typography-digest-ar-beside-en.png');
+    await page.screenshot({ path, fullPage: true });
+    await page.close();
+    expect(statSync(path).size).toBeGreaterThan(10_000);
   });
 });

@@ -55,8 +55,9 @@ describe('the outputs staff tools find the stage by', () => {
       (n) => !['NASHRA_TOPIC_MAP', 'NASHRA_URGENT_CATEGORY', 'NASHRA_SITES'].includes(n),
     ))
       expect(text).toContain(name);
-    const [, fn] = functions[0] ?? [];
-    const variables = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const fn = functions[0]?.[1];
+    if (!fn) throw new Error('no function');
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(text).toContain(String(variables.NASHRA_FROM_ADDRESS));
     expect(text).toContain(String(variables.NASHRA_BASE_URL));
   });

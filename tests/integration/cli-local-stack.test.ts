@@ -87,7 +87,9 @@ describe('the nashra CLI in local mode', () => {
     expect(await health.json()).toEqual({ ok: true });
     // The console on the same server, and the demo staff account's password, shown this once.
     expect(first.output()).toMatch(
-      new RegExp(`Console +http://127\\.0\\.0\\.1:${ports.NASHRA_API_PORT}/console +staff sign-in: staff@nashra\\.example, password \\S{20} +\\(shown this once\\)`),
+      new RegExp(
+        `Console +http://127\\.0\\.0\\.1:${ports.NASHRA_API_PORT}/console +staff sign-in: staff@nashra\\.example, password \\S{20} +\\(shown this once\\)`,
+      ),
     );
     expect(shared.console).toBe(`http://127.0.0.1:${ports.NASHRA_API_PORT}/console`);
     const signIn = await fetch(`http://127.0.0.1:${ports.NASHRA_API_PORT}/console/sign-in`);

@@ -166,6 +166,35 @@ describe('dates, names and articles in the mails', () => {
     );
   });
 
+  it('says how many cards and articles each variant holds: what a caller prints, and what the subject counts', async () => {
+    const held = async (variant: MailVariant) => {
+      const mail = await renderer.renderDigest({
+        issueId: 'i',
+        variant,
+        articles: weekOfArticles,
+        window: week,
+      });
+      return {
+        cards: mail.cards,
+        articles: mail.articles,
+        subjectCount: /(\d+) (articles|مقالات)/.exec(mail.subject)?.[1],
+      };
+    };
+    // Six articles in: three Arabic, three English, two pairs among them.
+    expect(weekOfArticles).toHaveLength(6);
+    expect(await held('ar')).toEqual({ cards: 3, articles: 3, subjectCount: '3' });
+    expect(await held('en')).toEqual({ cards: 3, articles: 3, subjectCount: '3' });
+    expect(await held('ar+en')).toEqual({ cards: 4, articles: 6, subjectCount: '4' });
+    const alert = await renderer.renderAlert({
+      issueId: 'i',
+      variant: 'en+ar',
+      articles: [basraAr, basraEn],
+    });
+    expect([alert.cards, alert.articles]).toEqual([1, 2]);
+    const alone = await renderer.renderAlert({ issueId: 'i', variant: 'en', articles: [basraAr, basraEn] });
+    expect([alone.cards, alone.articles]).toEqual([1, 1]);
+  });
+
   it('refuses a digest variant without an article and an alert without a version in the variant', async () => {
     await expect(
       renderer.renderDigest({ issueId: 'i', variant: 'ar', articles: [waterEn], window: week }),

@@ -153,4 +153,20 @@ describe('a weekly digest to 1,000 readers across every variant', () => {
     await t.stack.triggers.idle();
     expect(await readOutbox(t.stack)).toHaveLength(expected.size);
   });
+  it('refuses in words a window that ends before it starts', async () => {
+    const schedule = await t.services.schedules.get('weekly');
+    if (!schedule) throw new Error('schedule missing');
+    await expect(
+      sendDigest(schedule, { since: '2026-02-01T00:00:00Z', until: '2026-01-31T00:00:00Z' }, t.services),
+    ).rejects.toThrow(
+      'the window would end at 2026-01-31 03:00 Baghdad, before it starts at 2026-02-01 03:00 Baghdad: its end must come after its start',
+    );
+    // Only an end before the schedule's last window: the message says where the start came from.
+    await expect(sendDigest(schedule, { until: '2020-01-01T00:00:00Z' }, t.services)).rejects.toThrow(
+      '(the end of the last window of "weekly"; give --since to start elsewhere)',
+    );
+    await expect(sendDigest(schedule, { until: 'next friday' }, t.services)).rejects.toThrow(
+      '--until "next friday" is not an instant',
+    );
+  });
 });

@@ -120,7 +120,7 @@ describe('nashra staff --stage, against a stage whose Cognito is cognito-local',
       },
     );
     try {
-      const browser = new ConsoleBrowser(createConsoleApp(runtime, { sections: consoleSections }));
+      const browser = new ConsoleBrowser(createConsoleApp(runtime, { sections: consoleSections() }));
       const signedIn = await browser.signIn('ops@nashra.example', 'A-stage-password-9');
       expect(signedIn.status).toBe(303);
       expect(signedIn.headers.get('location')).toBe('/console/overview');

@@ -167,6 +167,18 @@ describe('POST /subscribe', () => {
     expect(answers[0]?.status).toBe(200);
   });
 
+  it('offers urgent alerts ticked on the form, and keeps the reader’s answer either way', async () => {
+    const page = await (await request('/subscribe?lang=en')).text();
+    expect(page).toContain('<input type="hidden" name="urgentAlerts" value="off">');
+    expect(page).toMatch(/<input type="checkbox" name="urgentAlerts" value="on" checked/);
+    const ticked = freshAddress('urgent-ticked');
+    const unticked = freshAddress('urgent-unticked');
+    await subscribe({ email: ticked, languages: 'en', cadence: 'weekly', urgentAlerts: ['off', 'on'] });
+    await subscribe({ email: unticked, languages: 'en', cadence: 'weekly', urgentAlerts: 'off' });
+    expect((await stored(ticked))?.urgentAlerts).toBe(true);
+    expect((await stored(unticked))?.urgentAlerts).toBe(false);
+  });
+
   it('takes JSON with repeated or comma-separated lists and answers 202 JSON', async () => {
     const email = freshAddress('json');
     const response = await request('/subscribe', {

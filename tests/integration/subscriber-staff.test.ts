@@ -1,8 +1,15 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../functions/core/errors';
+import { NotFoundError, ValidationError } from '../../functions/core/errors';
 import { emailHash } from '../../functions/core/subscriber';
-import { eraseReader, importReaders, personalData } from '../../functions/core/subscribers/staff';
+import {
+  addReader,
+  eraseReader,
+  importReaders,
+  personalData,
+  setReader,
+  unsubscribeReader,
+} from '../../functions/core/subscribers/staff';
 import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
 import type { Runtime } from '../../functions/runtime/runtime';
 import { allTableNames } from '../../functions/shared/tables';
@@ -90,7 +97,7 @@ describe('importReaders', () => {
     ).rejects.toThrow(ValidationError);
     await expect(
       importReaders('email,cadence\na@example.org,weekly\n', { confirmed: false }, services),
-    ).rejects.toThrow('line 1: the header lacks languages, topics');
+    ).rejects.toThrow('line 1: the header has no languages column');
     await expect(
       importReaders(
         'email,languages,cadence,topics\n"a@example.org,en,weekly,\n',
@@ -98,6 +105,175 @@ describe('importReaders', () => {
         services,
       ),
     ).rejects.toThrow('line 2: a quoted field is never closed');
+  });
+});
+
+describe('urgent alerts for readers staff add', () => {
+  it('are on for a reader added or imported without saying, and an import column can say no', async () => {
+    const added = await addReader(
+      {
+        email: 'urgent-added@example.org',
+        languages: ['ar'],
+        cadence: 'weekly',
+        topics: [],
+        confirmed: true,
+        source: 'phone',
+        method: 'staff',
+      },
+      services,
+    );
+    expect(added.subscriber.urgentAlerts).toBe(true);
+    const report = await importReaders(
+      'email,languages,cadence,urgentAlerts\nurgent-yes@example.org,ar,daily,\nurgent-no@example.org,ar,daily,لا\n',
+      { confirmed: true, source: 'sheet' },
+      services,
+    );
+    expect(report.rejected).toEqual([]);
+    expect((await services.subscribers.findByEmail('urgent-yes@example.org'))?.urgentAlerts).toBe(true);
+    expect((await services.subscribers.findByEmail('urgent-no@example.org'))?.urgentAlerts).toBe(false);
+    await expect(
+      addReader(
+        {
+          email: 'x@example.org',
+          languages: ['ar'],
+          cadence: 'weekly',
+          topics: ['wter'],
+          confirmed: true,
+          method: 'staff',
+        },
+        services,
+      ),
+    ).rejects.toThrow("'wter' is not a topic here: the topics are");
+  });
+});
+
+describe('import as spreadsheets write it', () => {
+  const sheet = [
+    '\uFEFFالبريد الإلكتروني;اللغات;التواتر;المواضيع;التنبيهات العاجلة',
+    'sheet-one@example.org;العربية;أسبوعي;Water;نعم',
+    'sheet-two@example.org;ar en;Weekley;;',
+    'held-sheet@example.org;en;daily;;no',
+    'sheet-three@example.org;en;DAILY;security water;0',
+    'sheet-one@example.org;en;daily;;',
+  ].join('\r\n');
+
+  it('says in a dry run exactly what the import then does, writing and sending nothing before', async () => {
+    await services.subscribers.create(reader({ email: 'held-sheet@example.org' }));
+    const mailsBefore = (await readOutbox(t.stack)).length;
+    const preview = await importReaders(sheet, { confirmed: false, dryRun: true }, services);
+    expect(preview).toEqual({
+      dryRun: true,
+      separator: ';',
+      columns: {
+        email: 'البريد الإلكتروني',
+        languages: 'اللغات',
+        cadence: 'التواتر',
+        topics: 'المواضيع',
+        urgentAlerts: 'التنبيهات العاجلة',
+      },
+      created: 2,
+      confirmationsSent: 2,
+      unchanged: [{ line: 4, reason: 'already active' }],
+      rejected: [
+        {
+          line: 3,
+          column: 'التواتر',
+          reason: "التواتر (cadence): 'Weekley' is not one of instant, daily, weekly",
+        },
+        { line: 6, reason: 'the same address as line 2' },
+      ],
+    });
+    expect(await services.subscribers.findByEmail('sheet-one@example.org')).toBeUndefined();
+    expect((await readOutbox(t.stack)).length).toBe(mailsBefore);
+
+    const done = await importReaders(sheet, { confirmed: false }, services);
+    expect({ ...done, dryRun: true }).toEqual(preview);
+    expect(await services.subscribers.findByEmail('sheet-one@example.org')).toMatchObject({
+      status: 'pending',
+      languages: ['ar'],
+      cadence: 'weekly',
+      topics: ['water'],
+      urgentAlerts: true,
+    });
+    expect(await services.subscribers.findByEmail('sheet-three@example.org')).toMatchObject({
+      cadence: 'daily',
+      topics: ['security', 'water'],
+      urgentAlerts: false,
+    });
+    expect((await readOutbox(t.stack)).length).toBe(mailsBefore + 2);
+  });
+});
+
+describe('staff acting for a reader', () => {
+  it('change only the fields asked, keep the fan-out index in step, and never touch the status', async () => {
+    const person = reader({ email: 'set-me@example.org', cadence: 'weekly', topics: ['water'] });
+    await services.subscribers.create(person);
+    const inSegment = async (cadence: 'daily' | 'weekly') => {
+      const page = await services.subscribers.pageSegment(cadence, { limit: 1000 });
+      return page.subscribers.some((candidate) => candidate.id === person.id);
+    };
+    expect(await inSegment('weekly')).toBe(true);
+
+    const later = new Date('2026-11-04T09:00:00.000Z');
+    const changed = await setReader(
+      'Set-Me@example.org',
+      { cadence: 'daily', urgentAlerts: true, topics: ['water'] },
+      { ...services, clock: { now: () => later } },
+    );
+    expect(changed.changed).toEqual(['cadence', 'urgentAlerts']);
+    expect(changed.subscriber).toEqual({
+      ...person,
+      cadence: 'daily',
+      urgentAlerts: true,
+      updatedAt: later.toISOString(),
+    });
+    expect([await inSegment('weekly'), await inSegment('daily')]).toEqual([false, true]);
+
+    await setReader(person.email, { paused: true }, services);
+    expect(await inSegment('daily')).toBe(false);
+    expect((await setReader(person.email, { paused: true }, services)).changed).toEqual([]);
+    await setReader(person.email, { paused: false }, services);
+    expect(await inSegment('daily')).toBe(true);
+
+    await expect(setReader(person.email, { topics: ['wter'] }, services)).rejects.toThrow(
+      "'wter' is not a topic here",
+    );
+    await expect(setReader('nobody@example.org', { paused: true }, services)).rejects.toThrow(NotFoundError);
+    expect((await services.subscribers.findByEmail(person.email))?.status).toBe('active');
+  });
+
+  it('refuse to write preferences over a reader whose pause, cadence or status changed since read', async () => {
+    const person = reader({ email: 'raced@example.org' });
+    await services.subscribers.create(person);
+    await setReader(person.email, { paused: true }, services);
+    await expect(
+      services.subscribers.updatePreferences(person.id, { cadence: 'daily' }, person, now.toISOString()),
+    ).rejects.toThrow('the reader changed while this was written');
+    expect(await services.subscribers.get(person.id)).toMatchObject({ cadence: 'weekly', paused: true });
+  });
+
+  it('unsubscribe a reader with the reason, out of every fan-out, and leave suppressed readers alone', async () => {
+    const person = reader({ email: 'leave-me@example.org', cadence: 'daily' });
+    const bounced = reader({ email: 'bounced-staff@example.org', status: 'bounced' });
+    await services.subscribers.create(person);
+    await services.subscribers.create(bounced);
+    await expect(unsubscribeReader(person.email, '  ', services)).rejects.toThrow(ValidationError);
+
+    const left = await unsubscribeReader(person.email, 'asked by phone,\n3 November', services);
+    expect(left.changed).toBe(true);
+    expect(left.subscriber).toEqual({
+      ...person,
+      status: 'unsubscribed',
+      unsubscribed: { at: now.toISOString(), method: 'staff', reason: 'asked by phone, 3 November' },
+      updatedAt: now.toISOString(),
+    });
+    const daily = await services.subscribers.pageSegment('daily', { limit: 1000 });
+    expect(daily.subscribers.map((candidate) => candidate.id)).not.toContain(person.id);
+    expect((await unsubscribeReader(person.email, 'again', services)).changed).toBe(false);
+    expect(await unsubscribeReader(bounced.email, 'asked', services)).toEqual({
+      subscriber: bounced,
+      changed: false,
+    });
   });
 });
 

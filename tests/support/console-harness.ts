@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleAppOptions, createConsoleApp, publicConsoleRoutes } from '../../functions/console/app';
-import type { ConsoleEnv, ConsoleSection } from '../../functions/console/console-env';
+import type { AuditEntry, ConsoleEnv, ConsoleSection } from '../../functions/console/console-env';
 import { consoleSections } from '../../functions/console/sections';
+import { HOME_PATH } from '../../functions/console/shell';
 import type { Clock } from '../../functions/core/ports';
 import { addStaffAccount } from '../../functions/core/staff/accounts';
 import { signedInSession } from '../../functions/core/staff/sessions';
@@ -47,11 +48,15 @@ export class ConsoleBrowser {
     return this.send(path, { method: 'GET', headers: { 'sec-fetch-site': 'none', ...headers } });
   }
 
+  /** A form POST (URL-encoded); a field given as a list is repeated (ticked checkboxes). */
   async post(
     path: string,
-    fields: Record<string, string>,
+    fields: Record<string, string | readonly string[]>,
     headers: Record<string, string> = {},
   ): Promise<Response> {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields))
+      for (const item of [value].flat()) body.append(name, item);
     return this.send(path, {
       method: 'POST',
       headers: {
@@ -60,7 +65,16 @@ export class ConsoleBrowser {
         'sec-fetch-site': 'same-origin',
         ...headers,
       },
-      body: new URLSearchParams(fields).toString(),
+      body: body.toString(),
+    });
+  }
+
+  /** A multipart form POST (a file upload), as a browser sends one from the page. */
+  async postMultipart(path: string, form: FormData): Promise<Response> {
+    return this.send(path, {
+      method: 'POST',
+      headers: { origin: CONSOLE_ORIGIN, 'sec-fetch-site': 'same-origin' },
+      body: form,
     });
   }
 
@@ -133,7 +147,7 @@ export async function openConsoleHarness(
   const clock = mutableClock();
   const runtime = stack.withClock(clock);
   const app = createConsoleApp(runtime, {
-    sections: options.sections ?? consoleSections,
+    sections: options.sections ?? consoleSections(),
     clientAddress: (c) => c.req.header('x-test-client'),
   });
   const staff = staffParts(runtime);
@@ -207,7 +221,11 @@ const idempotent = (method: string) => method === 'GET' || method === 'HEAD';
  */
 export function describeConsoleRouteGuards(
   name: string,
-  options: { sections?: ConsoleSection[] } = {},
+  options: {
+    sections?: ConsoleSection[];
+    /** Routes (`POST /console/digest/:name/send`) that must be among those checked. */
+    covers?: string[];
+  } = {},
 ): void {
   describe(`${name}: every route refuses what it must`, () => {
     let harness: ConsoleHarness;
@@ -247,11 +265,16 @@ export function describeConsoleRouteGuards(
       } else expect(response.status, where).toBe(401);
     }
 
-    it('has routes to check, the shell’s own among them', () => {
-      expect(routes.length).toBeGreaterThan(0);
-      expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(
-        expect.arrayContaining(['POST /console/sign-out']),
-      );
+    it('has routes to check: the shell’s own, every section’s, and those named', () => {
+      const named = routes.map((route) => `${route.method} ${route.path}`);
+      expect(named).toEqual(expect.arrayContaining(['POST /console/sign-out', ...(options.covers ?? [])]));
+      for (const section of options.sections ?? consoleSections()) {
+        const under = `/console${section.path}`;
+        expect(
+          routes.some((route) => route.path === under || route.path.startsWith(`${under}/`)),
+          `routes of ${section.path}`,
+        ).toBe(true);
+      }
     });
 
     it('refuses a request without a session: a page sends to sign-in, an action is a 401', async () => {
@@ -316,4 +339,99 @@ export function describeConsoleRouteGuards(
       }
     });
   });
+}
+
+/** A staff member signed in to the console through its sign-in form, driving the sections' pages. */
+export interface SignedInStaff {
+  /** The console app: the shell with the sections, its guard in front of every route. */
+  app: Hono<ConsoleEnv>;
+  member: StaffMember;
+  browser: ConsoleBrowser;
+  /** The session's CSRF token, as the pages' forms carry it. */
+  csrf: string;
+  /** Switches the console's language as the layout's link does (`?lang=`, remembered by a cookie). */
+  setLanguage(lang: 'ar' | 'en'): Promise<void>;
+  /** A page under /console (`/schedules`). */
+  get(path: string): Promise<Response>;
+  /** A form POST under /console, with the session's CSRF token unless `csrf: false`. */
+  post(
+    path: string,
+    fields?: Record<string, string | readonly string[]>,
+    options?: { csrf?: boolean },
+  ): Promise<Response>;
+  /** A multipart POST under /console (a file upload, or a form that carries one back), with the CSRF token. */
+  upload(
+    path: string,
+    fields: Record<string, string>,
+    file?: { name: string; content: string; filename: string },
+  ): Promise<Response>;
+  /** What this staff member did through these methods, in order, as read from the audit log (the actor as its id). */
+  audits(): Promise<Array<AuditEntry & { staff: string }>>;
+}
+
+/**
+ * The console as staff meet it, for the sections' suites: `createConsoleApp` with `sections` on the
+ * suite's runtime (which must reach the staff's identity service: `openTestStack(…, { staff: true })`),
+ * a staff account added as `nashra staff add` adds one, signed in through the sign-in form against
+ * cognito-local, in `lang` (English unless told). Every request then passes the shell's real session,
+ * origin and CSRF checks, and every audit entry is read back from the audit table.
+ */
+export async function signInToConsole(
+  runtime: Runtime,
+  sections: ConsoleSection[],
+  options: { email?: string; lang?: 'ar' | 'en' } = {},
+): Promise<SignedInStaff> {
+  const app = createConsoleApp(runtime, { sections, clientAddress: (c) => c.req.header('x-test-client') });
+  const staff = staffParts(runtime);
+  accounts += 1;
+  const email = options.email ?? `editor${accounts}-${Date.now().toString(36)}@nashra.example`;
+  const password = `Correct-horse-${accounts}-battery`;
+  const { account } = await addStaffAccount(staff, { kind: 'cli', name: 'test' }, { email, password });
+  const member = { id: account.id, email: account.email };
+  const browser = new ConsoleBrowser(app);
+  const signedIn = await browser.signIn(email, password);
+  if (signedIn.status !== 303 || signedIn.headers.get('location') !== HOME_PATH)
+    throw new Error(`signing in to the console failed: ${signedIn.status} ${await signedIn.text()}`);
+  const csrf = ConsoleBrowser.csrfOf(await (await browser.get(HOME_PATH)).text());
+  const url = (path: string) => `/console${path}`;
+  // The audit log orders the records of one millisecond by a random id, and the suites freeze time:
+  // what each request wrote is collected after it, so that the entries read in the order done.
+  const done: Array<AuditEntry & { staff: string }> = [];
+  const seen = new Set<string>();
+  const collect = async (answer: Promise<Response>) => {
+    const response = await answer;
+    const { records } = await runtime.repos.audit.list({});
+    for (const record of records.reverse()) {
+      if (seen.has(record.id) || record.actor.kind !== 'staff' || record.actor.id !== member.id) continue;
+      seen.add(record.id);
+      const { action, target, detail } = record;
+      done.push({ action, ...(target ? { target } : {}), ...(detail ? { detail } : {}), staff: member.id });
+    }
+    return response;
+  };
+  const setLanguage = async (lang: 'ar' | 'en') => {
+    const answer = await browser.get(`${HOME_PATH}?lang=${lang}`);
+    if (answer.status !== 200) throw new Error(`switching the console to ${lang} failed: ${answer.status}`);
+  };
+  await setLanguage(options.lang ?? 'en');
+  return {
+    app,
+    member,
+    browser,
+    csrf,
+    setLanguage,
+    get: (path) => collect(browser.get(url(path))),
+    post: (path, fields = {}, postOptions = {}) =>
+      collect(browser.post(url(path), postOptions.csrf === false ? fields : { _csrf: csrf, ...fields })),
+    upload(path, fields, file) {
+      const form = new FormData();
+      form.append('_csrf', csrf);
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      if (file) form.append(file.name, new Blob([file.content], { type: 'text/csv' }), file.filename);
+      return collect(browser.postMultipart(url(path), form));
+    },
+    async audits() {
+      return [...done];
+    },
+  };
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Article, SaveOutcome } from '../../functions/core/article';
 import { ConflictError, NotFoundError } from '../../functions/core/errors';
 import { announceNewArticles } from '../../functions/core/ingest/announce';
-import type { FeedItem, ParsedFeed } from '../../functions/core/ingest/feed-item';
-import { ingestFeeds, ingestParsedFeed } from '../../functions/core/ingest/ingest-feed';
+import { describeItem, type FeedItem, type ParsedFeed } from '../../functions/core/ingest/feed-item';
+import { hasRejections, ingestFeeds, ingestParsedFeed } from '../../functions/core/ingest/ingest-feed';
 import { pairTranslations } from '../../functions/core/ingest/pairing';
 import type { IngestRules } from '../../functions/core/ingest/rules';
 import type { ArticleRepo, Clock } from '../../functions/core/ports';
@@ -48,6 +48,13 @@ class FakeArticleRepo implements ArticleRepo {
   async clearTranslation(id: string, expected: string) {
     const article = this.articles.get(id);
     if (article?.translationId === expected) this.articles.set(id, { ...article, translationId: undefined });
+  }
+  async setUrgent(id: string, urgent: boolean, now: string) {
+    const article = this.articles.get(id);
+    if (!article) throw new NotFoundError(id);
+    const marked = { ...article, urgent, updatedAt: now };
+    this.articles.set(id, marked);
+    return marked;
   }
 }
 
@@ -102,7 +109,7 @@ describe('ingestParsedFeed', () => {
     });
   });
 
-  it('refuses every item of a feed that shares an id with another, and stores the rest', async () => {
+  it('keeps the first item of an id (feeds list newest first) and refuses the later ones, naming both', async () => {
     const repo = new FakeArticleRepo();
     const parsed = feed([item(1), item(2, { guid: 'guid-1', title: 'Other' }), item(3)]);
     const report = await ingestParsedFeed(
@@ -110,12 +117,15 @@ describe('ingestParsedFeed', () => {
       { location: 'f' },
       parsed,
     );
-    expect(report.created).toEqual(['guid-3']);
-    expect(report.rejected.map((r) => r.reason)).toEqual([
-      'has the same id (GUID) guid-1 as item 2 of this feed; none of them is stored',
-      'has the same id (GUID) guid-1 as item 1 of this feed; none of them is stored',
+    expect(report.created).toEqual(['guid-1', 'guid-3']);
+    expect(report.rejected).toEqual([
+      {
+        item: 'item 2 "Other" (guid-1)',
+        reason: `has the same id (GUID) guid-1 as ${describeItem(parsed.items[0] as FeedItem)} earlier in this feed: that one is stored, this one is not`,
+      },
     ]);
-    expect(repo.articles.has('guid-1')).toBe(false);
+    expect(hasRejections(report)).toBe(true);
+    expect(repo.articles.get('guid-1')?.title).toBe(parsed.items[0]?.title);
   });
 
   it('dates an undated item when first seen and keeps that date when it is seen again', async () => {
@@ -151,6 +161,9 @@ describe('ingestParsedFeed', () => {
     expect(report.paired).toEqual([['en-1', 'ar-1']]);
     expect(repo.articles.get('ar-1')?.translationId).toBe('en-1');
     expect(repo.articles.get('en-1')?.translationId).toBe('ar-1');
+    // The link is kept, so the alert can apply the pairing rule before this pairing is written.
+    expect(repo.articles.get('en-1')?.translationUrls).toEqual(['https://ar.site.example/1']);
+    expect(repo.articles.get('ar-1')).not.toHaveProperty('translationUrls');
 
     const rival = item(3, {
       guid: 'en-2',

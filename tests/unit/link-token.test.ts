@@ -1,9 +1,11 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ExpiredTokenError,
   InvalidTokenError,
   LinkSigner,
+  linksFor,
   subscriberLinks,
 } from '../../functions/core/link-token';
 
@@ -18,6 +20,17 @@ describe('LinkSigner', () => {
     const token = signer.sign(claims, now);
     expect(signer.verify(token, 'unsubscribe', now)).toEqual(claims);
     expect(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).not.toContain('@');
+  });
+
+  it('signs HMAC-SHA256 of the payload under the key as given (the tokens every sent link carries)', () => {
+    const token = signer.sign(claims, now);
+    const [body = ''] = token.split('.');
+    expect(JSON.parse(Buffer.from(body, 'base64url').toString('utf8'))).toEqual({
+      s: 'sub_123',
+      p: 'unsubscribe',
+      v: 1,
+    });
+    expect(token).toBe(`${body}.${createHmac('sha256', 'k'.repeat(32)).update(body).digest('base64url')}`);
   });
 
   it('never expires unsubscribe links; expires confirm links after seven days', () => {
@@ -73,6 +86,22 @@ describe('LinkSigner', () => {
       purpose: 'preferences',
       linkVersion: 2,
     });
+  });
+
+  it('signs only the links a mail names, with the same tokens as subscriberLinks', () => {
+    const reader = { id: 'sub_123', linkVersion: 2 };
+    const all = subscriberLinks(signer, 'https://n.example', reader, now);
+    expect(linksFor(signer, 'https://n.example', reader, now, ['preferencesUrl', 'unsubscribeUrl'])).toEqual({
+      preferencesUrl: all.preferencesUrl,
+      unsubscribeUrl: all.unsubscribeUrl,
+    });
+    expect(linksFor(signer, 'https://n.example', reader, now, ['confirmUrl'])).toEqual({
+      confirmUrl: all.confirmUrl,
+    });
+    // The way back after unsubscribing carries the unsubscribe token, on the resubscribe page.
+    const back = linksFor(signer, 'https://n.example', reader, now, ['resubscribeUrl', 'unsubscribeUrl']);
+    expect(back.resubscribeUrl).toBe(all.unsubscribeUrl.replace('/unsubscribe/', '/resubscribe/'));
+    expect(() => linksFor(signer, 'https://n.example', reader, now, ['homeUrl'])).toThrow(/homeUrl/);
   });
 
   const anyClaims = fc.record({

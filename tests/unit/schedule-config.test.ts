@@ -27,6 +27,11 @@ describe('the scheduling settings', () => {
     expect(load({ NASHRA_QUIET_HOURS: 'off' }).quietHours).toBeUndefined();
   });
 
+  it('refuse a network time zone the runtime does not know, naming the setting', () => {
+    expect(load({ NASHRA_TIME_ZONE: 'Europe/London' }).timeZone).toBe('Europe/London');
+    expect(() => load({ NASHRA_TIME_ZONE: 'Baghdad' })).toThrow(/NASHRA_TIME_ZONE: an IANA time zone/);
+  });
+
   it('refuse quiet hours that are not two times, naming the setting', () => {
     expect(() => load({ NASHRA_QUIET_HOURS: '11pm-7am' })).toThrow(ConfigError);
     expect(() => load({ NASHRA_QUIET_HOURS: '11pm-7am' })).toThrow(/NASHRA_QUIET_HOURS/);

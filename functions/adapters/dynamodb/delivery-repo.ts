@@ -5,10 +5,26 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { DeliveryStatus } from '../../core/issue';
-import type { ClaimResult, Delivery, DeliveryRepo, SendJob } from '../../core/ports';
+import type {
+  ClaimResult,
+  Delivery,
+  DeliveryFeedback,
+  DeliveryRepo,
+  SendJob,
+  StoryClaim,
+} from '../../core/ports';
 import { conditionally, isConditionFailure } from './client';
+import { decodeCursor, encodeCursor, keyString } from './cursor';
 import { collect, queryItems } from './paginate';
+
+/**
+ * Story claims live beside the deliveries, one item per (article, reader) under this prefix: they are
+ * the reader's like their deliveries, so erasure finds them by the same index.
+ */
+const storyKey = (articleId: string) => `story#${articleId}`;
+const isStory = (item: Record<string, unknown>) => String(item.issueId).startsWith('story#');
 
 /**
  * One item per (issue, reader). Every transition is a conditional write, so a retried or duplicated
@@ -168,23 +184,116 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
   }
 
   async listForSubscriber(subscriberId: string): Promise<Delivery[]> {
-    const items = queryItems(this.db, {
-      TableName: this.tableName,
-      IndexName: 'bySubscriber',
-      KeyConditionExpression: 'subscriberId = :id',
-      ExpressionAttributeValues: { ':id': subscriberId },
-    });
-    return (await collect(items)) as unknown as Delivery[];
+    return (await this.allOfSubscriber(subscriberId)).filter(
+      (item) => !isStory(item),
+    ) as unknown as Delivery[];
+  }
+
+  async pageForIssue(
+    issueId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ deliveries: Delivery[]; cursor?: string }> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'issueId = :issue',
+        ExpressionAttributeValues: { ':issue': issueId },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(
+          page.cursor,
+          z.object({ issueId: z.literal(issueId), subscriberId: keyString }).strict(),
+        ),
+      }),
+    );
+    return {
+      deliveries: (result.Items ?? []) as Delivery[],
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  async recordFeedback(
+    issueId: string,
+    subscriberId: string,
+    feedback: DeliveryFeedback,
+    now: Date,
+  ): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { issueId, subscriberId },
+          UpdateExpression: `SET feedback = :kind, feedbackAt = :now${feedback.detail ? ', feedbackDetail = :detail' : ''}`,
+          ConditionExpression: 'attribute_exists(issueId) AND attribute_not_exists(feedback)',
+          ExpressionAttributeValues: {
+            ':kind': feedback.kind,
+            ':now': now.toISOString(),
+            ...(feedback.detail ? { ':detail': feedback.detail } : {}),
+          },
+        }),
+      ),
+    );
   }
 
   async removeForSubscriber(subscriberId: string): Promise<number> {
-    const deliveries = await this.listForSubscriber(subscriberId);
-    for (const delivery of deliveries) {
+    const items = await this.allOfSubscriber(subscriberId);
+    for (const item of items) {
       await this.db.send(
-        new DeleteCommand({ TableName: this.tableName, Key: { issueId: delivery.issueId, subscriberId } }),
+        new DeleteCommand({ TableName: this.tableName, Key: { issueId: item.issueId, subscriberId } }),
       );
     }
-    return deliveries.length;
+    return items.filter((item) => !isStory(item)).length;
+  }
+
+  async claimStory(articleId: string, subscriberId: string, issueId: string, now: Date): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            issueId: storyKey(articleId),
+            subscriberId,
+            articleId,
+            heldBy: issueId,
+            claimedAt: now.toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(issueId) OR heldBy = :issue',
+          ExpressionAttributeValues: { ':issue': issueId },
+        }),
+      ),
+    );
+  }
+
+  async releaseStory(articleId: string, subscriberId: string, issueId: string): Promise<void> {
+    await conditionally(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { issueId: storyKey(articleId), subscriberId },
+          ConditionExpression: 'heldBy = :issue',
+          ExpressionAttributeValues: { ':issue': issueId },
+        }),
+      ),
+    );
+  }
+
+  async listStoriesForSubscriber(subscriberId: string): Promise<StoryClaim[]> {
+    return (await this.allOfSubscriber(subscriberId)).filter(isStory).map((item) => ({
+      articleId: String(item.articleId),
+      issueId: String(item.heldBy),
+      claimedAt: String(item.claimedAt),
+    }));
+  }
+
+  /** Every item of a reader in this table, deliveries and story claims alike. */
+  private async allOfSubscriber(subscriberId: string): Promise<Array<Record<string, unknown>>> {
+    return collect(
+      queryItems(this.db, {
+        TableName: this.tableName,
+        IndexName: 'bySubscriber',
+        KeyConditionExpression: 'subscriberId = :id',
+        ExpressionAttributeValues: { ':id': subscriberId },
+      }),
+    );
   }
 
   private async get(issueId: string, subscriberId: string): Promise<Delivery | undefined> {

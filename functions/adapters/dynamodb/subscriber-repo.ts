@@ -7,6 +7,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../core/errors';
@@ -14,6 +15,7 @@ import type { SubscriberRepo } from '../../core/ports';
 import {
   type Cadence,
   emailHash,
+  type ReaderChanges,
   type Subscriber,
   type SubscriberStatus,
   segmentOf,
@@ -113,6 +115,87 @@ export class DynamoSubscriberRepo implements SubscriberRepo {
       if (!isConditionFailure(error)) throw error;
       if (statuses.length > 0 && (await this.get(subscriber.id)))
         throw new ConflictError(`the subscriber is no longer ${statuses.join(' or ')}`);
+      throw new NotFoundError('no such subscriber');
+    }
+  }
+
+  async updatePreferences(
+    id: string,
+    changes: ReaderChanges,
+    seen: Pick<Subscriber, 'status' | 'paused' | 'cadence'>,
+    now: string,
+  ): Promise<Subscriber> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const segment = segmentOf({
+      status: seen.status,
+      paused: changes.paused ?? seen.paused,
+      cadence: changes.cadence ?? seen.cadence,
+    });
+    const names = Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name]));
+    const values = Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value]));
+    const sets = [
+      ...fields.map((_, i) => `#f${i} = :f${i}`),
+      'updatedAt = :now',
+      ...(segment ? ['#segment = :segment'] : []),
+    ];
+    return this.conditionalUpdate(id, {
+      UpdateExpression: `SET ${sets.join(', ')}${segment ? '' : ' REMOVE #segment'}`,
+      ConditionExpression:
+        'attribute_exists(id) AND #status = :status AND paused = :paused AND cadence = :cadence',
+      ExpressionAttributeNames: { ...names, '#status': 'status', '#segment': 'segment' },
+      ExpressionAttributeValues: {
+        ...values,
+        ':now': now,
+        ':status': seen.status,
+        ':paused': seen.paused,
+        ':cadence': seen.cadence,
+        ...(segment ? { ':segment': segment } : {}),
+      },
+      conflict: 'the reader changed while this was written',
+    });
+  }
+
+  async markUnsubscribed(
+    id: string,
+    from: SubscriberStatus[],
+    record: NonNullable<Subscriber['unsubscribed']>,
+    now: string,
+  ): Promise<Subscriber> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression:
+        'SET #status = :unsubscribed, unsubscribed = :record, updatedAt = :now REMOVE #segment',
+      ConditionExpression: `attribute_exists(id) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+      ExpressionAttributeNames: { '#status': 'status', '#segment': 'segment' },
+      ExpressionAttributeValues: {
+        ':unsubscribed': 'unsubscribed',
+        ':record': record,
+        ':now': now,
+        ...Object.fromEntries(from.map((status, i) => [`:from${i}`, status])),
+      },
+      conflict: `the reader is no longer ${from.join(' or ')}`,
+    });
+  }
+
+  /** One UpdateItem of the fields a use case owns; a failed condition is a ConflictError, or NotFound. */
+  private async conditionalUpdate(
+    id: string,
+    update: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+      conflict: string;
+    },
+  ): Promise<Subscriber> {
+    const { conflict, ...expression } = update;
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({ TableName: this.tableName, Key: { id }, ReturnValues: 'ALL_NEW', ...expression }),
+      );
+      return subscriberSchema.parse(result.Attributes);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      if (await this.get(id)) throw new ConflictError(conflict);
       throw new NotFoundError('no such subscriber');
     }
   }

@@ -5,6 +5,7 @@ import { consoleSections } from '../../console/sections';
 import { createApp } from '../../http/app';
 import { loadDemoDataOnce } from '../../local/demo-data';
 import { type DemoStaff, ensureDemoStaff } from '../../local/demo-staff';
+import { outboxSendQuota } from '../../local/outbox-quota';
 import { ingestRulesOf } from '../../runtime/ingesting';
 import { openRuntime } from '../../runtime/open-runtime';
 import { sendingParts } from '../../runtime/sending';
@@ -34,7 +35,9 @@ export function registerDev(program: Command): void {
       const server = serve({
         fetch: createApp(runtime, {
           mailViewer: local.urls.mail,
-          console: createConsoleApp(runtime, { sections: consoleSections }),
+          console: createConsoleApp(runtime, {
+            sections: consoleSections({ quota: outboxSendQuota(local.outbox, runtime.config.timeZone) }),
+          }),
         }).fetch,
         hostname: '127.0.0.1',
         port: runtime.config.ports.api,

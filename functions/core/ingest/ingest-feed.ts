@@ -2,7 +2,7 @@ import type { Article } from '../article';
 import type { ArticleRepo, Clock } from '../ports';
 import { describeItem, type FeedItem, type FeedSource, type ParsedFeed } from './feed-item';
 import { type ArticleDraft, normaliseItem } from './normalise';
-import { pairTranslations } from './pairing';
+import { pairTranslations, sameUrl } from './pairing';
 import type { IngestRules } from './rules';
 
 /** Reads a feed's bytes from a file or URL; throws an Error whose message says what went wrong. */
@@ -59,7 +59,8 @@ const emptyReport = (feed: string): FeedReport => ({
 
 /**
  * Ingests parsed feeds' items: each item normalised (a bad one rejected with the reason, the others
- * going on), items sharing an id within the feed all refused, each good item saved idempotently, then
+ * going on), of items sharing an id within the feed the first kept and the later ones refused (naming
+ * the one kept), each good item saved idempotently, then
  * translation links resolved and paired. An item is written only once it is fully valid, so nothing is
  * half-written; re-ingesting the same feed reports everything unchanged and creates nothing.
  */
@@ -82,16 +83,18 @@ export async function ingestParsedFeed(
     else report.rejected.push({ item: describeItem(item), reason: result.reason });
   }
 
-  const positionsById = new Map<string, number[]>();
-  for (const { item, draft } of accepted)
-    positionsById.set(draft.id, [...(positionsById.get(draft.id) ?? []), item.position]);
+  // Feeds list newest first, so the first item with an id is the one the site shows now: it is kept,
+  // and a later item repeating its id (a feed glitch) is refused rather than silencing both.
+  const firstById = new Map<string, FeedItem>();
   const unique = accepted.filter(({ item, draft }) => {
-    const positions = positionsById.get(draft.id) ?? [];
-    if (positions.length === 1) return true;
-    const others = positions.filter((p) => p !== item.position).join(', ');
+    const first = firstById.get(draft.id);
+    if (!first) {
+      firstById.set(draft.id, item);
+      return true;
+    }
     report.rejected.push({
       item: describeItem(item),
-      reason: `has the same id (GUID) ${draft.id} as item ${others} of this feed; none of them is stored`,
+      reason: `has the same id (GUID) ${draft.id} as ${describeItem(first)} earlier in this feed: that one is stored, this one is not`,
     });
     return false;
   });
@@ -152,9 +155,15 @@ export async function ingestFeeds(
  */
 async function toArticle(deps: IngestDeps, draft: ArticleDraft): Promise<Article> {
   const now = deps.clock.now().toISOString();
-  const { translationLinks: _links, publishedAt, ...content } = draft;
+  const { translationLinks, publishedAt, ...content } = draft;
   const dated = publishedAt ?? (await deps.articles.get(draft.id))?.publishedAt ?? now;
-  return { ...content, publishedAt: dated, firstSeenAt: now, updatedAt: now };
+  return {
+    ...content,
+    ...(translationLinks.length > 0 ? { translationUrls: translationLinks } : {}),
+    publishedAt: dated,
+    firstSeenAt: now,
+    updatedAt: now,
+  };
 }
 
 /** The first article of the other language that one of the draft's translation links points to. */
@@ -174,12 +183,4 @@ async function findTranslation(
     }
   }
   return undefined;
-}
-
-/** A URL and its twin with or without the trailing slash: WordPress permalinks are linked both ways. */
-function sameUrl(link: string): string[] {
-  const url = new URL(link);
-  const twin = new URL(link);
-  twin.pathname = url.pathname.endsWith('/') ? url.pathname.replace(/\/+$/, '') || '/' : `${url.pathname}/`;
-  return [...new Set([url.href, twin.href])];
 }

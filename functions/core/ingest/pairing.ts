@@ -2,6 +2,14 @@ import type { Article } from '../article';
 import { NotFoundError, ValidationError } from '../errors';
 import type { ArticleRepo } from '../ports';
 
+/** A URL and its twin with or without the trailing slash: WordPress permalinks are linked both ways. */
+export function sameUrl(link: string): string[] {
+  const url = new URL(link);
+  const twin = new URL(link);
+  twin.pathname = url.pathname.endsWith('/') ? url.pathname.replace(/\/+$/, '') || '/' : `${url.pathname}/`;
+  return [...new Set([url.href, twin.href])];
+}
+
 export type PairOutcome = { outcome: 'paired' | 'already paired' } | { outcome: 'conflict'; message: string };
 
 /**

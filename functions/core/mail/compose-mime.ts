@@ -1,4 +1,4 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
+import MailComposer, { type MailComposerOptions } from 'nodemailer/lib/mail-composer';
 import { ValidationError } from '../errors';
 
 export interface OutgoingMail {
@@ -17,6 +17,9 @@ export interface OutgoingMail {
   feedbackId: string;
 }
 
+/** The headers every reader of one variant shares: all of a mail but its reader and bodies. */
+export type VariantHeaders = Omit<OutgoingMail, 'to' | 'unsubscribeUrl' | 'html' | 'text'>;
+
 const lineBreak = /[\r\n]/;
 
 function headerValue(name: string, value: string): string {
@@ -25,14 +28,13 @@ function headerValue(name: string, value: string): string {
 }
 
 /**
- * Builds one RFC 5322 message with nodemailer's MailComposer: HTML and plain-text alternatives and the
- * list headers Gmail and RFC 8058 ask for — ONE `List-Unsubscribe` holding the HTTPS URL and the
- * mailto, `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, `List-Id`. Any header value with a CR or
- * LF is refused (header injection), whatever field it came from.
+ * MailComposer's options for one list mail: the one place that says which headers a mail carries and
+ * how its bodies are encoded, shared by composeMime and the per-variant MimeTemplate so that both
+ * write the same message. Any header value with a CR or LF is refused (header injection).
  */
-export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
+export function listMailOptions(mail: OutgoingMail): MailComposerOptions {
   const unsubscribe = `<${headerValue('List-Unsubscribe', mail.unsubscribeUrl)}>, <mailto:${headerValue('List-Unsubscribe', mail.unsubscribeMailto)}?subject=unsubscribe>`;
-  const composer = new MailComposer({
+  return {
     from: headerValue('From', mail.from),
     to: headerValue('To', mail.to),
     subject: headerValue('Subject', mail.subject),
@@ -46,8 +48,17 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
       'Content-Language': headerValue('Content-Language', mail.contentLanguage),
       'Feedback-ID': headerValue('Feedback-ID', mail.feedbackId),
     },
-  });
-  return composer.compile().build();
+  };
+}
+
+/**
+ * Builds one RFC 5322 message with nodemailer's MailComposer: HTML and plain-text alternatives and the
+ * list headers Gmail and RFC 8058 ask for — ONE `List-Unsubscribe` holding the HTTPS URL and the
+ * mailto, `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, `List-Id`. Any header value with a CR or
+ * LF is refused (header injection), whatever field it came from.
+ */
+export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
+  return new MailComposer(listMailOptions(mail)).compile().build();
 }
 
 /**

@@ -1,128 +1,202 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { foldLines } from 'nodemailer/lib/mime-funcs';
 import { ValidationError } from '../errors';
-import type { OutgoingMail } from './compose-mime';
+import { Base64Body, type MessagePiece } from './base64-body';
+import type { CompiledMail } from './compiled-mail';
+import { listMailOptions, type VariantHeaders } from './compose-mime';
+import { linkValues, type PersonalLinks, splitAtPlaceholders } from './personalise';
 
 /**
- * Values MailComposer is given in place of each reader's own, found and replaced per recipient. They
- * carry a nonce of their own per template: a subject (an article's title, so a feed's) that spelled out
- * a fixed marker would otherwise take the reader's address, link or body in place of the real one.
+ * Values MailComposer is given in place of each reader's own, found once in the message it builds.
+ * They carry a nonce of their own per template: a subject (an article's title, so a feed's) that
+ * spelled out a fixed marker would otherwise take the reader's address, link or body in place of the
+ * real one.
  */
 function markersOf(nonce: string) {
-  const text = `NASHRATEXTPART${nonce}`;
-  const html = `NASHRAHTMLPART${nonce}`;
   return {
     to: `nashra-recipient-${nonce}@marker.invalid`,
     unsubscribeUrl: `https://unsubscribe-${nonce}.marker.invalid/`,
     messageId: `<nashra-message-id-${nonce}@marker.invalid>`,
     // MailComposer writes the Date header itself; the epoch is its marker, found in the header block only.
     date: new Date(0),
-    text,
-    html,
-    encodedText: base64(text),
-    encodedHtml: base64(html),
+    text: `NASHRATEXTPART${nonce}`,
+    html: `NASHRAHTMLPART${nonce}`,
   };
 }
-type Markers = ReturnType<typeof markersOf>;
-const encodedDate = 'Thu, 01 Jan 1970 00:00:00 +0000';
+const epochDate = 'Thu, 01 Jan 1970 00:00:00 +0000';
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
-/** RFC 2045: base64 lines of at most 76 characters. */
-function wrapBase64(encoded: string): string {
-  const lines: string[] = [];
-  for (let start = 0; start < encoded.length; start += 76) lines.push(encoded.slice(start, start + 76));
-  return lines.join('\r\n');
-}
+/**
+ * A plain dot-atom address (RFC 5322 § 3.2.3) at a lower-case ASCII domain: MailComposer writes it
+ * unchanged (it would lower-case a domain, and encode anything else).
+ */
+const plainAddress =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9-]+(\.[a-z0-9-]+)*$/;
+/** What may stand between the angle brackets of List-Unsubscribe: printable ASCII, no bracket. */
+const headerUrl = /^[\x21-\x3b\x3d\x3f-\x7e]+$/;
 
-export interface RecipientParts {
-  to: string;
-  unsubscribeUrl: string;
-  html: string;
-  text: string;
-}
+/** Where a reader's own value goes in the message. */
+type Slot =
+  | { kind: 'header'; field: 'to' | 'unsubscribeUrl' | 'messageId' | 'date'; before: string; after: string }
+  | { kind: 'body'; body: Base64Body; values: 'html' | 'text' };
 
 /**
  * The MIME of one compiled variant, built ONCE by MailComposer (headers, encodings, multipart
- * structure) with markers where each reader's parts go; `forRecipient` swaps in the reader's
- * address, one-click link, message id, date and base64 bodies. A digest's per-recipient cost is then
- * two native base64 encodings and a few string replacements, not a MIME build. Recipient values
- * with CR/LF are refused; a non-ASCII address (which needs header encoding) is refused too, and the
- * caller builds that one message with composeMime instead.
+ * structure, through the same options as composeMime) with markers where each reader's parts go.
+ * Then, per reader, `forReader` puts in the reader's address, one-click link, message id and date —
+ * each header line folded again by MailComposer's own `foldLines`, so the header reads exactly as a
+ * full compose would write it — and the bodies, pre-encoded around their links (Base64Body). A reader
+ * costs a few small encodings and one copy of the message, not a MIME build nor a base64 pass over
+ * the bodies. Links are checked as `personalise` checks them; an address that MailComposer would have
+ * to encode or rewrite does not fit (`fits`) and is composed in full instead.
  */
 export class MimeTemplate {
   private constructor(
-    private readonly skeleton: string,
-    private readonly marker: Markers,
+    /** The message's fixed bytes: one more than `slots`. */
+    private readonly fixed: Buffer[],
+    private readonly slots: Slot[],
+    /** The links every reader must give: the bodies' placeholders and the unsubscribe link. */
+    private readonly needed: readonly string[],
     private readonly domain: string,
   ) {}
 
-  static async build(
-    mail: Omit<OutgoingMail, 'to' | 'unsubscribeUrl' | 'html' | 'text'>,
-  ): Promise<MimeTemplate> {
+  /** Builds the variant's template; a header value with a CR or LF is refused (ValidationError). */
+  static async build(compiled: CompiledMail, headers: VariantHeaders): Promise<MimeTemplate> {
     const marker = markersOf(randomBytes(12).toString('hex').toUpperCase());
-    const composer = new MailComposer({
-      from: mail.from,
+    const options = listMailOptions({
+      ...headers,
       to: marker.to,
-      subject: mail.subject,
+      unsubscribeUrl: marker.unsubscribeUrl,
+      html: marker.html,
+      text: marker.text,
+    });
+    const skeleton = await new MailComposer({
+      ...options,
       messageId: marker.messageId,
       date: marker.date,
       text: { content: marker.text, contentTransferEncoding: 'base64' },
       html: { content: marker.html, contentTransferEncoding: 'base64' },
-      headers: {
-        'List-Unsubscribe': `<${marker.unsubscribeUrl}>, <mailto:${mail.unsubscribeMailto}?subject=unsubscribe>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        'List-Id': `<${mail.listId}>`,
-        'Content-Language': mail.contentLanguage,
-        'Feedback-ID': mail.feedbackId,
-      },
-    });
-    for (const [name, value] of Object.entries({
-      subject: mail.subject,
-      from: mail.from,
-      listId: mail.listId,
-      feedbackId: mail.feedbackId,
-      contentLanguage: mail.contentLanguage,
-      unsubscribeMailto: mail.unsubscribeMailto,
-    })) {
-      if (/[\r\n]/.test(value)) throw new ValidationError(`line break in the ${name} header`);
-    }
-    const skeleton = (await composer.compile().build()).toString('utf8');
-    for (const expected of [
-      marker.to,
-      marker.unsubscribeUrl,
-      marker.messageId,
-      `Date: ${encodedDate}`,
-      marker.encodedText,
-      marker.encodedHtml,
-    ]) {
-      if (!skeleton.includes(expected)) throw new Error(`MIME template is missing its ${expected} marker`);
-    }
-    const domain = /@([^>\s]+)>?\s*$/.exec(mail.from)?.[1] ?? 'nashra.invalid';
-    return new MimeTemplate(skeleton, marker, domain);
-  }
+    })
+      .compile()
+      .build();
 
-  /** True when this template can carry the address (plain ASCII, no line break). */
-  static fits(address: string): boolean {
-    return /^[\x21-\x7e]+$/.test(address);
-  }
-
-  forRecipient(parts: RecipientParts, now: Date): Buffer {
-    if (!MimeTemplate.fits(parts.to))
-      throw new ValidationError('the address needs header encoding: compose this message in full');
-    if (/[\r\n\s<>]/.test(parts.unsubscribeUrl))
-      throw new ValidationError('invalid character in the unsubscribe URL');
-    const date = now.toUTCString().replace('GMT', '+0000');
-    const marker = this.marker;
-    return Buffer.from(
-      this.skeleton
-        // Replacer functions: a `$` in an address must not be read as a replacement pattern.
-        .replace(marker.to, () => parts.to)
-        .replace(marker.unsubscribeUrl, () => parts.unsubscribeUrl)
-        .replace(marker.messageId, () => `<${randomUUID()}@${this.domain}>`)
-        .replace(`\r\nDate: ${encodedDate}\r\n`, () => `\r\nDate: ${date}\r\n`)
-        .replace(marker.encodedText, () => wrapBase64(base64(parts.text)))
-        .replace(marker.encodedHtml, () => wrapBase64(base64(parts.html))),
-      'utf8',
+    const split = splitAtPlaceholders(compiled);
+    const headerEnd = skeleton.indexOf('\r\n\r\n');
+    const found: Array<{ start: number; end: number; slot: Slot }> = [
+      headerSlot(skeleton, headerEnd, marker.to, 'to'),
+      headerSlot(skeleton, headerEnd, marker.unsubscribeUrl, 'unsubscribeUrl'),
+      headerSlot(skeleton, headerEnd, marker.messageId, 'messageId'),
+      headerSlot(skeleton, headerEnd, `\r\nDate: ${epochDate}\r\n`, 'date'),
+      bodySlot(skeleton, headerEnd, base64(marker.text), new Base64Body(split.text), 'text'),
+      bodySlot(skeleton, headerEnd, base64(marker.html), new Base64Body(split.html), 'html'),
+    ].sort((a, b) => a.start - b.start);
+    const fixed: Buffer[] = [];
+    let position = 0;
+    for (const { start, end } of found) {
+      fixed.push(skeleton.subarray(position, start));
+      position = end;
+    }
+    fixed.push(skeleton.subarray(position));
+    // Message ids at the sender's domain, as MailComposer makes them; in ASCII, as the message is.
+    const domain = domainToASCII(/@([^>\s]+)>?\s*$/.exec(headers.from)?.[1] ?? '') || 'nashra.invalid';
+    // The unsubscribe link is checked like the body's links even where no body holds it: the header does.
+    const checked = [...new Set([...split.needed, 'unsubscribeUrl'])];
+    return new MimeTemplate(
+      fixed,
+      found.map(({ slot }) => slot),
+      checked,
+      domain,
     );
   }
+
+  /** True when this template can carry the address: one MailComposer writes as it is (plain ASCII). */
+  static fits(address: string): boolean {
+    return plainAddress.test(address);
+  }
+
+  /**
+   * One reader's message. Throws ValidationError for an address that does not `fit`, and for a missing
+   * or malformed link (as `personalise` does; the unsubscribe link also goes in the header).
+   */
+  forReader(to: string, links: PersonalLinks, now: Date): Buffer {
+    if (!MimeTemplate.fits(to))
+      throw new ValidationError('the address needs header encoding: compose this message in full');
+    const values = linkValues(this.needed, links);
+    const unsubscribeUrl = links.unsubscribeUrl;
+    if (unsubscribeUrl === undefined || !headerUrl.test(unsubscribeUrl))
+      throw new ValidationError(
+        'the unsubscribe URL must be printable ASCII for the List-Unsubscribe header',
+      );
+    const readerValues = {
+      to,
+      unsubscribeUrl,
+      messageId: `<${randomUUID()}@${this.domain}>`,
+      date: now.toUTCString().replace('GMT', '+0000'),
+    };
+    const pieces: MessagePiece[] = [];
+    for (let index = 0; index < this.slots.length; index++) {
+      pieces.push(this.fixed[index] as Buffer);
+      const slot = this.slots[index] as Slot;
+      if (slot.kind === 'header')
+        pieces.push(foldLines(slot.before + readerValues[slot.field] + slot.after, 76));
+      else slot.body.appendTo(pieces, values[slot.values]);
+    }
+    pieces.push(this.fixed[this.slots.length] as Buffer);
+    // One copy into the message: every piece is ASCII (the reader's values are checked to be), so a
+    // string's length is its length in bytes.
+    let length = 0;
+    for (const piece of pieces) length += piece.length;
+    const message = Buffer.allocUnsafe(length);
+    let at = 0;
+    for (const piece of pieces) {
+      if (typeof piece === 'string') at += message.write(piece, at, 'latin1');
+      else {
+        message.set(piece, at);
+        at += piece.length;
+      }
+    }
+    return message;
+  }
+}
+
+/**
+ * The whole header field holding `marker` (with its folds), as the text before and after the marker
+ * once unfolded: per reader the field is rebuilt around the reader's value and folded again.
+ */
+function headerSlot(
+  skeleton: Buffer,
+  headerEnd: number,
+  marker: string,
+  field: 'to' | 'unsubscribeUrl' | 'messageId' | 'date',
+) {
+  const found = skeleton.indexOf(marker);
+  if (found < 0 || found > headerEnd) throw new Error(`MIME template is missing its ${field} marker`);
+  // The date's marker starts with the line break before its field.
+  const at = field === 'date' ? found + 2 : found;
+  // A field goes on over the lines that start with white space (folds, RFC 5322 § 2.2.3).
+  const folded = (position: number) => skeleton[position] === 0x20 || skeleton[position] === 0x09;
+  const lineStart = (position: number) => skeleton.lastIndexOf(0x0a, position - 1) + 1;
+  let start = lineStart(at);
+  while (folded(start)) start = lineStart(start - 2);
+  let end = skeleton.indexOf('\r\n', at);
+  while (folded(end + 2)) end = skeleton.indexOf('\r\n', end + 2);
+  const unfolded = skeleton.toString('latin1', start, end).replace(/\r\n(?=[ \t])/g, '');
+  const [before, after] = unfolded.split(field === 'date' ? epochDate : marker) as [string, string];
+  return { start, end, slot: { kind: 'header' as const, field, before, after } };
+}
+
+/** The one base64 line MailComposer wrote for a body's marker, where the reader's body goes. */
+function bodySlot(
+  skeleton: Buffer,
+  headerEnd: number,
+  encodedMarker: string,
+  body: Base64Body,
+  values: 'html' | 'text',
+) {
+  const at = skeleton.indexOf(`\r\n\r\n${encodedMarker}\r\n`, headerEnd);
+  if (at < 0) throw new Error(`MIME template is missing its ${values} body marker`);
+  const start = at + 4;
+  return { start, end: start + encodedMarker.length, slot: { kind: 'body' as const, body, values } };
 }

@@ -15,10 +15,13 @@ export interface FanOutDeps {
   pageSize: number;
 }
 
-/** What one reader gets of an issue, or nothing. */
-export type ReaderSelection = (
-  reader: Subscriber,
-) => { variant: MailVariant; articles: Article[] } | undefined;
+export type Selection = { variant: MailVariant; articles: Article[] } | undefined;
+
+/**
+ * What one reader gets of an issue, or nothing. It may ask the store first (an alert claims the
+ * reader's story): the readers of a page are selected side by side before any is enqueued.
+ */
+export type ReaderSelection = (reader: Subscriber) => Selection | Promise<Selection>;
 
 export interface FanOutResult {
   recipients: number;
@@ -58,8 +61,9 @@ export async function fanOut(
     do {
       const page = await deps.subscribers.pageSegment(cadence, { cursor, limit: deps.pageSize });
       const jobs: SendJob[] = [];
-      for (const reader of page.subscribers) {
-        const selection = select(reader);
+      const selections = await Promise.all(page.subscribers.map((reader) => select(reader)));
+      for (const [index, reader] of page.subscribers.entries()) {
+        const selection = selections[index];
         if (!selection) continue;
         const key = variantKey(selection.variant, selection.articles);
         if (!rendered.has(key) && !options.dryRun) {

@@ -1,10 +1,11 @@
 import type { Article } from '../article';
-import { ConflictError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import type { Issue } from '../issue';
 import { type MailVariant, variantFor } from '../mail/variant';
 import type { ArticleRepo, MailRenderer, ScheduleRepo } from '../ports';
 import type { Schedule } from '../schedule';
 import type { Subscriber } from '../subscriber';
+import { formatStaffTime } from '../time';
 import { articlesForReader, wantsTopics } from './audience';
 import { type FanOutDeps, type FanOutResult, fanOut, settleFanOut } from './fan-out';
 
@@ -63,20 +64,39 @@ export interface DigestOptions {
 
 /**
  * The window and articles of a schedule's next digest: from the end of its last window (or one
- * cadence back) to the firing time, or to now, unless staff give --since/--until. A window that
- * starts long ago (runs missed while the stack was down) is still one window: one digest catches up.
- * An article reaches a reader at most once per schedule: what an earlier issue carried is left out.
+ * cadence back) to the firing time, or to now, unless staff give --since/--until (ISO instants; see
+ * core/time `readWindow` for reading what staff type). A window that starts long ago (runs missed
+ * while the stack was down) is still one window: one digest catches up. A window that would end at
+ * or before its start is a ValidationError saying both ends in the schedule's time zone. An article
+ * reaches a reader at most once per schedule: what an earlier issue carried is left out.
  */
 export async function planDigest(
   schedule: Schedule,
   requested: Pick<DigestOptions, 'since' | 'until' | 'firedAt'>,
   deps: DigestDeps,
 ): Promise<DigestPlan> {
-  const end = requested.until ?? requested.firedAt ?? deps.clock.now().toISOString();
-  const start =
+  for (const [name, value] of [
+    ['--since', requested.since],
+    ['--until', requested.until],
+  ] as const) {
+    if (value !== undefined && Number.isNaN(Date.parse(value)))
+      throw new ValidationError(`${name} "${value}" is not an instant`);
+  }
+  const end = instant(requested.until ?? requested.firedAt ?? deps.clock.now().toISOString());
+  const start = instant(
     requested.since ??
-    schedule.lastWindowEnd ??
-    new Date(Date.parse(end) - lookbackMs[schedule.cadence]).toISOString();
+      schedule.lastWindowEnd ??
+      new Date(Date.parse(end) - lookbackMs[schedule.cadence]).toISOString(),
+  );
+  if (Date.parse(end) <= Date.parse(start)) {
+    const from =
+      requested.since !== undefined
+        ? ''
+        : ` (the end of the last window of "${schedule.name}"; give --since to start elsewhere)`;
+    throw new ValidationError(
+      `the window would end at ${formatStaffTime(end, schedule.timeZone)}, ${end === start ? 'as' : 'before'} it starts at ${formatStaffTime(start, schedule.timeZone)}${from}: its end must come after its start`,
+    );
+  }
   const inWindow = (await deps.articles.listPublished({ since: start, until: end })).filter((article) =>
     wantsTopics(schedule.topics, article.topics),
   );
@@ -86,6 +106,9 @@ export async function planDigest(
   const articles = inWindow.filter((article) => !carried.has(article.id));
   return { window: { start, end }, articles, alreadyCarried: inWindow.length - articles.length };
 }
+
+/** One form for every instant (UTC, milliseconds): the store compares them as strings. */
+const instant = (value: string) => new Date(value).toISOString();
 
 /** A digest's issue id: the schedule and its window's end, so one window makes one issue. */
 export function digestIssueId(schedule: string, windowEnd: string): string {
@@ -157,6 +180,8 @@ export async function sendDigest(
 
   const { issue, created } = await deps.issues.createOnce(newIssue(schedule, plan, now));
   if (!created && issue.fannedOut) return { status: 'already-exists', plan, issue };
+  // The issue holds the note now: off the schedule, unless the editor wrote a newer one meanwhile.
+  if (created && schedule.note) await deps.schedules.takeNote(schedule.name, schedule.note.setAt);
   if (!manualWindow)
     await deps.schedules.advanceWindow(schedule.name, schedule.lastWindowEnd, plan.window.end, now);
   return finishFanOut(issue, schedule, plan, deps);
@@ -177,7 +202,13 @@ async function finishFanOut(
       [schedule.cadence],
       readerSelection(articles),
       (variant, chosen) =>
-        deps.renderer.renderDigest({ issueId: issue.id, variant, articles: chosen, window: plan.window }),
+        deps.renderer.renderDigest({
+          issueId: issue.id,
+          variant,
+          articles: chosen,
+          window: plan.window,
+          ...(issue.note ? { note: issue.note } : {}),
+        }),
       deps,
     );
   } catch (error) {
@@ -208,6 +239,10 @@ async function finishInterrupted(schedule: Schedule, deps: DigestDeps): Promise<
 }
 
 function newIssue(schedule: Schedule, plan: DigestPlan, now: string): Issue {
+  const note = schedule.note && {
+    ...(schedule.note.ar ? { ar: schedule.note.ar } : {}),
+    ...(schedule.note.en ? { en: schedule.note.en } : {}),
+  };
   return {
     id: digestIssueId(schedule.name, plan.window.end),
     kind: 'digest',
@@ -223,6 +258,7 @@ function newIssue(schedule: Schedule, plan: DigestPlan, now: string): Issue {
     sent: 0,
     skipped: 0,
     failed: 0,
+    ...(note ? { note } : {}),
     createdAt: now,
     updatedAt: now,
   };

@@ -1,10 +1,9 @@
 import { PermanentSendError, QuotaExceededError } from '../errors';
 import { finalStatus, type Issue } from '../issue';
-import { type LinkSigner, subscriberLinks } from '../link-token';
-import type { CompiledMail } from '../mail/compiled-mail';
-import { composeMime, type OutgoingMail } from '../mail/compose-mime';
+import { type LinkSigner, linksFor } from '../link-token';
+import { mailOneReader, type ReaderMail, variantHeaders } from '../mail/mail-one-reader';
 import { MimeTemplate } from '../mail/mime-template';
-import { personalise } from '../mail/personalise';
+import { placeholdersOf } from '../mail/personalise';
 import type { Clock, DeliveryRepo, IssueCounts, IssueRepo, Mailer, SendJob, SubscriberRepo } from '../ports';
 import { type Subscriber, segmentOf } from '../subscriber';
 import type { Sleep, TokenBucket } from './rate-limit';
@@ -174,32 +173,28 @@ async function sendOne(
   let messageId: string;
   try {
     const prepared = await preparedVariant(job, issue, deps);
-    const links = subscriberLinks(deps.signer, deps.mail.baseUrl, subscriber, now());
-    const personal = personalise(prepared.compiled, links);
-    const recipient = {
-      to: subscriber.email,
-      unsubscribeUrl: links.unsubscribeUrl,
-      html: personal.html,
-      text: personal.text,
-    };
-    const raw = MimeTemplate.fits(subscriber.email)
-      ? prepared.mime.forRecipient(recipient, now())
-      : await composeMime({ ...prepared.headers, ...recipient });
-    const sent = await retryTransient(
-      async () => {
-        await bucket.take();
-        return deps.mailer.sendRaw({
-          from: deps.mail.from,
-          to: subscriber.email,
-          raw,
-          tags: { issue: tagValue(job.issueId), kind: issue.kind },
-        });
+    const at = now();
+    // The mailer as the sender uses it: each attempt waits for a send slot; transient errors retry.
+    const paced: Mailer = {
+      sendRaw: async (mail) => {
+        const sent = await retryTransient(
+          async () => {
+            await bucket.take();
+            return deps.mailer.sendRaw(mail);
+          },
+          deps.retry,
+          deps.sleep,
+        );
+        retries = sent.retries;
+        return sent.result;
       },
-      deps.retry,
-      deps.sleep,
-    );
-    retries = sent.retries;
-    messageId = sent.result.messageId;
+    };
+    const links = linksFor(deps.signer, deps.mail.baseUrl, subscriber, at, prepared.links);
+    ({ messageId } = await mailOneReader(
+      prepared.mail,
+      { to: subscriber.email, links },
+      { mailer: paced, now: at },
+    ));
   } catch (error) {
     if (error instanceof QuotaExceededError) {
       parkedIssues.add(job.issueId);
@@ -237,9 +232,10 @@ async function retryStoreWrite(write: () => Promise<void>, sleep: Sleep): Promis
 }
 
 export interface PreparedVariant {
-  compiled: CompiledMail;
-  headers: Omit<OutgoingMail, 'to' | 'unsubscribeUrl' | 'html' | 'text'>;
-  mime: MimeTemplate;
+  /** The compiled variant with its headers and its MIME template. */
+  mail: ReaderMail;
+  /** The links its readers get: the placeholders it holds and the List-Unsubscribe link. */
+  links: string[];
 }
 
 /** A compiled variant and its MIME template, fetched and built once per container and kept. */
@@ -249,15 +245,17 @@ async function preparedVariant(job: SendJob, issue: Issue, deps: SenderDeps): Pr
   if (cached) return cached;
   const compiled = await deps.issues.getVariant(job.issueId, job.variantKey);
   if (!compiled) throw new PermanentSendError(`issue ${job.issueId} has no variant ${job.variantKey}`);
-  const headers = {
-    from: deps.mail.from,
-    subject: compiled.subject,
-    contentLanguage: compiled.contentLanguage,
-    listId: deps.mail.listId,
-    unsubscribeMailto: deps.mail.unsubscribeMailto,
-    feedbackId: `${job.issueId.slice(0, 60)}:${issue.kind}:nashra`,
+  const headers = variantHeaders(compiled, deps.mail, `${job.issueId.slice(0, 60)}:${issue.kind}:nashra`);
+  const prepared: PreparedVariant = {
+    mail: {
+      kind: 'list',
+      compiled,
+      headers,
+      template: await MimeTemplate.build(compiled, headers),
+      tags: { issue: tagValue(job.issueId), kind: issue.kind },
+    },
+    links: [...new Set([...placeholdersOf(compiled), 'unsubscribeUrl'])],
   };
-  const prepared = { compiled, headers, mime: await MimeTemplate.build(headers) };
   deps.variantCache.set(cacheKey, prepared);
   return prepared;
 }

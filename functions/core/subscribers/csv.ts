@@ -1,3 +1,4 @@
+import { CsvError, parse } from 'csv-parse/sync';
 import { ValidationError } from '../errors';
 
 /** One CSV record with the physical line it starts on (1 is the header), for reporting rejected rows. */
@@ -6,63 +7,92 @@ export interface CsvRecord {
   fields: string[];
 }
 
+/** The separators spreadsheets write: a comma, a semicolon (where the comma is the decimal mark), a tab. */
+export type CsvSeparator = ',' | ';' | '\t';
+
+const separatorNames: Record<string, CsvSeparator> = {
+  ',': ',',
+  comma: ',',
+  ';': ';',
+  semicolon: ';',
+  '\t': '\t',
+  '\\t': '\t',
+  tab: '\t',
+};
+
+/** A separator as staff name it (`,`, `;`, `tab`, `comma`, `semicolon`); refused in words otherwise. */
+export function readSeparator(value: string): CsvSeparator {
+  const separator = separatorNames[value === '\t' ? value : value.trim().toLowerCase()];
+  if (!separator) throw new ValidationError(`"${value}" is not a separator: give comma, semicolon or tab`);
+  return separator;
+}
+
 /**
- * RFC 4180 CSV: comma-separated, fields optionally in double quotes (`""` is a quote inside), quoted
- * fields may hold commas and line breaks, CRLF or LF line ends, a UTF-8 BOM ignored, blank lines
- * skipped. An unterminated quote is a ValidationError naming the line it opened on.
+ * The separator of a file whose first line is a header: whichever of comma, semicolon and tab its
+ * header holds most of outside quotes (a header of one column is comma-separated).
  */
-export function parseCsv(text: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  const source = text.replace(/^\uFEFF/, '');
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
+export function detectSeparator(text: string): CsvSeparator {
+  const header = text.replace(/^\uFEFF/, '').replace(/^[\r\n]+/, '');
+  const counts: Record<CsvSeparator, number> = { ',': 0, ';': 0, '\t': 0 };
   let quoted = false;
-  let quoteLine = 0;
-  let fieldStarted = false;
-  const endRecord = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0] !== '') records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-    fieldStarted = false;
-  };
-  for (let i = 0; i < source.length; i++) {
-    const character = source[i] as string;
-    if (quoted) {
-      if (character === '"' && source[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (character === '"') {
-        quoted = false;
-      } else {
-        if (character === '\n') line++;
-        field += character;
-      }
-      continue;
-    }
-    if (character === '"' && !fieldStarted) {
-      quoted = true;
-      fieldStarted = true;
-      quoteLine = line;
-    } else if (character === ',') {
-      fields.push(field);
-      field = '';
-      fieldStarted = false;
-    } else if (character === '\n' || character === '\r') {
-      if (character === '\r' && source[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else {
-      field += character;
-      fieldStarted = true;
-    }
+  for (const character of header) {
+    if (character === '"') quoted = !quoted;
+    else if (!quoted && (character === '\n' || character === '\r')) break;
+    else if (!quoted && character in counts) counts[character as CsvSeparator] += 1;
   }
-  if (quoted) throw new ValidationError(`line ${quoteLine}: a quoted field is never closed`);
-  if (field !== '' || fields.length > 0) endRecord();
-  return records;
+  const order: CsvSeparator[] = [',', ';', '\t'];
+  return order.reduce((best, candidate) => (counts[candidate] > counts[best] ? candidate : best), ',');
+}
+
+const lineBreaks = (text: string) => text.match(/\r\n|\r|\n/g)?.length ?? 0;
+const leadingBreaks = (text: string) => lineBreaks(/^[\r\n]*/.exec(text)?.[0] ?? '');
+
+/**
+ * Reads CSV as spreadsheets write it (csv-parse): RFC 4180 quoting (`""` is a quote inside, quoted
+ * fields may hold separators and line breaks), CRLF or LF, a UTF-8 BOM, blank lines skipped, a comma,
+ * semicolon or tab between fields (detected from the header unless given). Each record carries the
+ * line it starts on, as an editor numbers lines (a quoted line break counts). A file that cannot be
+ * read is a ValidationError naming the line.
+ */
+export function readCsv(
+  text: string,
+  options: { separator?: CsvSeparator } = {},
+): { separator: CsvSeparator; records: CsvRecord[] } {
+  const separator = options.separator ?? detectSeparator(text);
+  // Lines are counted from the raw text of each record (its leading blank lines, its own breaks):
+  // csv-parse's own line counter runs ahead of the record it reports.
+  let nextLine = 1;
+  const lines: number[] = [];
+  try {
+    const records = parse(text, {
+      bom: true,
+      delimiter: separator,
+      // One file may mix line ends (rows pasted from elsewhere): each is a record delimiter.
+      record_delimiter: ['\r\n', '\n', '\r'],
+      raw: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      on_record: (record, context) => {
+        const raw = context.raw ?? '';
+        lines.push(nextLine + leadingBreaks(raw));
+        nextLine += lineBreaks(raw);
+        return record;
+      },
+    }) as unknown as Array<{ record: string[] }>;
+    // With `raw`, csv-parse gives each record as `{ record, raw }`; its types do not say so.
+    return {
+      separator,
+      records: records.map(({ record }, index) => ({ line: lines[index] ?? 0, fields: record })),
+    };
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED')
+      throw new ValidationError(`line ${nextLine}: a quoted field is never closed`);
+    if (error.code === 'CSV_INVALID_CLOSING_QUOTE')
+      throw new ValidationError(`line ${error.lines}: a quoted field goes on after its closing quote`);
+    throw new ValidationError(`line ${error.lines}: ${error.message}`);
+  }
 }
 
 const formulaStart = /^[=+\-@\t\r]/;

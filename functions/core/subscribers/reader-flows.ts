@@ -65,7 +65,7 @@ export async function requestSubscription(
         languages: request.languages,
         cadence: request.cadence,
         topics: request.topics,
-        urgentAlerts: false,
+        urgentAlerts: request.urgentAlerts,
         paused: false,
         consent: { at, method: 'double-opt-in', source: 'subscribe form' },
         linkVersion: 1,
@@ -89,6 +89,7 @@ export async function requestSubscription(
       languages: request.languages,
       cadence: request.cadence,
       topics: request.topics,
+      urgentAlerts: request.urgentAlerts,
       consent: { at, method: 'double-opt-in', source: 'subscribe form' },
       updatedAt: at,
     };

@@ -1,22 +1,33 @@
-import { z } from 'zod';
-import { ValidationError } from '../errors';
-import type { Counter, Delivery, DeliveryRepo, SubscriberRepo } from '../ports';
-import { cadenceSchema, normaliseEmail, type Subscriber, subscriberStatusSchema } from '../subscriber';
-import { type CsvRecord, csvLine, parseCsv, unformula } from './csv';
-import { emailSchema, languagesSchema, type Preferences, parseInput, topicsSchema } from './input';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { Counter, Delivery, DeliveryRepo, StoryClaim, SubscriberRepo } from '../ports';
+import {
+  defaultUrgentAlerts,
+  normaliseEmail,
+  type ReaderChanges,
+  type Subscriber,
+  type SubscriberStatus,
+} from '../subscriber';
+import { oneLine } from '../text';
+import { type CsvSeparator, csvLine } from './csv';
+import { type ImportColumn, type ImportRow, type RowRejection, readImportFile } from './import-rows';
+import { checkKnownTopics, type Preferences } from './input';
 import type { RateLimiter } from './rate-limit';
 import { newSubscriberId } from './reader-flows';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
 
 export interface StaffDeps extends SystemMailDeps {
   subscribers: SubscriberRepo;
-  deliveries: Pick<DeliveryRepo, 'listForSubscriber' | 'removeForSubscriber'>;
+  deliveries: Pick<DeliveryRepo, 'listForSubscriber' | 'removeForSubscriber' | 'listStoriesForSubscriber'>;
   counters: { getMany(keys: string[], now: Date): Promise<Counter[]>; remove(keys: string[]): Promise<void> };
   limiter: Pick<RateLimiter, 'keysOf'>;
+  /** Topic slugs readers may choose: the values of the configured topic map. */
+  topics: readonly string[];
 }
 
 export interface NewReader extends Preferences {
   email: string;
+  /** Urgent alerts for a daily or weekly reader; absent: `defaultUrgentAlerts` (on). */
+  urgentAlerts?: boolean;
   /** Staff hold the reader's consent already: active at once, no confirmation mail. */
   confirmed: boolean;
   /** Where the consent came from (a paper form, an event, an older list): kept with the reader. */
@@ -29,12 +40,14 @@ export interface NewReader extends Preferences {
  * Adds one reader for staff. A new address becomes active (`confirmed`, with the consent source
  * recorded) or pending with a confirmation mail in the reader's languages. An address already held
  * is left exactly as it is and returned with `created: false`: staff tools never resurrect an
- * unsubscribed, bounced or complained reader, and never overwrite a reader's own choices.
+ * unsubscribed, bounced or complained reader, and never overwrite a reader's own choices. Topics must
+ * be among the configured ones (a ValidationError names them).
  */
 export async function addReader(
   reader: NewReader,
   deps: StaffDeps,
 ): Promise<{ subscriber: Subscriber; created: boolean; mailed: boolean }> {
+  checkKnownTopics(reader.topics, deps.topics);
   const at = deps.clock.now().toISOString();
   const { subscriber, created } = await deps.subscribers.create({
     id: newSubscriberId(),
@@ -43,7 +56,7 @@ export async function addReader(
     languages: reader.languages,
     cadence: reader.cadence,
     topics: reader.topics,
-    urgentAlerts: false,
+    urgentAlerts: reader.urgentAlerts ?? defaultUrgentAlerts,
     paused: false,
     consent: {
       at,
@@ -61,52 +74,62 @@ export async function addReader(
   return { subscriber, created, mailed: subscriber.status === 'pending' };
 }
 
-const importColumns = ['email', 'languages', 'cadence', 'topics'] as const;
-
-/** One CSV row: lists space-separated; a `status` column (as `export --csv` writes) is read too. */
-const importRowSchema = z.object({
-  email: z.preprocess((value) => unformula(String(value ?? '')), emailSchema),
-  languages: languagesSchema,
-  cadence: cadenceSchema,
-  topics: topicsSchema.default([]),
-  status: subscriberStatusSchema.optional(),
-});
+export interface ImportOptions {
+  /** Staff hold these readers' consent: active at once, no confirmation mails. Needs `source`. */
+  confirmed: boolean;
+  source?: string;
+  /** The separator between fields; absent: detected from the header (comma, semicolon or tab). */
+  separator?: CsvSeparator;
+  /** Work out what the import would do, and write and send nothing. */
+  dryRun?: boolean;
+}
 
 export interface ImportReport {
+  /** True when nothing was written or sent: the counts say what an import would do. */
+  dryRun: boolean;
+  /** The separator the file was read with. */
+  separator: CsvSeparator;
+  /** The file's header for each column read. */
+  columns: Partial<Record<ImportColumn, string>>;
+  /** Readers created (or, in a dry run, that would be). */
   created: number;
+  /** Confirmation mails sent (or that would be): one per new pending reader. */
   confirmationsSent: number;
   /** Addresses already held by an active or pending reader: left as they are. */
   unchanged: Array<{ line: number; reason: string }>;
-  rejected: Array<{ line: number; reason: string }>;
+  /** Rows not imported, each with its line, the column at fault when one is, and why. */
+  rejected: RowRejection[];
 }
 
 /**
- * `nashra subscribers import FILE.csv`: columns `email,languages,cadence,topics` (any order, a header
- * row first, other columns ignored; lists space-separated). Rows are taken one by one, and each bad
- * row is reported by its line and skipped. A row is rejected when it does not validate, repeats an
- * address of an earlier row, says the reader is unsubscribed, bounced or complained, or names an
- * address we hold as unsubscribed, bounced or complained: an import never resurrects anyone.
+ * `nashra subscribers import FILE.csv` and the console's import preview. The file is read as
+ * spreadsheets write it (`readImportFile`: a comma, semicolon or tab between fields, Arabic or
+ * English headers). Rows are taken one by one, and each bad row is reported by its line and skipped.
+ * A row is rejected when it cannot be read, repeats an address of an earlier row, says the reader is
+ * unsubscribed, bounced or complained, or names an address we hold as unsubscribed, bounced or
+ * complained: an import never resurrects anyone. With `dryRun` the same report is worked out from
+ * reads alone: nothing is written and no mail goes out.
  */
 export async function importReaders(
   csv: string,
-  options: { confirmed: boolean; source?: string },
+  options: ImportOptions,
   deps: StaffDeps,
 ): Promise<ImportReport> {
   if (options.confirmed && !options.source?.trim())
     throw new ValidationError('--confirmed needs --source: where these readers gave their consent');
-  const [header, ...rows] = parseCsv(csv);
-  if (!header) throw new ValidationError('the file is empty');
-  const columns = header.fields.map((name) => name.trim().toLowerCase());
-  const missing = importColumns.filter((name) => !columns.includes(name));
-  if (missing.length > 0)
-    throw new ValidationError(
-      `line 1: the header lacks ${missing.join(', ')} (want ${importColumns.join(',')})`,
-    );
-
-  const report: ImportReport = { created: 0, confirmationsSent: 0, unchanged: [], rejected: [] };
+  const file = readImportFile(csv, { separator: options.separator, knownTopics: deps.topics });
+  const report: ImportReport = {
+    dryRun: options.dryRun === true,
+    separator: file.separator,
+    columns: file.columns,
+    created: 0,
+    confirmationsSent: 0,
+    unchanged: [],
+    rejected: [...file.rejected],
+  };
   const seen = new Map<string, number>();
-  for (const row of rows) {
-    const outcome = await importRow(row, columns, seen, options, deps);
+  for (const row of file.rows) {
+    const outcome = await importRow(row, seen, options, deps);
     if (outcome.kind === 'rejected') report.rejected.push({ line: row.line, reason: outcome.reason });
     else if (outcome.kind === 'unchanged') report.unchanged.push({ line: row.line, reason: outcome.reason });
     else {
@@ -114,6 +137,7 @@ export async function importReaders(
       if (outcome.mailed) report.confirmationsSent += 1;
     }
   }
+  report.rejected.sort((a, b) => a.line - b.line);
   return report;
 }
 
@@ -123,47 +147,119 @@ type RowOutcome =
   | { kind: 'created'; mailed: boolean };
 
 async function importRow(
-  row: CsvRecord,
-  columns: string[],
+  row: ImportRow,
   seen: Map<string, number>,
-  options: { confirmed: boolean; source?: string },
+  options: ImportOptions,
   deps: StaffDeps,
 ): Promise<RowOutcome> {
-  if (row.fields.length > columns.length)
-    return { kind: 'rejected', reason: `${row.fields.length} fields, the header has ${columns.length}` };
-  const fields = Object.fromEntries(
-    columns
-      .map((name, index) => [name, (row.fields[index] ?? '').trim()])
-      .filter(([, value]) => value !== ''),
-  );
-  let parsed: z.infer<typeof importRowSchema>;
-  try {
-    parsed = parseInput(importRowSchema, fields);
-  } catch (error) {
-    return { kind: 'rejected', reason: (error as Error).message.replace(/^invalid request: /, '') };
-  }
-  const earlier = seen.get(parsed.email);
+  const earlier = seen.get(row.email);
   if (earlier) return { kind: 'rejected', reason: `the same address as line ${earlier}` };
-  seen.set(parsed.email, row.line);
-  if (parsed.status && parsed.status !== 'active' && parsed.status !== 'pending')
-    return { kind: 'rejected', reason: `the row says ${parsed.status}: never imported` };
+  seen.set(row.email, row.line);
+  if (row.status && row.status !== 'active' && row.status !== 'pending')
+    return { kind: 'rejected', reason: `the row says ${row.status}: never imported` };
 
+  const held = (subscriber: Subscriber): RowOutcome =>
+    subscriber.status === 'active' || subscriber.status === 'pending'
+      ? { kind: 'unchanged', reason: `already ${subscriber.status}` }
+      : { kind: 'rejected', reason: `the address is ${subscriber.status}: never resubscribed by an import` };
+
+  if (options.dryRun) {
+    const existing = await deps.subscribers.findByEmail(row.email);
+    return existing ? held(existing) : { kind: 'created', mailed: !options.confirmed };
+  }
   const { subscriber, created, mailed } = await addReader(
     {
-      email: parsed.email,
-      languages: parsed.languages,
-      cadence: parsed.cadence,
-      topics: parsed.topics,
+      email: row.email,
+      languages: row.languages,
+      cadence: row.cadence,
+      topics: row.topics,
+      ...(row.urgentAlerts === undefined ? {} : { urgentAlerts: row.urgentAlerts }),
       confirmed: options.confirmed,
       source: options.source?.trim() || 'nashra subscribers import',
       method: 'import',
     },
     deps,
   );
-  if (created) return { kind: 'created', mailed };
-  if (subscriber.status === 'active' || subscriber.status === 'pending')
-    return { kind: 'unchanged', reason: `already ${subscriber.status}` };
-  return { kind: 'rejected', reason: `the address is ${subscriber.status}: never resubscribed by an import` };
+  return created ? { kind: 'created', mailed } : held(subscriber);
+}
+
+const changeableFields = ['languages', 'cadence', 'topics', 'urgentAlerts', 'paused'] as const;
+
+/**
+ * Staff change a reader's preferences for them (the reader asked by phone or in person): languages,
+ * cadence, topics, urgent alerts, pause. The status is not touched, so this never subscribes or
+ * unsubscribes anyone. Only the fields that differ are written, in one conditional update of those
+ * fields (a concurrent change by the reader is read again and the change re-applied on top, never
+ * overwritten wholesale). Returns the reader as stored and the fields that changed; a NotFoundError
+ * when nobody holds the address.
+ */
+export async function setReader(
+  email: string,
+  changes: ReaderChanges,
+  deps: Pick<StaffDeps, 'subscribers' | 'clock' | 'topics'>,
+): Promise<{ subscriber: Subscriber; changed: Array<keyof ReaderChanges> }> {
+  if (changes.topics) checkKnownTopics(changes.topics, deps.topics);
+  if (changes.languages && changes.languages.length === 0)
+    throw new ValidationError('a reader needs at least one language');
+  for (let attempt = 0; ; attempt++) {
+    const subscriber = await findReader(email, deps);
+    const differing = changeableFields.filter(
+      (field) =>
+        changes[field] !== undefined && JSON.stringify(changes[field]) !== JSON.stringify(subscriber[field]),
+    );
+    if (differing.length === 0) return { subscriber, changed: [] };
+    const written = Object.fromEntries(differing.map((field) => [field, changes[field]])) as ReaderChanges;
+    try {
+      const stored = await deps.subscribers.updatePreferences(
+        subscriber.id,
+        written,
+        subscriber,
+        deps.clock.now().toISOString(),
+      );
+      return { subscriber: stored, changed: differing };
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= 2) throw error;
+    }
+  }
+}
+
+/**
+ * Staff unsubscribe a reader for them, recording when, that staff did it, and the reason given (one
+ * line, required: "asked by phone, 3 March"). Only an active or pending reader changes; anyone else
+ * is returned as they are with `changed: false` (a bounced or complained reader stays suppressed).
+ * One conditional update of the status and that record; the reader's links keep working, so the
+ * reader can come back through any old mail. Unlike erasure, nothing is deleted.
+ */
+export async function unsubscribeReader(
+  email: string,
+  reason: string,
+  deps: Pick<StaffDeps, 'subscribers' | 'clock'>,
+): Promise<{ subscriber: Subscriber; changed: boolean }> {
+  const why = oneLine(reason);
+  if (!why) throw new ValidationError('say why: the reason is kept with the reader');
+  if (why.length > 500) throw new ValidationError('the reason is longer than 500 characters');
+  const subscriber = await findReader(email, deps);
+  const from: SubscriberStatus[] = ['active', 'pending'];
+  if (!from.includes(subscriber.status)) return { subscriber, changed: false };
+  const at = deps.clock.now().toISOString();
+  try {
+    const stored = await deps.subscribers.markUnsubscribed(
+      subscriber.id,
+      [subscriber.status],
+      { at, method: 'staff', reason: why },
+      at,
+    );
+    return { subscriber: stored, changed: true };
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    return { subscriber: await findReader(email, deps), changed: false };
+  }
+}
+
+async function findReader(email: string, deps: Pick<StaffDeps, 'subscribers'>): Promise<Subscriber> {
+  const subscriber = await deps.subscribers.findByEmail(normaliseEmail(email));
+  if (!subscriber) throw new NotFoundError('no reader holds this address');
+  return subscriber;
 }
 
 /** Every reader, page by page (a bounded page in memory at a time). */
@@ -212,6 +308,8 @@ export function readerCsvLine(subscriber: Subscriber): string {
 export interface PersonalData {
   subscriber: Subscriber;
   deliveries: Delivery[];
+  /** The alert stories (an article and its translation) counted as having reached the reader, and by which issue. */
+  alertStories: StoryClaim[];
   /** Live rate-limit counters of this address: keyed by a keyed hash, never the address. */
   rateLimitCounters: Counter[];
   /** What we hold elsewhere, in words, for the answer to a subject access request. */
@@ -232,6 +330,7 @@ export async function personalData(email: string, deps: StaffDeps): Promise<Pers
   return {
     subscriber,
     deliveries: await deps.deliveries.listForSubscriber(subscriber.id),
+    alertStories: await deps.deliveries.listStoriesForSubscriber(subscriber.id),
     rateLimitCounters: await deps.counters.getMany(
       deps.limiter.keysOf('address', subscriber.email, now),
       now,

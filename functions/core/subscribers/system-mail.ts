@@ -1,6 +1,6 @@
-import { type LinkSigner, subscriberLinks } from '../link-token';
-import { composeMime, composeOptInMime } from '../mail/compose-mime';
-import { personalise } from '../mail/personalise';
+import { type LinkSigner, linksFor } from '../link-token';
+import { mailOneReader, variantHeaders } from '../mail/mail-one-reader';
+import { placeholdersOf } from '../mail/personalise';
 import { variantFor } from '../mail/variant';
 import type { Clock, Mailer, MailRenderer, SystemMail } from '../ports';
 import type { Subscriber } from '../subscriber';
@@ -11,20 +11,6 @@ export interface SystemMailDeps {
   signer: LinkSigner;
   clock: Clock;
   mail: { from: string; listId: string; unsubscribeMailto: string; baseUrl: string };
-}
-
-/** The way back after unsubscribing: a page (GET) whose button (POST) resubscribes; the unsubscribe token is its credential. */
-export function resubscribeUrl(
-  signer: LinkSigner,
-  baseUrl: string,
-  subscriber: Subscriber,
-  now: Date,
-): string {
-  const token = signer.sign(
-    { subscriberId: subscriber.id, purpose: 'unsubscribe', linkVersion: subscriber.linkVersion },
-    now,
-  );
-  return `${baseUrl}/resubscribe/${token}`;
 }
 
 /**
@@ -41,28 +27,23 @@ export async function sendSystemMail(
   const compiled = await deps.renderer.renderSystemMail(kind, variantFor(subscriber.languages), {
     cadence: subscriber.cadence,
   });
-  const links = subscriberLinks(deps.signer, deps.mail.baseUrl, subscriber, now);
-  const filled = personalise(compiled, {
-    ...links,
-    resubscribeUrl: resubscribeUrl(deps.signer, deps.mail.baseUrl, subscriber, now),
-  });
-  const common = {
-    from: deps.mail.from,
-    to: subscriber.email,
-    subject: filled.subject,
-    html: filled.html,
-    text: filled.text,
-    contentLanguage: compiled.contentLanguage,
-    listId: deps.mail.listId,
-    feedbackId: `${kind}:system:nashra`,
-  };
-  const raw =
-    kind === 'confirm'
-      ? await composeOptInMime(common)
-      : await composeMime({
-          ...common,
-          unsubscribeUrl: links.unsubscribeUrl,
-          unsubscribeMailto: deps.mail.unsubscribeMailto,
-        });
-  return deps.mailer.sendRaw({ from: deps.mail.from, to: subscriber.email, raw, tags: { kind } });
+  const optIn = kind === 'confirm';
+  const needed = placeholdersOf(compiled);
+  const links = linksFor(
+    deps.signer,
+    deps.mail.baseUrl,
+    subscriber,
+    now,
+    optIn ? needed : [...needed, 'unsubscribeUrl'],
+  );
+  return mailOneReader(
+    {
+      kind: optIn ? 'opt-in' : 'list',
+      compiled,
+      headers: variantHeaders(compiled, deps.mail, `${kind}:system:nashra`),
+      tags: { kind },
+    },
+    { to: subscriber.email, links },
+    { mailer: deps.mailer, now },
+  );
 }

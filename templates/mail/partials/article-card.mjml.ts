@@ -2,7 +2,7 @@ import { copy } from '../../copy';
 import { escapeHtml } from '../../escape';
 import type { CardView } from '../view';
 import { palette } from './head.mjml';
-import { textBlock } from './text-block.mjml';
+import { sizeStyle, textBlock } from './text-block.mjml';
 
 /**
  * One article, or an article with its translation, as one card: the article's own image, then a block
@@ -17,12 +17,12 @@ export function articleCard(card: CardView): string {
       const words = copy[block.lang];
       const arrow = block.lang === 'ar' ? '←' : '→';
       const urgent = block.urgent
-        ? `<p style="color:${palette.accent};font-weight:bold;font-size:14px">${escapeHtml(words.urgent)}</p>`
+        ? `<p style="color:${palette.accent};font-weight:bold;${sizeStyle(block.lang, 14)}">${escapeHtml(words.urgent)}</p>`
         : '';
       const separator = index > 0 ? `border-top:1px solid ${palette.rule};padding-top:12px;` : '';
       return textBlock(
         block.lang,
-        `<div style="${separator}">${urgent}<h2 style="font-size:20px;line-height:1.4"><a class="title" href="${escapeHtml(block.url)}" style="color:${palette.text};text-decoration:none">${block.title}</a></h2><p class="meta" style="margin:4px 0 8px">${block.meta}</p><p>${block.summary}</p><p style="margin:8px 0 12px"><a href="${escapeHtml(block.url)}">${escapeHtml(words.readMore)} ${arrow}</a></p></div>`,
+        `<div style="${separator}">${urgent}<h2 style="${sizeStyle(block.lang, 20, 1.4)}"><a class="title" href="${escapeHtml(block.url)}" style="color:${palette.text};text-decoration:none">${block.title}</a></h2><p class="meta" style="margin:4px 0 8px;${sizeStyle(block.lang, 14)}">${block.meta}</p><p>${block.summary}</p><p style="margin:8px 0 12px"><a href="${escapeHtml(block.url)}">${escapeHtml(words.readMore)} ${arrow}</a></p></div>`,
       );
     })
     .join('');

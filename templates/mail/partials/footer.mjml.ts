@@ -2,7 +2,7 @@ import { copy } from '../../copy';
 import { attribute, escapeHtml } from '../../escape';
 import type { FooterView } from '../view';
 import { palette } from './head.mjml';
-import { textBlock } from './text-block.mjml';
+import { sizeAttributes, textBlock } from './text-block.mjml';
 
 /**
  * The end of every mail, per language: the organisation, why the reader gets this mail and, for a
@@ -25,7 +25,7 @@ export function footer(view: FooterView): string {
         `<p style="font-weight:bold">${escapeHtml(words.organisation)}</p>${
           view.unsubscribeUrl ? `<p>${escapeHtml(words.whyYouGetThis)}</p>` : ''
         }${links.length ? `<p style="margin-top:8px">${links.join(' · ')}</p>` : ''}`,
-        `font-size="13px" line-height="1.6" color="${palette.muted}" padding="12px 24px"`,
+        `${sizeAttributes(lang, 13, 1.6)} color="${palette.muted}" padding="12px 24px"`,
       );
     })
     .join('');

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../escape';
+import { baseType, fontSize, lineHeight } from '../../typography';
 
 /**
  * Fonts already on the reader's device only (no web fonts: a font server would learn who opens the
@@ -19,6 +20,10 @@ export const palette = {
   rule: '#e3e5e8',
 };
 
+/** Body text of a language as mj-class attributes: its font stack, size and leading (see templates/typography). */
+const textOf = (lang: 'ar' | 'en') =>
+  `font-family="${fontStacks[lang]}" font-size="${fontSize(lang, baseType.mailBody)}px" line-height="${lineHeight(lang, baseType.text)}"`;
+
 /** `mj-head`: the title, the per-language classes every block uses, and the few shared styles. */
 export function mailHead(title: string): string {
   return `<mj-head>
@@ -26,18 +31,18 @@ export function mailHead(title: string): string {
 <mj-attributes>
 <mj-all padding="0" />
 <mj-section background-color="${palette.card}" padding="0" />
-<mj-text font-size="16px" line-height="1.6" color="${palette.text}" padding="0 24px" />
+<mj-text font-size="${baseType.mailBody}px" line-height="${baseType.text}" color="${palette.text}" padding="0 24px" />
 <mj-image padding="0" />
-<mj-button background-color="${palette.accent}" color="#ffffff" font-size="16px" font-weight="bold" inner-padding="12px 24px" border-radius="4px" padding="8px 24px" />
-<mj-class name="ar" font-family="${fontStacks.ar}" align="right" />
-<mj-class name="en" font-family="${fontStacks.en}" align="left" />
-<mj-class name="ar-button" font-family="${fontStacks.ar}" align="right" />
-<mj-class name="en-button" font-family="${fontStacks.en}" align="left" />
+<mj-button background-color="${palette.accent}" color="#ffffff" font-size="${baseType.mailBody}px" font-weight="bold" inner-padding="12px 24px" border-radius="4px" padding="8px 24px" />
+<mj-class name="ar" ${textOf('ar')} align="right" />
+<mj-class name="en" ${textOf('en')} align="left" />
+<mj-class name="ar-button" font-family="${fontStacks.ar}" font-size="${fontSize('ar', baseType.mailBody)}px" align="right" />
+<mj-class name="en-button" font-family="${fontStacks.en}" font-size="${fontSize('en', baseType.mailBody)}px" align="left" />
 </mj-attributes>
 <mj-style>
 a { color: ${palette.link}; }
 h1, h2, p { margin: 0; }
-.meta { color: ${palette.muted}; font-size: 14px; }
+.meta { color: ${palette.muted}; }
 </mj-style>
 </mj-head>`;
 }

@@ -2,7 +2,7 @@ import { copy } from '../../copy';
 import { escapeHtml } from '../../escape';
 import type { MastheadView } from '../view';
 import { palette } from './head.mjml';
-import { textBlock } from './text-block.mjml';
+import { sizeAttributes, sizeStyle, textBlock } from './text-block.mjml';
 
 /** The top of every mail: the view-in-browser link (mails with a public copy) and the bulletin's name. */
 export function masthead(view: MastheadView): string {
@@ -13,7 +13,7 @@ export function masthead(view: MastheadView): string {
           textBlock(
             line.lang,
             `<a href="${escapeHtml(viewInBrowserUrl)}" style="color:${palette.muted}">${escapeHtml(copy[line.lang].viewInBrowser)}</a>`,
-            'font-size="13px" padding="2px 24px"',
+            `${sizeAttributes(line.lang, 13, 1.6)} padding="2px 24px"`,
           ),
         )
         .join('')}</mj-column></mj-section>`
@@ -22,8 +22,10 @@ export function masthead(view: MastheadView): string {
     .map((line) =>
       textBlock(
         line.lang,
-        `<h1 style="font-size:24px;line-height:1.3;color:${palette.accent}">${escapeHtml(line.heading)}</h1>${
-          line.subheading ? `<p class="meta">${escapeHtml(line.subheading)}</p>` : ''
+        `<h1 style="${sizeStyle(line.lang, 24, 1.3)};color:${palette.accent}">${escapeHtml(line.heading)}</h1>${
+          line.subheading
+            ? `<p class="meta" style="${sizeStyle(line.lang, 14)}">${escapeHtml(line.subheading)}</p>`
+            : ''
         }`,
         'padding="4px 24px"',
       ),

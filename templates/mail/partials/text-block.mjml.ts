@@ -1,5 +1,6 @@
 import type { Language } from '../../language';
 import { directionOf } from '../../language';
+import { fontSize, lineHeight } from '../../typography';
 
 /**
  * The one way text enters a mail: an `mj-text` aligned for its language whose content sits in a
@@ -7,6 +8,18 @@ import { directionOf } from '../../language';
  */
 export function textBlock(lang: Language, content: string, attributes = ''): string {
   return `<mj-text mj-class="${lang}"${attributes ? ` ${attributes}` : ''}><div dir="${directionOf(lang)}" lang="${lang}">${content}</div></mj-text>`;
+}
+
+/** Inline size and leading of a piece of text of a language, from its English size and leading. */
+export function sizeStyle(lang: Language, englishPx: number, englishLineHeight?: number): string {
+  const leading =
+    englishLineHeight === undefined ? '' : `;line-height:${lineHeight(lang, englishLineHeight)}`;
+  return `font-size:${fontSize(lang, englishPx)}px${leading}`;
+}
+
+/** The same as mj-text attributes, for a block whose whole text is smaller than the body. */
+export function sizeAttributes(lang: Language, englishPx: number, englishLineHeight: number): string {
+  return `font-size="${fontSize(lang, englishPx)}px" line-height="${lineHeight(lang, englishLineHeight)}"`;
 }
 
 /** A button whose label carries its language and direction. */
