@@ -144,7 +144,7 @@ ${missing ? html`<p class="warning">${words.noteOnlyOne(common.languageNames[mis
 ${
   previewed?.hasArticles
     ? html`<div class="previews">
-<figure><figcaption>${words.phone}</figcaption><iframe src="${frameUrl}" title="${words.previewOf(common.variants[view.preview.variant])} — ${words.phone}" width="375" height="720" sandbox loading="lazy"></iframe></figure>
+<figure role="group" tabindex="0" aria-label="${words.phone}"><figcaption>${words.phone}</figcaption><iframe src="${frameUrl}" title="${words.previewOf(common.variants[view.preview.variant])} — ${words.phone}" width="375" height="720" sandbox loading="lazy"></iframe></figure>
 <figure role="group" tabindex="0" aria-label="${words.desktop}"><figcaption>${words.desktop}</figcaption><iframe src="${frameUrl}" title="${words.previewOf(common.variants[view.preview.variant])} — ${words.desktop}" width="680" height="720" sandbox loading="lazy"></iframe></figure>
 </div>`
     : html`<p>${view.window ? words.noArticleInVariant : ''}</p>`
