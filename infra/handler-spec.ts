@@ -15,7 +15,12 @@ export type Trigger =
   /** The staff's digest schedules: EventBridge Scheduler schedules in the stack's group, created at run time. */
   | { kind: 'digest-schedules' }
   /** SES bounce and complaint events of the stage's configuration set (EventBridge). */
-  | { kind: 'ses-events' };
+  | { kind: 'ses-events' }
+  /**
+   * The staff console: the HTTP API's `/console` routes (staff sign in through the stage's user pool),
+   * with the staff pool's ids and what it takes to keep the digest schedules in EventBridge Scheduler.
+   */
+  | { kind: 'console' };
 
 /** What a function may do besides its tables; each also sets the environment the code needs for it. */
 export type Grant =

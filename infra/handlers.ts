@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { ALERT_SWEEP_MINUTES } from '../functions/core/send/quiet-hours';
+import { allTableNames, type TableName, tableDefinitions } from '../functions/shared/tables';
 import type { DeploySettings } from './config';
-import type { HandlerSpec } from './handler-spec';
+import type { HandlerSpec, TableAccess } from './handler-spec';
 import { SENDER_TIMEOUT } from './sending';
 
 /**
@@ -123,14 +124,59 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       // One sweep at a time: two would only race for the same held alerts.
       reservedConcurrency: 1,
     },
+    console: {
+      entry: 'functions/handlers/console.ts',
+      description: 'Staff console: sign-in, sessions, audit log and the staff pages, on the CLI’s use cases',
+      trigger: { kind: 'console' },
+      // What the staff commands touch (`nashra … --stage` with a staff member's own credentials): every
+      // table, test and confirmation mail, sends, and (wired with the trigger) the digest schedules.
+      grants: ['sends-mail', 'enqueues-sends', 'signs-links'],
+      tables: staffTableAccess(),
+      // API Gateway gives up on an integration after 30 s.
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+    },
     'ses-feedback': {
       entry: 'functions/handlers/ses-feedback.ts',
-      description: 'SES bounces and complaints (SNS) → the reader suppressed',
+      description: 'SES bounces and complaints (SNS) → the reader suppressed, the issue told',
       trigger: { kind: 'ses-events' },
       grants: [],
-      // The reader by address, suppressed (a put).
-      tables: { subscribers: ['GetItem', 'PutItem'] },
+      // The reader by address, suppressed or its bounces counted (conditional updates, the address
+      // claim's expiry cleared); the delivery's feedback and the issue's bounced/complained counts.
+      tables: {
+        subscribers: ['GetItem', 'UpdateItem'],
+        deliveries: ['UpdateItem'],
+        issues: ['UpdateItem'],
+      },
       timeout: Duration.seconds(30),
     },
   };
+}
+
+const everyItemAction: TableAccess[] = [
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+];
+
+/**
+ * The console's tables: every item action on every table and each of its indexes. The console is
+ * staff acting (behind sign-in, MFA on prod, every action audited), and staff may read and change any
+ * of it, as the staff policy lets `nashra … --stage` do; no function but the console has this.
+ */
+function staffTableAccess(): Partial<Record<TableName, TableAccess[]>> {
+  return Object.fromEntries(
+    allTableNames.map((name) => [
+      name,
+      [
+        ...everyItemAction,
+        ...tableDefinitions[name].globalIndexes.map((index): TableAccess => `Query:${index.indexName}`),
+      ],
+    ]),
+  );
 }

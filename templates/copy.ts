@@ -15,6 +15,8 @@ export interface Copy {
   preferences: string;
   unsubscribe: string;
   whyYouGetThis: string;
+  /** The heading of the editor's note at the top of a digest. */
+  editorNote: string;
   articleCount(count: number): string;
   digestSubject(count: string, window: string): string;
   digestPreheader(firstTitle: string): string;
@@ -52,6 +54,7 @@ export const copy: Record<Language, Copy> = {
     preferences: 'تعديل التفضيلات',
     unsubscribe: 'إلغاء الاشتراك',
     whyYouGetThis: 'تصلك هذه الرسالة لأنك اشتركت في نشرة المبادرة.',
+    editorNote: 'كلمة التحرير',
     articleCount(count) {
       // Arabic counts agree with the number: مقال واحد، مقالان، 3 مقالات، 11 مقالاً، 100 مقال.
       switch (arabicArticles.select(count)) {
@@ -111,6 +114,7 @@ export const copy: Record<Language, Copy> = {
     preferences: 'Change your preferences',
     unsubscribe: 'Unsubscribe',
     whyYouGetThis: 'You receive this mail because you subscribed to the ICSSI bulletin.',
+    editorNote: 'From the editors',
     articleCount: (count) => (count === 1 ? '1 article' : `${count} articles`),
     digestSubject: (count, window) => `ICSSI bulletin: ${count}, ${window}`,
     digestPreheader: (firstTitle) => `In this issue: ${firstTitle}`,

@@ -1,4 +1,5 @@
 import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SendQuota } from '../core/overview';
 import type { AwsClientOptions } from './aws-client-options';
 
 export function createSesAccountClient(options: AwsClientOptions): SESv2Client {
@@ -40,4 +41,18 @@ export async function readSendingIdentity(
     if ((error as Error).name === 'NotFoundException') return undefined;
     throw error;
   }
+}
+
+/**
+ * The overview's sending quota on a stage: SES's own count of the last 24 hours against the account's
+ * daily quota (GetAccount's SendQuota,
+ * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html).
+ */
+export function sesSendQuota(client: SESv2Client): SendQuota {
+  return {
+    async used() {
+      const account = await readSendingAccount(client);
+      return { sent: account.sentLast24Hours, max: account.max24HourSend, period: 'last-24-hours' };
+    },
+  };
 }

@@ -34,13 +34,15 @@ export function localOnly(command: Command, why: string): void {
 /**
  * The composition root of one staff command: opens the command's runtime (local mode, or the stage
  * `--stage` names), runs the command, waits until local mode has handled everything the command set
- * off (stream records, queued sends), then closes what it opened.
+ * off (stream records, queued sends), then closes what it opened. With `staff`, local mode also reaches
+ * the staff's identity service (joining `nashra dev`'s, or starting cognito-local for the command).
  */
 export async function withRuntime<T>(
   command: Command,
   run: (runtime: OpenRuntime) => Promise<T>,
+  options: { staff?: boolean } = {},
 ): Promise<T> {
-  const runtime = await openRuntime(targetOf(command), { env: process.env });
+  const runtime = await openRuntime(targetOf(command), { env: process.env, staff: options.staff });
   try {
     const result = await run(runtime);
     await runtime.local?.triggers.idle();

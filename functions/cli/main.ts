@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { logger } from '../shared/logger';
 import { registerArticles } from './commands/articles';
+import { registerAudit } from './commands/audit';
 import { registerDev } from './commands/dev';
 import { registerDigestSend } from './commands/digest-send';
 import { registerDlq } from './commands/dlq';
@@ -10,6 +11,7 @@ import { registerIssues } from './commands/issues';
 import { registerKeys } from './commands/keys';
 import { registerPreview } from './commands/preview';
 import { registerSchedule } from './commands/schedule';
+import { registerStaff } from './commands/staff';
 import { registerStage } from './commands/stage';
 import { registerStatus } from './commands/status';
 import { registerSubscribers } from './commands/subscribers';
@@ -45,6 +47,8 @@ registerIssues(program);
 registerFeedback(program);
 registerDlq(program);
 registerKeys(program);
+registerStaff(program);
+registerAudit(program);
 
 /** Every command that runs takes `--stage` after its name too (`nashra schedule list --stage prod`). */
 function addStageOption(command: Command): void {

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { ConflictError } from './errors';
-import type { Clock, SubscriberRepo } from './ports';
+import type { Clock, DeliveryFeedback, DeliveryRepo, IssueRepo, SubscriberRepo } from './ports';
 import type { Subscriber } from './subscriber';
 
 const recipientSchema = z.object({ emailAddress: z.string().min(3) }).loose();
+
+/** The sent mail an event is about: SES's message id and the message tags it was sent with. */
+const mailSchema = z
+  .object({ messageId: z.string(), tags: z.record(z.string(), z.array(z.string())).optional() })
+  .loose();
 
 const bounceEventSchema = z
   .object({
@@ -16,7 +21,7 @@ const bounceEventSchema = z
         timestamp: z.string(),
       })
       .loose(),
-    mail: z.object({ messageId: z.string() }).loose(),
+    mail: mailSchema,
   })
   .loose();
 
@@ -24,9 +29,13 @@ const complaintEventSchema = z
   .object({
     eventType: z.literal('Complaint'),
     complaint: z
-      .object({ complainedRecipients: z.array(recipientSchema).min(1), timestamp: z.string() })
+      .object({
+        complainedRecipients: z.array(recipientSchema).min(1),
+        timestamp: z.string(),
+        complaintFeedbackType: z.string().optional(),
+      })
       .loose(),
-    mail: z.object({ messageId: z.string() }).loose(),
+    mail: mailSchema,
   })
   .loose();
 
@@ -60,35 +69,68 @@ export interface FeedbackOutcome {
 }
 
 /**
+ * Where feedback is also recorded against the issue the mail belonged to (the `issue` message tag the
+ * sender sets): on the reader's delivery, and in the issue's bounced and complained counts.
+ */
+export interface IssueFeedbackDeps {
+  deliveries: Pick<DeliveryRepo, 'recordFeedback'>;
+  issues: Pick<IssueRepo, 'addCounts'>;
+}
+
+/**
  * Applies one SES event: a permanent bounce or a complaint suppresses the reader at once; a transient
  * (or undetermined) bounce is counted and suppresses after `transientBounceLimit`. Suppression is the
  * status change itself: the reader leaves every fan-out segment. Each is one conditional update of the
- * status (or an atomic add to the count), so nothing a reader saves at the same moment undoes it.
+ * status (or an atomic add to the count), so nothing a reader saves at the same moment undoes it. With
+ * the issue's parts, the event is also recorded on the issue its mail belonged to.
  */
 export async function applyFeedback(
   event: SesEvent,
-  deps: { subscribers: SubscriberRepo; clock: Clock; transientBounceLimit: number },
+  deps: {
+    subscribers: SubscriberRepo;
+    clock: Clock;
+    transientBounceLimit: number;
+  } & Partial<IssueFeedbackDeps>,
 ): Promise<FeedbackOutcome> {
   const outcome: FeedbackOutcome = { suppressed: 0, counted: 0, unknown: 0, ignored: false };
   let recipients: string[];
   let kind: 'bounce' | 'transient' | 'complaint';
+  let feedback: DeliveryFeedback;
   if (event.eventType === 'Bounce') {
-    recipients = event.bounce.bouncedRecipients.map((r) => r.emailAddress);
-    kind = event.bounce.bounceType === 'Permanent' ? 'bounce' : 'transient';
+    const bounce = event.bounce;
+    recipients = bounce.bouncedRecipients.map((r) => r.emailAddress);
+    kind = bounce.bounceType === 'Permanent' ? 'bounce' : 'transient';
+    feedback = {
+      kind: 'bounced',
+      detail: [bounce.bounceType, bounce.bounceSubType].filter(Boolean).join('/'),
+    };
   } else if (event.eventType === 'Complaint') {
     recipients = event.complaint.complainedRecipients.map((r) => r.emailAddress);
     kind = 'complaint';
+    feedback = {
+      kind: 'complained',
+      ...(event.complaint.complaintFeedbackType ? { detail: event.complaint.complaintFeedbackType } : {}),
+    };
   } else {
     return { ...outcome, ignored: true };
   }
 
   const now = deps.clock.now().toISOString();
+  const issueId = event.mail.tags?.issue?.[0];
   for (const address of recipients) {
     const reader = await deps.subscribers.findByEmail(address);
     if (!reader) {
       outcome.unknown += 1;
       continue;
     }
+    if (issueId && deps.deliveries && deps.issues)
+      await recordOnIssue(
+        issueId,
+        reader.id,
+        feedback,
+        { deliveries: deps.deliveries, issues: deps.issues },
+        now,
+      );
     if (isSuppressed(reader)) continue;
     try {
       if (kind === 'transient') {
@@ -109,3 +151,15 @@ export async function applyFeedback(
 }
 
 const isSuppressed = (reader: Subscriber) => reader.status === 'bounced' || reader.status === 'complained';
+
+/** The delivery's feedback, once, and the issue's count with it (a repeated event counts nothing). */
+async function recordOnIssue(
+  issueId: string,
+  subscriberId: string,
+  feedback: DeliveryFeedback,
+  deps: IssueFeedbackDeps,
+  now: string,
+): Promise<void> {
+  if (!(await deps.deliveries.recordFeedback(issueId, subscriberId, feedback, new Date(now)))) return;
+  await deps.issues.addCounts(issueId, { [feedback.kind]: 1 }, now);
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { editorNoteSchema } from './editor-note';
 
 /** `held`: an alert that arrived in quiet hours, waiting for `sendAfter` (the held-alert sweep sends it). */
 export const issueStatusSchema = z.enum(['held', 'sending', 'sent', 'partial', 'parked', 'empty']);
@@ -26,6 +27,12 @@ export const issueSchema = z.object({
   failed: z.number().int().default(0),
   /** Why the issue was last parked: SES's refusal of every message, as SES worded it (no address). */
   parkedReason: z.string().optional(),
+  /** Recipients whose mail bounced (SES feedback naming this issue), each counted once; absent: none yet. */
+  bounced: z.number().int().optional(),
+  /** Recipients who marked the mail as spam (SES feedback naming this issue), each counted once; absent: none yet. */
+  complained: z.number().int().optional(),
+  /** The editor's note the issue carries at its top (a digest; taken from its schedule). */
+  note: editorNoteSchema.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

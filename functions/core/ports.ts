@@ -1,8 +1,12 @@
 import type { Article, Language, SaveOutcome } from './article';
+import type { EditorNote } from './editor-note';
 import type { DeliveryStatus, Issue, IssueStatus } from './issue';
 import type { CompiledMail } from './mail/compiled-mail';
 import type { MailVariant } from './mail/variant';
-import type { Schedule } from './schedule';
+import type { Schedule, ScheduleDefinition } from './schedule';
+import type { AuditPage, AuditQuery, AuditRecord } from './staff/audit';
+import type { StaffSession } from './staff/sessions';
+import type { StaffAccount, StaffMember } from './staff/staff';
 import type { Cadence, ReaderChanges, Subscriber, SubscriberStatus } from './subscriber';
 
 /**
@@ -37,6 +41,12 @@ export interface ArticleRepo {
   setTranslation(id: string, translationId: string, expected: string | undefined): Promise<void>;
   /** Removes an article's translation if it is still `expected`; otherwise leaves it alone. */
   clearTranslation(id: string, expected: string): Promise<void>;
+  /**
+   * Staff mark an article urgent, or not: that field alone, on an article that exists (a NotFoundError
+   * otherwise). The content a feed gave is untouched, so reading the same item again keeps the mark;
+   * a changed item brings the feed's own urgency back. Returns the article as stored after.
+   */
+  setUrgent(id: string, urgent: boolean, now: string): Promise<Article>;
 }
 
 export interface RawMail {
@@ -55,6 +65,8 @@ export interface Mailer {
 
 export interface DigestInput {
   issueId: string;
+  /** The editor's note, placed above the articles in each of the variant's languages it is written in. */
+  note?: EditorNote;
   variant: MailVariant;
   /** The window's articles, any order, both languages; the variant picks and pairs them. */
   articles: readonly Article[];
@@ -249,6 +261,23 @@ export interface ScheduleRepo {
    * window was computed): of two firings for one window, one advances it.
    */
   advanceWindow(name: string, expected: string | undefined, windowEnd: string, now: string): Promise<boolean>;
+  /**
+   * Writes when and for whom the schedule sends (cron or one-off time, zone, cadence, topics) and its
+   * skipped firing (absent: none), only while its `updatedAt` is still `seenUpdatedAt`, else a
+   * ConflictError (a NotFoundError when it is gone). Returns the schedule as stored after.
+   */
+  replaceDefinition(
+    name: string,
+    definition: ScheduleDefinition & Pick<Schedule, 'skipFiring'>,
+    seenUpdatedAt: string,
+    now: string,
+  ): Promise<Schedule>;
+  /** Sets (or with undefined removes) the note for the next issue; a NotFoundError when the schedule is gone. */
+  setNote(name: string, note: Schedule['note'], now: string): Promise<Schedule>;
+  /** Takes the note off once its issue carries it: only the note set at `setAt` (a newer one stays). */
+  takeNote(name: string, setAt: string): Promise<boolean>;
+  /** Sets (or with undefined removes) the firing to skip; a NotFoundError when the schedule is gone. */
+  setSkip(name: string, skipFiring: string | undefined, now: string): Promise<Schedule>;
 }
 
 /**
@@ -275,7 +304,9 @@ export interface ScheduleTriggers {
   remove(name: string): Promise<void>;
 }
 
-export type IssueCounts = Partial<Pick<Issue, 'recipients' | 'sent' | 'skipped' | 'failed'>>;
+export type IssueCounts = Partial<
+  Pick<Issue, 'recipients' | 'sent' | 'skipped' | 'failed' | 'bounced' | 'complained'>
+>;
 
 export interface IssueRepo {
   /** Creates the issue unless one with its id exists (a conditional write); returns the stored one. */
@@ -335,6 +366,17 @@ export interface Delivery {
   claimedAt?: string;
   leaseUntil?: string;
   updatedAt: string;
+  /** What SES told us after sending: the mail bounced, or the reader marked it as spam (the first word only). */
+  feedback?: DeliveryFeedback['kind'];
+  /** SES's words for it (`Permanent/General`, `Transient/MailboxFull`, `abuse`). */
+  feedbackDetail?: string;
+  feedbackAt?: string;
+}
+
+/** A bounce or complaint about one delivered mail, from the SES event that names its issue. */
+export interface DeliveryFeedback {
+  kind: 'bounced' | 'complained';
+  detail?: string;
 }
 
 export interface DeliveryRepo {
@@ -376,6 +418,17 @@ export interface DeliveryRepo {
   /** How many of an issue's deliveries are in each state: the truth the issue's counts are kept from. */
   countByStatus(issueId: string): Promise<Record<DeliveryStatus, number>>;
   listForSubscriber(subscriberId: string): Promise<Delivery[]>;
+  /**
+   * Records on an existing delivery that its mail bounced or was complained about: once (true), so an
+   * SES event delivered twice counts once; false when it already had feedback or there is no such
+   * delivery.
+   */
+  recordFeedback(
+    issueId: string,
+    subscriberId: string,
+    feedback: DeliveryFeedback,
+    now: Date,
+  ): Promise<boolean>;
   /** Erasure: every record of the reader in this table (deliveries and story claims); returns how many deliveries. */
   removeForSubscriber(subscriberId: string): Promise<number>;
   /**
@@ -430,4 +483,85 @@ export interface CounterRepo {
   /** The live counters among these keys (expired ones are left out). */
   getMany(keys: string[], now: Date): Promise<Counter[]>;
   remove(keys: string[]): Promise<void>;
+}
+
+/** Where a staff sign-in stands after one step. */
+export type SignInStep =
+  | { kind: 'signed-in'; staff: StaffMember }
+  | {
+      kind: 'challenge';
+      /**
+       * `new-password`: the account's password was temporary, choose one; `totp-setup`: the pool
+       * requires a second factor and the account has none yet (the secret to type into an
+       * authenticator app follows from `startTotpSetup`); `totp-code`: the authenticator's code.
+       */
+      challenge: 'new-password' | 'totp-setup' | 'totp-code';
+      /** Who answers it, as the identity service names them in its answer. */
+      username: string;
+      /** The identity service's handle on this sign-in (short-lived, opaque). */
+      session: string;
+    }
+  | {
+      kind: 'refused';
+      /**
+       * `credentials`: no such account or the wrong password (never said apart); `code`: the wrong
+       * code; `password`: a new password the policy refuses (`message` says why); `expired`: the
+       * sign-in took too long, start again; `unavailable`: the account may not sign in this way.
+       */
+      reason: 'credentials' | 'code' | 'password' | 'expired' | 'unavailable';
+      message?: string;
+    };
+
+/** A challenge the staff member is answering: its name, who, and the identity service's session. */
+export interface PendingChallenge {
+  challenge: 'new-password' | 'totp-setup' | 'totp-code';
+  username: string;
+  session: string;
+}
+
+/**
+ * The staff's identity service (a Cognito user pool, cognito-local locally): signing in, step by step,
+ * and the staff accounts. nashra keeps no password: every check is the service's. A step that signs
+ * someone in has verified the service's token against its published keys.
+ */
+export interface StaffDirectory {
+  /** Checks an address and password: signed in, a challenge to answer, or refused. */
+  startSignIn(email: string, password: string): Promise<SignInStep>;
+  /** Answers a pending challenge: a new password, or an authenticator code. */
+  answer(pending: PendingChallenge, answer: string): Promise<SignInStep>;
+  /** For `totp-setup`: a new authenticator secret for the account, and the session to go on with. */
+  startTotpSetup(pending: PendingChallenge): Promise<{ secret: string; session: string }>;
+  /**
+   * Creates an account that may sign in at once (a `permanent` password) or must choose its own
+   * password at its first sign-in (a `temporary` one). No mail is sent. An address already held is a
+   * ConflictError; a password the policy refuses, a ValidationError saying why.
+   */
+  addAccount(
+    email: string,
+    password: { kind: 'temporary' | 'permanent'; value: string },
+  ): Promise<StaffAccount>;
+  listAccounts(): Promise<StaffAccount[]>;
+  findAccount(email: string): Promise<StaffAccount | undefined>;
+  /** Deletes the account: it can sign in no more. A missing one is a NotFoundError. */
+  removeAccount(email: string): Promise<void>;
+}
+
+/** Console sessions (functions/core/staff/sessions.ts): records keyed by a hash of the cookie's token. */
+export interface StaffSessionRepo {
+  /** Stores a new session; an id already held is a ConflictError. */
+  create(session: StaffSession): Promise<void>;
+  /** The session, unless it is missing or past its `expiresAt`. */
+  get(id: string, now: Date): Promise<StaffSession | undefined>;
+  /** Moves a session's last use and expiry on, only if it still exists; false when it is gone. */
+  touch(id: string, lastSeenAt: string, expiresAt: number): Promise<boolean>;
+  remove(id: string): Promise<void>;
+  /** Removes every session of one staff member; returns how many there were. */
+  removeAllOf(staffId: string): Promise<number>;
+}
+
+/** The audit log: append-only, read newest first. */
+export interface AuditRepo {
+  /** Appends one record; an identical key already held is a ConflictError. */
+  append(record: AuditRecord): Promise<void>;
+  list(query: AuditQuery): Promise<AuditPage>;
 }

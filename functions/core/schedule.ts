@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { editorNoteSchema } from './editor-note';
 import { ValidationError } from './errors';
 import { checkTimeZone } from './time';
 
@@ -26,10 +27,24 @@ export const scheduleSchema = z.object({
   lastWindowEnd: z.iso.datetime().optional(),
   /** When a one-off (`at`) schedule fired: it is then disabled for good and fires no more. */
   completedAt: z.iso.datetime().optional(),
+  /**
+   * The editor's note for the schedule's next issue: placed at the top of that issue, then taken off
+   * the schedule (the issue keeps it). `setAt` tells one note from the next, so a digest takes off only
+   * the note it carried.
+   */
+  note: editorNoteSchema.extend({ setAt: z.iso.datetime() }).optional(),
+  /**
+   * A firing the clock is to skip, by the instant it is due: that firing sends nothing and leaves the
+   * window where it was, so the next digest covers both; the schedule stays enabled.
+   */
+  skipFiring: z.iso.datetime().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** When and for whom a schedule sends: what staff give when they add or change it. */
+export type ScheduleDefinition = Pick<Schedule, 'cron' | 'at' | 'timeZone' | 'cadence' | 'topics'>;
 
 /** Refuses a malformed cron expression with croner's own explanation. */
 export function checkCron(expression: string, timeZone: string): void {

@@ -1,6 +1,14 @@
+import { readEditorNote } from './editor-note';
 import { NotFoundError, ValidationError } from './errors';
 import type { Clock, ScheduleRepo, ScheduleTrigger, ScheduleTriggers } from './ports';
-import { checkCron, digestCadenceSchema, nextRun, type Schedule, scheduleNameSchema } from './schedule';
+import {
+  checkCron,
+  digestCadenceSchema,
+  nextRun,
+  type Schedule,
+  type ScheduleDefinition,
+  scheduleNameSchema,
+} from './schedule';
 import { eventBridgeExpression } from './scheduler-expression';
 import { readCadence, readTopics } from './subscribers/input';
 import { checkTimeZone, formatStaffTime, readLocalDateTime } from './time';
@@ -79,24 +87,10 @@ export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promi
   const name = scheduleNameSchema.safeParse(input.name);
   if (!name.success)
     throw new ValidationError(`invalid schedule name "${input.name}": ${name.error.issues[0]?.message}`);
-  if ((input.cron === undefined) === (input.at === undefined))
-    throw new ValidationError('give either --cron or --at');
-  const timeZone = input.timeZone ?? deps.timeZone;
-  if (!timeZone) throw new ValidationError('give the time zone (--tz): the network has none configured');
-  checkTimeZone(timeZone);
-  const cadence = readField('--cadence', () => readCadence(input.cadence, digestCadenceSchema.options));
-  const topics = readField('--topics', () => readTopics(input.topics, deps.topics));
-  if (input.cron !== undefined) checkCron(input.cron, timeZone);
   const now = deps.clock.now();
-  const at = input.at === undefined ? undefined : oneOffTime(input.at, timeZone, now);
-  eventBridgeExpression({ cron: input.cron, at });
   const schedule: Schedule = {
     name: name.data,
-    ...(input.cron !== undefined ? { cron: input.cron } : {}),
-    ...(at !== undefined ? { at } : {}),
-    timeZone,
-    cadence,
-    topics,
+    ...readDefinition(input, deps, now),
     enabled: true,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -109,6 +103,109 @@ export async function addSchedule(input: NewSchedule, deps: ScheduleDeps): Promi
     throw error;
   }
   return schedule;
+}
+
+/**
+ * When and for whom a schedule sends, checked as `addSchedule` checks it: a cron or a one-off time
+ * (also against what EventBridge Scheduler can run), the time zone (the network's when none is
+ * given), the cadence and the topics (among the configured ones).
+ */
+function readDefinition(input: Omit<NewSchedule, 'name'>, deps: ScheduleDeps, now: Date): ScheduleDefinition {
+  if ((input.cron === undefined) === (input.at === undefined))
+    throw new ValidationError('give either --cron or --at');
+  const timeZone = input.timeZone ?? deps.timeZone;
+  if (!timeZone) throw new ValidationError('give the time zone (--tz): the network has none configured');
+  checkTimeZone(timeZone);
+  const cadence = readField('--cadence', () => readCadence(input.cadence, digestCadenceSchema.options));
+  const topics = readField('--topics', () => readTopics(input.topics, deps.topics));
+  if (input.cron !== undefined) checkCron(input.cron, timeZone);
+  const at = input.at === undefined ? undefined : oneOffTime(input.at, timeZone, now);
+  eventBridgeExpression({ cron: input.cron, at });
+  return {
+    ...(input.cron !== undefined ? { cron: input.cron } : {}),
+    ...(at !== undefined ? { at } : {}),
+    timeZone,
+    cadence,
+    topics,
+  };
+}
+
+/**
+ * Changes when and for whom a schedule sends (its cron or one-off time, time zone, cadence and
+ * topics), checked as a new schedule is, in one conditional write of those fields over the version
+ * read (a ConflictError when someone changed it meanwhile: read it again). Its window, note, skip and
+ * pause are left as they are; a skipped firing that the new timing no longer has is forgotten. Its
+ * trigger follows; when the trigger cannot, the change is undone. A fired one-off cannot be changed:
+ * add a new schedule.
+ */
+export async function editSchedule(
+  name: string,
+  input: Omit<NewSchedule, 'name'>,
+  deps: ScheduleDeps,
+): Promise<Schedule> {
+  const schedule = await existing(name, deps);
+  if (schedule.completedAt)
+    throw new ValidationError(
+      `schedule "${name}" was a one-off and fired at ${schedule.completedAt}: add a new one`,
+    );
+  const now = deps.clock.now();
+  const definition = readDefinition(input, deps, now);
+  const keepSkip =
+    schedule.skipFiring !== undefined &&
+    definition.cron !== undefined &&
+    nextRun(
+      { ...definition, enabled: true },
+      new Date(Date.parse(schedule.skipFiring) - 1000),
+    )?.toISOString() === schedule.skipFiring;
+  const changed = await deps.schedules.replaceDefinition(
+    name,
+    { ...definition, ...(keepSkip ? { skipFiring: schedule.skipFiring } : {}) },
+    schedule.updatedAt,
+    now.toISOString(),
+  );
+  try {
+    await follow(changed, deps);
+  } catch (error) {
+    await deps.schedules.update(schedule);
+    throw error;
+  }
+  return changed;
+}
+
+/**
+ * Skips the schedule's next firing without pausing it: that firing sends nothing and leaves the
+ * window, so the digest after it covers both. Only a recurring, enabled schedule has a next firing
+ * to skip (a one-off is paused or removed instead). Returns the instant of the skipped firing.
+ */
+export async function skipNextFiring(name: string, deps: ScheduleDeps): Promise<Schedule> {
+  const schedule = await existing(name, deps);
+  if (!schedule.cron)
+    throw new ValidationError(`schedule "${name}" is a one-off: pause or remove it rather than skip it`);
+  const next = nextRun(schedule, deps.clock.now());
+  if (!next) throw new ValidationError(`schedule "${name}" is paused: it has no next firing to skip`);
+  return deps.schedules.setSkip(name, next.toISOString(), deps.clock.now().toISOString());
+}
+
+/** Takes back a skip: the firing goes out as usual. */
+export async function cancelSkip(name: string, deps: ScheduleDeps): Promise<Schedule> {
+  await existing(name, deps);
+  return deps.schedules.setSkip(name, undefined, deps.clock.now().toISOString());
+}
+
+/**
+ * Sets (or, given no text, removes) the editor's note of the schedule's next issue, in Arabic,
+ * English or both (core/editor-note `readEditorNote`). The digest that next goes out carries it at
+ * its top and takes it off the schedule; a test send and a preview show it and leave it.
+ */
+export async function setEditorNote(
+  name: string,
+  text: { ar?: string; en?: string },
+  deps: ScheduleDeps,
+): Promise<Schedule> {
+  const note = readEditorNote(text);
+  await existing(name, deps);
+  const now = deps.clock.now().toISOString();
+  return deps.schedules.setNote(name, note ? { ...note, setAt: now } : undefined, now);
 }
 
 /** Runs a value reader, putting the option's name before its complaint. */

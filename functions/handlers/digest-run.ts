@@ -2,7 +2,12 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { z } from 'zod';
 import type { ScheduleTriggers } from '../core/ports';
 import { scheduleNameSchema } from '../core/schedule';
-import { runScheduledDigest, type ScheduledRunOutcome } from '../core/send/run-schedule';
+import {
+  type FiringOutcome,
+  fireScheduledDigest,
+  runScheduledDigest,
+  type ScheduledRunOutcome,
+} from '../core/send/run-schedule';
 import { lambdaRuntime } from '../runtime/lambda';
 import { mjmlMailRenderer } from '../runtime/rendering';
 import { type FanOutParts, fanOutParts } from '../runtime/sending';
@@ -20,30 +25,48 @@ export const digestRunEventSchema = z.object({
 export type DigestRunEvent = z.infer<typeof digestRunEventSchema>;
 
 /**
- * A schedule fired → one digest of its window, ending at the time it was due. `triggers`, where the
- * caller manages EventBridge Scheduler (the staff CLI), lets a one-off that fired take its trigger off.
+ * A schedule run by hand (`nashra schedule run`, the console's "run now") → one digest of its window,
+ * ending at the time given or now. `triggers`, where the caller manages EventBridge Scheduler (the
+ * staff CLI), lets a one-off that fired take its trigger off.
  */
 export function createDigestRun(services: FanOutParts & { triggers?: ScheduleTriggers }) {
   return async (event: unknown): Promise<ScheduledRunOutcome> => {
     const { scheduleName, scheduledTime } = digestRunEventSchema.parse(event);
     const firedAt = scheduledTime ? new Date(scheduledTime) : services.clock.now();
-    const outcome = await runScheduledDigest(scheduleName, firedAt, services);
-    logger.info('digest run', {
-      schedule: scheduleName,
-      firedAt: firedAt.toISOString(),
-      status: outcome.status,
-      ...('plan' in outcome ? { articles: outcome.plan.articles.length } : {}),
-      ...('issue' in outcome ? { issue: outcome.issue.id, recipients: outcome.issue.recipients } : {}),
-    });
-    return outcome;
+    return logged(scheduleName, firedAt, await runScheduledDigest(scheduleName, firedAt, services));
   };
 }
 
-let run: ReturnType<typeof createDigestRun> | undefined;
+/**
+ * A schedule fired by the clock (EventBridge Scheduler on AWS, the local scheduler in `nashra dev`)
+ * → one digest of its window, ending at the time it was due; the firing staff chose to skip sends
+ * nothing. Without `scheduledTime` it is a run by hand, due now.
+ */
+export function createClockFiring(services: FanOutParts & { triggers?: ScheduleTriggers }) {
+  return async (event: unknown): Promise<FiringOutcome> => {
+    const { scheduleName, scheduledTime } = digestRunEventSchema.parse(event);
+    if (!scheduledTime) return createDigestRun(services)(event);
+    const dueAt = new Date(scheduledTime);
+    return logged(scheduleName, dueAt, await fireScheduledDigest(scheduleName, dueAt, services));
+  };
+}
+
+function logged<T extends FiringOutcome>(scheduleName: string, firedAt: Date, outcome: T): T {
+  logger.info('digest run', {
+    schedule: scheduleName,
+    firedAt: firedAt.toISOString(),
+    status: outcome.status,
+    ...('plan' in outcome ? { articles: outcome.plan.articles.length } : {}),
+    ...('issue' in outcome ? { issue: outcome.issue.id, recipients: outcome.issue.recipients } : {}),
+  });
+  return outcome;
+}
+
+let run: ReturnType<typeof createClockFiring> | undefined;
 
 /** Lambda entry point: the EventBridge Scheduler target of every digest schedule. */
 export const handler = (event: unknown, context?: LambdaContext) => {
   withLambdaContext(context);
-  run ??= createDigestRun(fanOutParts(lambdaRuntime({ renderer: mjmlMailRenderer })));
+  run ??= createClockFiring(fanOutParts(lambdaRuntime({ renderer: mjmlMailRenderer })));
   return run(event);
 };

@@ -1,6 +1,6 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import { z } from 'zod';
-import { applyFeedback, type FeedbackOutcome, parseSesEvent } from '../core/feedback';
+import { applyFeedback, type FeedbackOutcome, type IssueFeedbackDeps, parseSesEvent } from '../core/feedback';
 import type { Clock, SubscriberRepo } from '../core/ports';
 import { lambdaRuntime } from '../runtime/lambda';
 import { logger, withLambdaContext } from '../shared/logger';
@@ -18,14 +18,17 @@ function sesEventsOf(event: unknown): unknown[] {
 }
 
 /**
- * SES bounces and complaints → suppression. Takes the configuration set's event destination as
+ * SES bounces and complaints → suppression, and (given the deliveries and issues tables) the feedback
+ * recorded against the issue the mail belonged to. Takes the configuration set's event destination as
  * delivered by SNS or by EventBridge; anything else is a validation error (and the delivery retries).
  */
-export function createFeedbackHandler(deps: {
-  subscribers: SubscriberRepo;
-  clock: Clock;
-  transientBounceLimit: number;
-}) {
+export function createFeedbackHandler(
+  deps: {
+    subscribers: SubscriberRepo;
+    clock: Clock;
+    transientBounceLimit: number;
+  } & Partial<IssueFeedbackDeps>,
+) {
   return async (event: unknown): Promise<FeedbackOutcome[]> => {
     const outcomes: FeedbackOutcome[] = [];
     for (const raw of sesEventsOf(event)) {
@@ -47,6 +50,8 @@ export const handler = (event: unknown, context?: LambdaContext) => {
     const runtime = lambdaRuntime();
     feedback = createFeedbackHandler({
       subscribers: runtime.repos.subscribers,
+      deliveries: runtime.repos.deliveries,
+      issues: runtime.repos.issues,
       clock: runtime.clock,
       transientBounceLimit: runtime.config.send.transientBounceLimit,
     });

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ErrorStatus, errorPage } from '../../templates/pages/pages';
+import type { ConsoleEnv } from '../console/console-env';
 import { metricNames } from '../core/metrics';
 import type { Runtime } from '../runtime/runtime';
 import { statusForError } from '../shared/http-errors';
@@ -15,6 +16,11 @@ import { type SubscriberRouteOptions, subscriberRoutes } from './subscriber-rout
 export interface AppOptions extends SubscriberRouteOptions {
   /** Where local mode's mail viewer is, shown on the index page; absent on AWS. */
   mailViewer?: string;
+  /**
+   * The staff console (functions/console/app.ts), served by the same server in `nashra dev`; on AWS
+   * it is a function of its own and the reader app serves no `/console` route.
+   */
+  console?: Hono<ConsoleEnv>;
 }
 
 /**
@@ -23,6 +29,8 @@ export interface AppOptions extends SubscriberRouteOptions {
  */
 export function createApp(runtime: Runtime, options: AppOptions = {}): Hono<ReaderEnv> {
   const app = new Hono<ReaderEnv>();
+  // First, so that its own headers, cookies and error pages answer every /console path.
+  if (options.console) app.route('/', options.console);
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

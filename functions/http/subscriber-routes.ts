@@ -61,8 +61,8 @@ const buttonBodyLimit = 4 * 1024;
 
 type BodyKind = 'form' | 'json' | 'empty';
 
-/** Lambda (API Gateway HTTP API) or @hono/node-server: where each keeps the peer's address. */
-function defaultClientAddress(c: Context): string | undefined {
+/** Lambda (API Gateway HTTP API) or @hono/node-server: where each keeps the peer's address (never X-Forwarded-For). */
+export function defaultClientAddress(c: Context): string | undefined {
   const env = c.env as
     | {
         requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } };

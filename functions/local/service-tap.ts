@@ -49,6 +49,8 @@ function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | 
 export async function startServiceTap(options: {
   port: number;
   upstream: string;
+  /** The upstream listens on this Unix socket (its URL then gives only the path). */
+  socketPath?: string;
   tap: Tap;
 }): Promise<RunningService> {
   const upstream = new URL(options.upstream);
@@ -58,8 +60,9 @@ export async function startServiceTap(options: {
     new Promise<UpstreamResponse>((resolve, reject) => {
       const outgoing = httpRequest(
         {
-          host: upstream.hostname,
-          port: upstream.port,
+          ...(options.socketPath
+            ? { socketPath: options.socketPath }
+            : { host: upstream.hostname, port: upstream.port }),
           method: request.method,
           path: `${basePath}${request.path}`,
           headers: { ...withoutHopByHop(request.headers), 'content-length': String(request.body.length) },

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { createCognitoClient } from '../adapters/cognito-staff';
 import { type Config, loadConfig } from '../shared/config';
 import { makePrivateDir, writePrivateFile } from '../shared/private-files';
 import { strictTap } from './aws-contract/strict-tap';
+import { ensureLocalStaffPool, startCognitoLocal } from './cognito-local';
 import { dynamoStreamTap } from './dynamodb-stream-tap';
 import { dynamoDataFolder, type RunningService, startDynamoEmulator, startSesEmulator } from './emulators';
 import { startServiceTap } from './service-tap';
@@ -22,6 +24,8 @@ export interface StackUrls {
   dynamodb: string;
   /** The SES endpoint mail is sent to. */
   ses: string;
+  /** The staff console (served by the HTTP API's server). */
+  console: string;
 }
 
 export interface LocalStack {
@@ -29,6 +33,11 @@ export interface LocalStack {
   config: Config;
   urls: StackUrls;
   origin: { dynamodb: Origin; ses: Origin; api: Origin | 'not running' };
+  /**
+   * The staff's identity service, when this process asked for it (`nashra dev`, `nashra staff`): its
+   * endpoint (cognito-local behind the loopback guard), who runs it, and local mode's staff pool.
+   */
+  staff?: { url: string; origin: Origin; userPoolId: string; clientId: string; poolCreated: boolean };
   outbox: string;
   /**
    * Where this process keeps its queues' messages until they are handled; absent when it joined a
@@ -45,7 +54,12 @@ const stackFileSchema = z.object({
   pid: z.number().int(),
   startedAt: z.string(),
   urls: z.object({ api: z.string(), mail: z.string(), dynamodb: z.string(), ses: z.string() }),
-  clientEndpoints: z.object({ dynamodb: z.string(), ses: z.string(), sqs: z.string() }),
+  clientEndpoints: z.object({
+    dynamodb: z.string(),
+    ses: z.string(),
+    sqs: z.string(),
+    cognito: z.string().optional(),
+  }),
 });
 type StackFile = z.infer<typeof stackFileSchema>;
 
@@ -75,6 +89,8 @@ export async function findRunningDev(home: string): Promise<StackFile | undefine
  */
 export async function openLocalStack(options: {
   dev?: boolean;
+  /** Reach the staff's identity service too (always with `dev`): join dev's, or start cognito-local. */
+  staff?: boolean;
   env: NodeJS.ProcessEnv;
 }): Promise<LocalStack> {
   const { env } = options;
@@ -89,12 +105,21 @@ export async function openLocalStack(options: {
     for (const service of started.reverse()) await service.close().catch(() => undefined);
   };
 
+  // cognito-local takes seconds to start (it loads the AWS SDK v2): it starts beside the others, and
+  // a failure elsewhere waits for it so that closeAll stops it too.
+  let cognitoStarting: Promise<RunningService> | undefined;
+
   try {
     const dev = options.dev ? undefined : await findRunningDev(home);
     if (options.dev && (await findRunningDev(home))) {
       throw new Error(`nashra dev is already running for ${home}`);
     }
     const port = (configured: number) => (options.dev ? configured : 0);
+    if ((options.dev || options.staff) && !base.endpoints.cognito && !dev?.clientEndpoints.cognito) {
+      cognitoStarting = start(startCognitoLocal({ home, port: 0 }));
+      // Its failure is reported where it is awaited, not as an unhandled rejection meanwhile.
+      cognitoStarting.catch(() => undefined);
+    }
 
     let dynamodb: { client: string; shown: string; origin: Origin };
     if (base.endpoints.dynamodb || !dev) {
@@ -152,26 +177,63 @@ export async function openLocalStack(options: {
     // Jobs enqueued by this process go to the queues of the process that runs the senders.
     const sqs = dev ? dev.clientEndpoints.sqs : (await start(startSqsEndpoint(triggers))).url;
 
-    const config = loadConfig({
+    let cognito: { client: string; origin: Origin } | undefined;
+    if (options.dev || options.staff) {
+      if (base.endpoints.cognito) cognito = { client: base.endpoints.cognito, origin: 'external' };
+      else if (dev?.clientEndpoints.cognito) cognito = { client: dev.clientEndpoints.cognito, origin: 'dev' };
+      else if (cognitoStarting) cognito = { client: (await cognitoStarting).url, origin: 'started' };
+    }
+
+    const endpoints = {
       ...env,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.client,
       AWS_ENDPOINT_URL_SES: ses.client,
       AWS_ENDPOINT_URL_SQS: sqs,
-    });
+      ...(cognito ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.client } : {}),
+    };
+    let config = loadConfig(endpoints);
+    let staff: LocalStack['staff'];
+    if (cognito) {
+      const { userPoolId, clientId } = config.staff;
+      let pool = userPoolId && clientId ? { userPoolId, clientId, created: false } : undefined;
+      if (!pool) {
+        const client = createCognitoClient(config);
+        try {
+          pool = await ensureLocalStaffPool(client, home);
+        } finally {
+          client.destroy();
+        }
+        config = loadConfig({
+          ...endpoints,
+          NASHRA_STAFF_USER_POOL_ID: pool.userPoolId,
+          NASHRA_STAFF_CLIENT_ID: pool.clientId,
+        });
+      }
+      staff = {
+        url: cognito.client,
+        origin: cognito.origin,
+        userPoolId: pool.userPoolId,
+        clientId: pool.clientId,
+        poolCreated: pool.created,
+      };
+    }
 
+    const api = dev?.urls.api ?? config.baseUrl;
     const stack: LocalStack = {
       config,
       urls: {
-        api: dev?.urls.api ?? config.baseUrl,
+        api,
         mail: ses.mail,
         dynamodb: dynamodb.shown,
         ses: ses.shown,
+        console: `${api}/console`,
       },
       origin: {
         dynamodb: dynamodb.origin,
         ses: ses.origin,
         api: dev ? 'dev' : options.dev ? 'started' : 'not running',
       },
+      ...(staff ? { staff } : {}),
       outbox,
       ...(dev ? {} : { queueStore: join(home, 'queues') }),
       triggers,
@@ -185,12 +247,13 @@ export async function openLocalStack(options: {
         pid: process.pid,
         startedAt: new Date().toISOString(),
         urls: stack.urls,
-        clientEndpoints: { dynamodb: dynamodb.client, ses: ses.client, sqs },
+        clientEndpoints: { dynamodb: dynamodb.client, ses: ses.client, sqs, cognito: cognito?.client },
       };
       writePrivateFile(stackFilePath(home), `${JSON.stringify(file, null, 2)}\n`);
     }
     return stack;
   } catch (error) {
+    await cognitoStarting?.catch(() => undefined);
     await closeAll();
     if (/lock/i.test(String((error as Error).message))) {
       throw new Error(

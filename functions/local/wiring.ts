@@ -6,7 +6,7 @@ import type { NewArticleListener } from '../core/ingest/announce';
 import { alertListener } from '../core/send/send-alert';
 import { alertSweepCron, createAlertSweep } from '../handlers/alert-sweep';
 import { articleStreamEventNames, createArticleStreamHandler } from '../handlers/article-stream';
-import { createDigestRun } from '../handlers/digest-run';
+import { createClockFiring } from '../handlers/digest-run';
 import { createFeedPollerHandler } from '../handlers/feed-poller';
 import { createSendWorker, maxReceiveCount } from '../handlers/send-worker';
 import { ingestParts } from '../runtime/ingesting';
@@ -83,7 +83,7 @@ export function wireLocalTriggers(
     new LocalDigestClock(triggers.scheduler, {
       schedules: sending.schedules,
       clock: sending.clock,
-      fire: invokedAsynchronously('digest-run', createDigestRun(sending), deadLetters.schedule),
+      fire: invokedAsynchronously('digest-run', createClockFiring(sending), deadLetters.schedule),
     })
       .start()
       .catch((error) => logger.error('local digest schedules could not start', { error }));

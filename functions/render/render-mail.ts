@@ -1,11 +1,12 @@
 import { copy } from '../../templates/copy';
-import { placeholder, trusted } from '../../templates/escape';
+import { escapeHtml, placeholder, type SafeHtml, trusted } from '../../templates/escape';
 import { alertMjml } from '../../templates/mail/alert.mjml';
 import { digestMjml } from '../../templates/mail/digest.mjml';
 import { systemMailMjml } from '../../templates/mail/system.mjml';
-import type { CardView, LocalisedHtml } from '../../templates/mail/view';
+import type { CardView, EditorNoteView, LocalisedHtml } from '../../templates/mail/view';
 import { archivePath } from '../core/archive';
 import type { Article, Language } from '../core/article';
+import { type EditorNote, noteLanguages, notePieces } from '../core/editor-note';
 import { ValidationError } from '../core/errors';
 import type { CompiledMail, Placeholder } from '../core/mail/compiled-mail';
 import { languagesOf, type MailVariant } from '../core/mail/variant';
@@ -31,6 +32,32 @@ export interface MailRendererOptions {
 /** A compiled mail with the count of what its cards hold. */
 function holding(mail: CompiledMail, cards: ReadonlyArray<readonly Article[]>): RenderedMail {
   return { ...mail, cards: cards.length, articles: cards.reduce((sum, card) => sum + card.length, 0) };
+}
+
+/**
+ * The editor's note in the mail's languages that it is written in: each paragraph's lines joined by
+ * line breaks, its text escaped (runs of the other script isolated), each address a link showing itself.
+ */
+export function noteViews(note: EditorNote | undefined, languages: readonly Language[]): EditorNoteView[] {
+  return noteLanguages(note, languages).map((lang) => ({
+    lang,
+    paragraphs: notePieces(note?.[lang] ?? '').map(
+      (lines): SafeHtml =>
+        trusted(
+          lines
+            .map((pieces) =>
+              pieces
+                .map((piece) =>
+                  'url' in piece
+                    ? `<a href="${escapeHtml(piece.url)}" dir="ltr">${escapeHtml(piece.url)}</a>`
+                    : isolateForeignRuns(piece.text, lang),
+                )
+                .join(''),
+            )
+            .join('<br>'),
+        ),
+    ),
+  }));
 }
 
 const subscribedLinks = {
@@ -131,6 +158,7 @@ export function createMailRenderer(options: MailRendererOptions): MailRenderer {
             subheading: formatWindow(input.window, lang, timeZone),
           })),
         },
+        note: noteViews(input.note, languages),
         cards: entries.map(card),
         footer: { languages, ...subscribedLinks, viewInBrowserUrl },
       });

@@ -18,6 +18,8 @@ export interface OpenOptions {
   wiring?: LocalWiring;
   /** Tests freeze time. */
   clock?: Clock;
+  /** Local mode: reach the staff's identity service too (`nashra staff`; `dev` always does). */
+  staff?: boolean;
 }
 
 /** A runtime opened by a staff process: local mode carries its stack, a stage its resources. */
@@ -52,7 +54,7 @@ export async function openRuntime(target: Target, options: OpenOptions): Promise
 }
 
 async function openLocal(options: OpenOptions): Promise<OpenRuntime> {
-  const local = await openLocalStack({ dev: options.dev, env: options.env });
+  const local = await openLocalStack({ dev: options.dev, staff: options.staff, env: options.env });
   const keyFile = localKeyringPath(local.config.home);
   const runtime = createRuntime('local', local.config, {
     renderer: mjmlMailRenderer,

@@ -1,11 +1,15 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createCognitoClient } from '../adapters/cognito-staff';
 import { DynamoArticleRepo } from '../adapters/dynamodb/article-repo';
+import { DynamoAuditRepo } from '../adapters/dynamodb/audit-repo';
 import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
 import { DynamoCounterRepo } from '../adapters/dynamodb/counter-repo';
 import { DynamoDeliveryRepo } from '../adapters/dynamodb/delivery-repo';
 import { DynamoIssueRepo } from '../adapters/dynamodb/issue-repo';
 import { DynamoScheduleRepo } from '../adapters/dynamodb/schedule-repo';
+import { DynamoStaffSessionRepo } from '../adapters/dynamodb/staff-session-repo';
 import { DynamoSubscriberRepo } from '../adapters/dynamodb/subscriber-repo';
 import { createSesClient, SesMailer } from '../adapters/ses-mailer';
 import { createSqsClient, SqsDeadLetterQueue, SqsSendQueue } from '../adapters/sqs-queue';
@@ -39,6 +43,8 @@ export interface Repositories {
   issues: DynamoIssueRepo;
   deliveries: DynamoDeliveryRepo;
   counters: DynamoCounterRepo;
+  staffSessions: DynamoStaffSessionRepo;
+  audit: DynamoAuditRepo;
 }
 
 /**
@@ -86,6 +92,8 @@ export interface Runtime {
    * RuntimeError where no key is loaded: a function that signs no link is never given one.
    */
   readonly keyring: Keyring;
+  /** The staff's identity service (Cognito; cognito-local locally): the console's sign-in, `nashra staff`. */
+  readonly cognito: CognitoIdentityProviderClient;
   /** Signs reader links with the keyring's current key, verifies them with any of its keys. */
   readonly signer: LinkSigner;
   /** A newer keyring (a warm Lambda function re-reads its secret every few minutes). */
@@ -141,6 +149,8 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           issues: new DynamoIssueRepo(db, tables.issues),
           deliveries: new DynamoDeliveryRepo(db, tables.deliveries, config.send.deliveryRetentionDays),
           counters: new DynamoCounterRepo(db, tables.counters),
+          staffSessions: new DynamoStaffSessionRepo(db, tables.staffSessions),
+          audit: new DynamoAuditRepo(db, tables.audit),
         };
       });
     },
@@ -182,6 +192,9 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           );
         return parseKeyring(config.linkSigningKey);
       });
+    },
+    get cognito() {
+      return client('client:cognito', () => createCognitoClient(config));
     },
     get signer() {
       return once('signer', () => {

@@ -43,6 +43,9 @@ export interface StageResources {
   linkSigningKeySecretArn: string;
   configurationSet: string;
   sendingDomain: string;
+  /** The staff's user pool and the console's app client. */
+  staffUserPoolId: string;
+  staffClientId: string;
   /** The NASHRA_* settings every function of the stage runs with. */
   settings: Record<string, string>;
 }
@@ -158,6 +161,8 @@ export function stageResources(stacks: StageStacks): StageResources {
     linkSigningKeySecretArn: of(stateful, statefulOutputs.linkSigningKeySecretArn),
     configurationSet: of(stateful, statefulOutputs.configurationSet),
     sendingDomain: of(stateful, statefulOutputs.sendingDomain),
+    staffUserPoolId: of(stateful, statefulOutputs.staffUserPoolId),
+    staffClientId: of(stateful, statefulOutputs.staffClientId),
     settings,
   };
 }
@@ -183,6 +188,8 @@ export async function stageConfig(resources: StageResources, env: NodeJS.Process
     AWS_REGION: resources.region,
     NASHRA_SEND_QUEUE_URL: resources.sendQueueUrl,
     NASHRA_SES_CONFIGURATION_SET: resources.configurationSet,
+    NASHRA_STAFF_USER_POOL_ID: resources.staffUserPoolId,
+    NASHRA_STAFF_CLIENT_ID: resources.staffClientId,
   });
   const config: Config = {
     ...base,

@@ -230,6 +230,21 @@ const environmentSchema = z
     NASHRA_SUBSCRIBE_LIMIT_ADDRESS: limitsSetting.default(parseLimits('1/600,4/86400')),
     NASHRA_UNSUBSCRIBE_NOTICE: unsubscribeNoticeSchema.default('never'),
     NASHRA_PENDING_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+    // The staff console and staff accounts (functions/console, `nashra staff`).
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: z.url().optional(),
+    NASHRA_STAFF_USER_POOL_ID: z
+      .string()
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user pool id (REGION_ID)')
+      .optional(),
+    NASHRA_STAFF_CLIENT_ID: z
+      .string()
+      .regex(/^[\w+]+$/, 'a Cognito app client id')
+      .optional(),
+    NASHRA_CONSOLE_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    NASHRA_CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+    NASHRA_CONSOLE_SIGN_IN_LIMIT_CLIENT: limitsSetting.default(parseLimits('20/900,100/86400')),
+    NASHRA_CONSOLE_SIGN_IN_LIMIT_ACCOUNT: limitsSetting.default(parseLimits('5/900,20/86400')),
+    NASHRA_DEMO_STAFF_PASSWORD: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     try {
@@ -265,6 +280,7 @@ export interface Config {
     cloudformation?: string;
     secretsManager?: string;
     sesv2?: string;
+    cognito?: string;
   };
   /** A staff process on a stage gives up on an endpoint after these (Lambda functions keep the SDK's). */
   clientTimeouts?: { connectMs: number; requestMs: number };
@@ -355,6 +371,23 @@ export interface Config {
     /** Days a reader who never confirms is kept after their last confirmation mail. */
     pendingExpiryDays: number;
   };
+  /** The staff console and staff accounts (functions/console, `nashra staff`). */
+  staff: {
+    /**
+     * The staff's Cognito user pool and the console's app client: a stage's outputs (the console
+     * function's environment), or local mode's own pool on cognito-local. Unset: no staff sign-in here.
+     */
+    userPoolId?: string;
+    clientId?: string;
+    /** A console session ends after this many minutes without a request… */
+    idleMinutes: number;
+    /** …and this many hours after sign-in in any case. */
+    maxHours: number;
+    /** Failed sign-ins allowed per client (IPv4, IPv6 /64) and per staff account. */
+    signInLimits: { client: Limit[]; account: Limit[] };
+    /** Local mode: the demo staff account's password (`nashra dev` makes one up when unset). */
+    demoPassword?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -386,6 +419,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       cloudformation: e.AWS_ENDPOINT_URL_CLOUDFORMATION,
       secretsManager: e.AWS_ENDPOINT_URL_SECRETS_MANAGER,
       sesv2: e.AWS_ENDPOINT_URL_SESV2,
+      cognito: e.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
     },
     tables: tableNamesFor(e.NASHRA_TABLE_PREFIX),
     tablePrefix: e.NASHRA_TABLE_PREFIX,
@@ -442,6 +476,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       limits: { client: e.NASHRA_SUBSCRIBE_LIMIT_CLIENT, address: e.NASHRA_SUBSCRIBE_LIMIT_ADDRESS },
       unsubscribeNotice: e.NASHRA_UNSUBSCRIBE_NOTICE,
       pendingExpiryDays: e.NASHRA_PENDING_EXPIRY_DAYS,
+    },
+    staff: {
+      userPoolId: e.NASHRA_STAFF_USER_POOL_ID,
+      clientId: e.NASHRA_STAFF_CLIENT_ID,
+      idleMinutes: e.NASHRA_CONSOLE_IDLE_MINUTES,
+      maxHours: e.NASHRA_CONSOLE_SESSION_HOURS,
+      signInLimits: {
+        client: e.NASHRA_CONSOLE_SIGN_IN_LIMIT_CLIENT,
+        account: e.NASHRA_CONSOLE_SIGN_IN_LIMIT_ACCOUNT,
+      },
+      demoPassword: e.NASHRA_DEMO_STAFF_PASSWORD,
     },
   };
 }

@@ -27,6 +27,9 @@ export const statefulOutputs = {
   linkSigningKeySecretArn: 'LinkSigningKeySecretArn',
   configurationSet: 'ConfigurationSet',
   sendingDomain: 'SendingDomain',
+  /** The staff's Cognito user pool (the console's sign-in, `nashra staff`), and its console app client. */
+  staffUserPoolId: 'StaffUserPoolId',
+  staffClientId: 'StaffUserPoolClientId',
 } as const;
 
 /** Outputs of the stateless stack (the code and its wiring). */

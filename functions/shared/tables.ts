@@ -32,7 +32,15 @@ export interface TableDefinition {
   timeToLiveAttribute?: string;
 }
 
-export type TableName = 'articles' | 'subscribers' | 'schedules' | 'issues' | 'deliveries' | 'counters';
+export type TableName =
+  | 'articles'
+  | 'subscribers'
+  | 'schedules'
+  | 'issues'
+  | 'deliveries'
+  | 'counters'
+  | 'staffSessions'
+  | 'audit';
 
 export const tableDefinitions: Record<TableName, TableDefinition> = {
   articles: {
@@ -117,6 +125,34 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
     globalIndexes: [],
     stream: false,
     timeToLiveAttribute: 'expiresAt',
+  },
+  staffSessions: {
+    // The staff console's sessions (functions/console): `id` is a hash of the cookie's token, never the
+    // token itself, so the table alone signs nobody in. Sign-out deletes one; `nashra staff remove`
+    // deletes every session of that staff member through `byStaff`. Expired ones are ignored on read
+    // (dynalite has no TTL) and deleted by DynamoDB's TTL on AWS.
+    name: 'staffSessions',
+    partitionKey: { name: 'id', type: 'S' },
+    globalIndexes: [
+      {
+        // Sparse: only signed-in sessions carry `staffId` (a sign-in waiting for its code does not).
+        indexName: 'byStaff',
+        partitionKey: { name: 'staffId', type: 'S' },
+        sortKey: { name: 'id', type: 'S' },
+      },
+    ],
+    stream: false,
+    timeToLiveAttribute: 'expiresAt',
+  },
+  audit: {
+    // Every staff action: one partition (`log`), sorted by `at` (the instant, then a random suffix so
+    // two actions in one millisecond are two entries). Staff act a few hundred times a day at most,
+    // far below one partition's limits; listing newest first, or since an instant, is one Query.
+    name: 'audit',
+    partitionKey: { name: 'log', type: 'S' },
+    sortKey: { name: 'at', type: 'S' },
+    globalIndexes: [],
+    stream: false,
   },
 };
 

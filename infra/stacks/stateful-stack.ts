@@ -37,6 +37,7 @@ import {
   tableDefinitions,
   tableNamesFor,
 } from '../../functions/shared/tables';
+import { StaffPool } from '../constructs/staff-pool';
 import { SEND_MAX_RECEIVES, SEND_QUEUE_VISIBILITY } from '../sending';
 
 /**
@@ -78,6 +79,7 @@ export interface StatefulStackProps extends StackProps {
  * - the EventBridge Scheduler group holding the staff's digest schedules (deleting a group deletes its
  *   schedules, so it is retained here rather than rebuilt with the code);
  * - the identities of the SES sandbox's test recipients, and the API's custom domain name.
+ * - the staff's Cognito user pool and the console's app client (infra/constructs/staff-pool.ts).
  *
  * No archive bucket: the public archive is served by the HTTP API from the issues table.
  */
@@ -104,6 +106,8 @@ export class StatefulStack extends Stack {
   readonly sandboxRecipients: EmailIdentity[];
   /** The API's custom domain name, when the stage has one (its DNS record points at it). */
   readonly apiDomainName?: DomainName;
+  /** The staff's user pool and the console's app client. */
+  readonly staff: StaffPool;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -226,6 +230,8 @@ export class StatefulStack extends Stack {
         new EmailIdentity(this, `sandbox-recipient-${index + 1}`, { identity: Identity.email(address) }),
     );
     if (props.apiDomain) this.apiDomainName = this.buildApiDomain(props.apiDomain);
+
+    this.staff = new StaffPool(this, 'staff', { stage: props.stage });
 
     this.outputs(props.domain, props.dmarcReportAddress);
   }
@@ -353,5 +359,11 @@ export class StatefulStack extends Stack {
       this.configurationSet.configurationSetName,
     );
     output(statefulOutputs.sendingDomain, 'SES sending identity', domain);
+    output(statefulOutputs.staffUserPoolId, "The staff's user pool", this.staff.pool.userPoolId);
+    output(
+      statefulOutputs.staffClientId,
+      "The console's app client of the staff's user pool",
+      this.staff.consoleClient.userPoolClientId,
+    );
   }
 }

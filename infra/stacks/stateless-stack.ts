@@ -117,6 +117,8 @@ export class StatelessStack extends Stack {
 
   private readonly stateful: StatefulStack;
   private readonly settings: DeploySettings;
+  /** Functions of the `console` trigger, wired once every function exists (wireConsole). */
+  private readonly consoleFunctions: NashraFunction[] = [];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -142,6 +144,7 @@ export class StatelessStack extends Stack {
       const api = this.wireTrigger(fn, spec.trigger);
       if (api) this.api = api;
     }
+    this.wireConsole();
     this.dashboard = this.buildDashboard(this.buildAlarms());
     this.staffPolicy = new StaffPolicy(this, 'staff', {
       stage: props.settings.stage,
@@ -248,6 +251,9 @@ export class StatelessStack extends Stack {
         });
         fn.digestTarget = true;
         return undefined;
+      case 'console':
+        this.consoleFunctions.push(fn);
+        return undefined;
       case 'ses-events':
         stateful.sesEvents.addSubscription(new LambdaSubscription(fn));
         fn.configureAsyncInvoke({
@@ -301,6 +307,92 @@ export class StatelessStack extends Stack {
       });
     }
     return api;
+  }
+
+  /**
+   * The staff console's function: the API's `/console` and `/console/{proxy+}` routes (more specific
+   * than the reader function's `/{proxy+}`, so they reach it and only it), the staff pool's ids, and
+   * what `nashra schedule --stage` needs to keep the digest schedules in EventBridge Scheduler — the
+   * stage's schedule group, the digest function, the role schedules run as (passed to Scheduler only)
+   * and their dead-letter queue. Its table and mail grants are its registry entry's.
+   */
+  private wireConsole() {
+    const { stateful } = this;
+    for (const fn of this.consoleFunctions) {
+      const api = this.api;
+      if (!api)
+        throw new Error(
+          'the console function is served by the HTTP API: the registry needs an http-api function',
+        );
+      const digest = Object.values(this.functions).find((candidate) => candidate.digestTarget);
+      if (!digest)
+        throw new Error(
+          'the console function manages digest schedules: the registry needs a digest function',
+        );
+      const integration = new HttpLambdaIntegration('console-function', fn);
+      const routes = api.addRoutes({ path: '/console/{proxy+}', methods: [HttpMethod.ANY], integration });
+      routes.push(...api.addRoutes({ path: '/console', methods: [HttpMethod.ANY], integration }));
+      for (const route of routes)
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-APIG4',
+          reason:
+            'The staff console authenticates in its function: every route but sign-in needs a server-side ' +
+            "session opened by signing in against the stage's Cognito user pool (tokens verified against " +
+            "its JWKS), and every state change the session's CSRF token and the console's own origin.",
+        });
+      fn.addEnvironment('NASHRA_STAFF_USER_POOL_ID', stateful.staff.pool.userPoolId);
+      fn.addEnvironment('NASHRA_STAFF_CLIENT_ID', stateful.staff.consoleClient.userPoolClientId);
+      fn.addEnvironment(
+        'NASHRA_SCHEDULER',
+        Stack.of(this).toJsonString({
+          group: stateful.scheduleGroup.scheduleGroupName,
+          targetArn: digest.functionArn,
+          roleArn: this.schedulerRole.roleArn,
+          deadLetterArn: stateful.scheduleDeadLetters.queueArn,
+        }),
+      );
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [
+            'scheduler:CreateSchedule',
+            'scheduler:UpdateSchedule',
+            'scheduler:DeleteSchedule',
+            'scheduler:GetSchedule',
+          ],
+          resources: [
+            this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule',
+              resourceName: `${stateful.scheduleGroup.scheduleGroupName}/*`,
+            }),
+          ],
+        }),
+      );
+      // ListSchedules takes no resource: it lists the group the call names.
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }));
+      if (fn.role) {
+        const group = stateful.scheduleGroup.scheduleGroupName;
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:scheduler:${this.region}:${this.account}:schedule/${group}/*]`,
+          reason:
+            'Staff name their digest schedules at run time, so the console may manage any schedule of this ' +
+            "stage's own group, and only of it, as `nashra schedule --stage` does with the staff's credentials.",
+        });
+        Validations.of(fn.role).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'scheduler:ListSchedules supports no resource-level permission (the Service Authorization Reference ' +
+            'lists no resource type for it); the console lists the schedules of its own group to keep them in step.',
+        });
+      }
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [this.schedulerRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      );
+    }
   }
 
   /** AWS asks for a queue visibility timeout of at least 6 × the consuming function's timeout. */

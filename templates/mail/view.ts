@@ -49,3 +49,9 @@ export interface MailDocumentView {
   /** MJML sections, in order. */
   sections: string[];
 }
+
+/** The editor's note in one language: its paragraphs, each already escaped with its links in place. */
+export interface EditorNoteView {
+  lang: Language;
+  paragraphs: SafeHtml[];
+}

@@ -154,7 +154,9 @@ describe('the handler registry', () => {
         ...logs,
         ...dlq('feedback'),
         'dynamodb:GetItem on subscribers',
-        'dynamodb:PutItem on subscribers',
+        'dynamodb:UpdateItem on subscribers',
+        'dynamodb:UpdateItem on deliveries',
+        'dynamodb:UpdateItem on issues',
       ],
     };
     expect(Object.keys(registry).sort()).toEqual(Object.keys(expected).sort());

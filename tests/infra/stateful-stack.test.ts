@@ -113,7 +113,7 @@ describe('the stateful stack', () => {
     template.resourceCountIs('AWS::S3::Bucket', 0);
   });
 
-  it('expires delivery records, rate-limit counters and never-confirmed readers by TTL, and nothing else', () => {
+  it('expires delivery records, rate-limit counters, never-confirmed readers and staff sessions by TTL, and nothing else', () => {
     const ttl = (name: string) =>
       Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).find(
         (table) => table.Properties.TableName === `nashra-test-${name}`,
@@ -121,7 +121,8 @@ describe('the stateful stack', () => {
     expect(ttl('deliveries')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(ttl('counters')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(ttl('subscribers')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    for (const name of ['articles', 'schedules', 'issues']) expect(ttl(name), name).toBeUndefined();
+    expect(ttl('staffSessions')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    for (const name of ['articles', 'schedules', 'issues', 'audit']) expect(ttl(name), name).toBeUndefined();
   });
 
   it('lets SES and CloudWatch use the notification key only for this account, configuration set and alarms', () => {

@@ -39,10 +39,12 @@ describe('the nashra CLI in local mode', () => {
     expect(report.running).toEqual({ dynamodb: 'started', ses: 'external', api: 'not running' });
     expect(Object.keys(report.tables).sort()).toEqual([
       'articles',
+      'audit',
       'counters',
       'deliveries',
       'issues',
       'schedules',
+      'staffSessions',
       'subscribers',
     ]);
   });
@@ -84,11 +86,21 @@ describe('the nashra CLI in local mode', () => {
     expect(shared.tables.articles).toBe(3);
     const health = await fetch(`http://127.0.0.1:${ports.NASHRA_API_PORT}/health`);
     expect(await health.json()).toEqual({ ok: true });
+    // The console on the same server, and the demo staff account's password, shown this once.
+    expect(first.output()).toMatch(
+      new RegExp(
+        `Console +http://127\\.0\\.0\\.1:${ports.NASHRA_API_PORT}/console +staff sign-in: staff@nashra\\.example, password \\S{20} +\\(shown this once\\)`,
+      ),
+    );
+    expect(shared.console).toBe(`http://127.0.0.1:${ports.NASHRA_API_PORT}/console`);
+    const signIn = await fetch(`http://127.0.0.1:${ports.NASHRA_API_PORT}/console/sign-in`);
+    expect(signIn.status).toBe(200);
     expect(await stop(first.dev)).toBe(0);
     for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
 
     const second = await startDev();
     expect(second.output()).not.toContain('demo data loaded');
+    expect(second.output()).toContain('its password was shown when it was made');
     expect((await status(env)).tables.articles).toBe(3);
     expect(await stop(second.dev)).toBe(0);
     for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);

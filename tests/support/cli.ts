@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,5 +37,21 @@ export function cliRunner(extraEnv: NodeJS.ProcessEnv = {}) {
       return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
     }
   };
-  return { env, run };
+  /** The same, with `input` written to the command's standard input (`--password-stdin`). */
+  const runWithInput = (input: string, ...args: string[]): Promise<CliRun> =>
+    new Promise((resolve, reject) => {
+      const child = spawn('node', [cli, ...args], { env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.end(input);
+    });
+  return { env, run, runWithInput };
 }

@@ -29,11 +29,12 @@ export interface TestStack {
 /**
  * The whole local stack for one suite, built by the same composition root as `nashra dev`, against the
  * run's emulators (or `env` overrides, such as a faulty SES in front of them): taps, the local SQS
- * endpoint, the triggers wired with the real handlers, its own tables and NASHRA_HOME.
+ * endpoint, the triggers wired with the real handlers, its own tables and NASHRA_HOME. With `staff`, also
+ * the staff's identity service: cognito-local started for the suite, as `nashra dev` starts it.
  */
 export async function openTestStack(
   env: NodeJS.ProcessEnv = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; staff?: boolean } = {},
 ): Promise<TestStack> {
   const runtime = await openRuntime('local', {
     ...options,

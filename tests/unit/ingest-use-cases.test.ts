@@ -49,6 +49,13 @@ class FakeArticleRepo implements ArticleRepo {
     const article = this.articles.get(id);
     if (article?.translationId === expected) this.articles.set(id, { ...article, translationId: undefined });
   }
+  async setUrgent(id: string, urgent: boolean, now: string) {
+    const article = this.articles.get(id);
+    if (!article) throw new NotFoundError(id);
+    const marked = { ...article, urgent, updatedAt: now };
+    this.articles.set(id, marked);
+    return marked;
+  }
 }
 
 const rules: IngestRules = {

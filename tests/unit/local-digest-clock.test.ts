@@ -1,23 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ScheduleRepo } from '../../functions/core/ports';
 import type { Schedule } from '../../functions/core/schedule';
 import type { DigestRunEvent } from '../../functions/handlers/digest-run';
 import { LocalDigestClock } from '../../functions/local/local-digest-clock';
 import { LocalScheduler } from '../../functions/local/local-scheduler';
-
-/** The schedules table, in memory: what `nashra schedule …` in another process would change. */
-function memoryRepo(schedules: Schedule[]): ScheduleRepo & { rows: Map<string, Schedule> } {
-  const rows = new Map(schedules.map((s) => [s.name, s]));
-  return {
-    rows,
-    create: async (s) => void rows.set(s.name, s),
-    get: async (name) => rows.get(name),
-    list: async () => [...rows.values()],
-    update: async (s) => void rows.set(s.name, s),
-    remove: async (name) => void rows.delete(name),
-    advanceWindow: async () => true,
-  };
-}
+import { MemorySchedules } from '../support/memory-schedules';
 
 const schedule = (changes: Partial<Schedule> & Pick<Schedule, 'name'>): Schedule => ({
   cron: '0 8 * * *',
@@ -51,7 +37,7 @@ const fire = async (event: DigestRunEvent) => {
 describe('the local digest clock', () => {
   it('fires each schedule at its local time with the time it was due, across a daylight-saving change', async () => {
     vi.setSystemTime(new Date('2026-03-28T06:00:00.000Z'));
-    const repo = memoryRepo([
+    const repo = new MemorySchedules([
       schedule({ name: 'london', lastWindowEnd: '2026-03-27T08:00:00.000Z' }),
       schedule({ name: 'baghdad', timeZone: 'Asia/Baghdad', lastWindowEnd: '2026-03-28T05:00:00.000Z' }),
     ]);
@@ -72,7 +58,7 @@ describe('the local digest clock', () => {
   it('picks up schedules added, paused, changed and removed in the table within 30 seconds', async () => {
     vi.setSystemTime(new Date('2026-11-02T09:00:00.000Z'));
     const createdAt = '2026-11-02T08:30:00.000Z';
-    const repo = memoryRepo([
+    const repo = new MemorySchedules([
       schedule({ name: 'daily', createdAt }),
       schedule({ name: 'weekly', cron: '0 8 * * 5', createdAt }),
     ]);
@@ -80,17 +66,17 @@ describe('the local digest clock', () => {
     await digests.start();
     expect(digests.names().sort()).toEqual(['daily', 'weekly']);
 
-    repo.rows.set('daily', schedule({ name: 'daily', enabled: false }));
-    repo.rows.delete('weekly');
-    repo.rows.set('added', schedule({ name: 'added', cron: '15 9 * * *', timeZone: 'UTC', createdAt }));
+    repo.items.set('daily', schedule({ name: 'daily', enabled: false }));
+    repo.items.delete('weekly');
+    repo.items.set('added', schedule({ name: 'added', cron: '15 9 * * *', timeZone: 'UTC', createdAt }));
     await vi.advanceTimersByTimeAsync(30_000);
     expect(digests.names()).toEqual(['added']);
 
     await vi.advanceTimersByTimeAsync(15 * 60 * 1000);
     expect(fired).toEqual([{ scheduleName: 'added', scheduledTime: '2026-11-02T09:15:00.000Z' }]);
 
-    repo.rows.set('added', schedule({ name: 'added', cron: '45 9 * * *', timeZone: 'UTC', createdAt }));
-    repo.rows.set('daily', schedule({ name: 'daily', cron: '0 10 * * *', timeZone: 'UTC', createdAt }));
+    repo.items.set('added', schedule({ name: 'added', cron: '45 9 * * *', timeZone: 'UTC', createdAt }));
+    repo.items.set('daily', schedule({ name: 'daily', cron: '0 10 * * *', timeZone: 'UTC', createdAt }));
     await vi.advanceTimersByTimeAsync(60 * 60 * 1000);
     expect(fired.slice(1)).toEqual([
       { scheduleName: 'added', scheduledTime: '2026-11-02T09:45:00.000Z' },
@@ -100,7 +86,7 @@ describe('the local digest clock', () => {
 
   it('fires a missed run once on start, for the last time it was due, then keeps the rhythm', async () => {
     vi.setSystemTime(new Date('2026-11-20T12:00:00.000Z'));
-    const repo = memoryRepo([
+    const repo = new MemorySchedules([
       // Down since the firing of 6 November: the ones of 13 and 20 November were missed.
       schedule({
         name: 'weekly',

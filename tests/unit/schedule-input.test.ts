@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ValidationError } from '../../functions/core/errors';
-import type { ScheduleRepo } from '../../functions/core/ports';
-import type { Schedule } from '../../functions/core/schedule';
+import { ValidationError } from '../../functions/core/errors';
 import { addSchedule, type NewSchedule } from '../../functions/core/schedules';
-
-/** The schedules table as a map: these tests are about what is refused before anything is written. */
-class MemorySchedules implements ScheduleRepo {
-  readonly items = new Map<string, Schedule>();
-  async create(schedule: Schedule) {
-    if (this.items.has(schedule.name)) throw new ConflictError(`schedule ${schedule.name} exists`);
-    this.items.set(schedule.name, schedule);
-  }
-  async get(name: string) {
-    return this.items.get(name);
-  }
-  async list() {
-    return [...this.items.values()];
-  }
-  async update(schedule: Schedule) {
-    this.items.set(schedule.name, schedule);
-  }
-  async remove(name: string) {
-    this.items.delete(name);
-  }
-  async advanceWindow() {
-    return true;
-  }
-}
+import { MemorySchedules } from '../support/memory-schedules';
 
 const now = new Date('2026-11-30T09:00:00.000Z');
 const deps = () => ({

@@ -180,6 +180,25 @@ export class DynamoArticleRepo implements ArticleRepo {
     }
   }
 
+  async setUrgent(id: string, urgent: boolean, now: string): Promise<Article> {
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET urgent = :urgent, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':urgent': urgent, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return articleSchema.parse(result.Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`no article ${id}`);
+      throw error;
+    }
+  }
+
   private async queryLanguage(
     lang: Language,
     query: { since?: string; until?: string; limit?: number },

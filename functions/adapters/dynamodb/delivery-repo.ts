@@ -8,7 +8,14 @@ import {
 import { z } from 'zod';
 import { InvalidCursorError } from '../../core/errors';
 import type { DeliveryStatus } from '../../core/issue';
-import type { ClaimResult, Delivery, DeliveryRepo, SendJob, StoryClaim } from '../../core/ports';
+import type {
+  ClaimResult,
+  Delivery,
+  DeliveryFeedback,
+  DeliveryRepo,
+  SendJob,
+  StoryClaim,
+} from '../../core/ports';
 import { conditionally, isConditionFailure } from './client';
 import { decodeCursor, encodeCursor, keyString } from './cursor';
 import { collect, queryItems } from './paginate';
@@ -227,6 +234,29 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
     return (await this.allOfSubscriber(subscriberId)).filter(
       (item) => !isStory(item),
     ) as unknown as Delivery[];
+  }
+
+  async recordFeedback(
+    issueId: string,
+    subscriberId: string,
+    feedback: DeliveryFeedback,
+    now: Date,
+  ): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { issueId, subscriberId },
+          UpdateExpression: `SET feedback = :kind, feedbackAt = :now${feedback.detail ? ', feedbackDetail = :detail' : ''}`,
+          ConditionExpression: 'attribute_exists(issueId) AND attribute_not_exists(feedback)',
+          ExpressionAttributeValues: {
+            ':kind': feedback.kind,
+            ':now': now.toISOString(),
+            ...(feedback.detail ? { ':detail': feedback.detail } : {}),
+          },
+        }),
+      ),
+    );
   }
 
   async removeForSubscriber(subscriberId: string): Promise<number> {

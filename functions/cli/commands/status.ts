@@ -42,6 +42,7 @@ export function registerStatus(program: Command): void {
         console.log(line('mail', local.urls.mail, originText[local.origin.ses]));
         console.log(line('dynamodb', local.urls.dynamodb, originText[local.origin.dynamodb]));
         console.log(line('ses', local.urls.ses, originText[local.origin.ses]));
+        console.log(line('console', local.urls.console, originText[local.origin.api]));
         console.log(line('outbox', local.outbox, `${outboxMessages} messages`));
         console.log('tables');
         for (const [name, count] of Object.entries(tables)) console.log(line(name, String(count)));
@@ -59,6 +60,7 @@ async function stageStatus(runtime: OpenRuntime, json: boolean): Promise<void> {
       stage: stage.stage,
       region: stage.region,
       api: stage.apiUrl,
+      console: `${runtime.config.baseUrl}/console`,
       tables: Object.fromEntries(
         Object.entries(tables).map(([name, count]) => [
           name,
@@ -68,6 +70,7 @@ async function stageStatus(runtime: OpenRuntime, json: boolean): Promise<void> {
     });
   console.log(`nashra stage "${stage.stage}" in ${stage.region}`);
   console.log(line('api', stage.apiUrl));
+  console.log(line('console', `${runtime.config.baseUrl}/console`));
   console.log('tables (item counts as DynamoDB last reported them, refreshed about every six hours)');
   for (const [name, count] of Object.entries(tables))
     console.log(

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../errors';
 import type { ScheduleTriggers } from '../ports';
+import { isSkippedFiring } from '../schedule-calendar';
 import { completeOneOff } from '../schedules';
 import { type DigestDeps, type DigestOutcome, sendDigest } from './send-digest';
 
@@ -32,4 +33,26 @@ export async function runScheduledDigest(
     if (fired && !fired.completedAt) await completeOneOff(fired, deps);
   }
   return outcome;
+}
+
+/** A clock firing: a scheduled run, or the firing staff chose to skip. */
+export type FiringOutcome =
+  | ScheduledRunOutcome
+  /** Staff skipped this firing: nothing is sent and the window stays, so the next digest covers it. */
+  | { status: 'skipped'; firing: string };
+
+/**
+ * A firing delivered by the clock (EventBridge Scheduler, the local scheduler) for the time it was
+ * due. The firing staff chose to skip (`skipNextFiring`) sends nothing, also when it arrives late or
+ * twice; any other is `runScheduledDigest`. A run staff start by hand is never a skipped firing.
+ */
+export async function fireScheduledDigest(
+  scheduleName: string,
+  dueAt: Date,
+  deps: DigestDeps & { triggers?: ScheduleTriggers },
+): Promise<FiringOutcome> {
+  const schedule = await deps.schedules.get(scheduleName);
+  if (schedule?.skipFiring && schedule.enabled && isSkippedFiring(schedule, dueAt))
+    return { status: 'skipped', firing: schedule.skipFiring };
+  return runScheduledDigest(scheduleName, dueAt, deps);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../article';
+import { NotFoundError } from '../errors';
 import type { NewArticleListener } from '../ingest/announce';
 import { sameUrl } from '../ingest/pairing';
 import { type Issue, untouchedIssue } from '../issue';
@@ -158,6 +159,30 @@ async function fanOutAlert(
   );
   const stored = await settleFanOut(issue.id, deps);
   return { status: stored.status as Exclude<Issue['status'], 'held'>, issue: stored, fanOut: result };
+}
+
+export type AlertNowOutcome =
+  | AlertOutcome
+  /** The alert is being sent already (another sweep or staff member started it): nothing more to do. */
+  | { status: 'under-way'; issue: Issue };
+
+/**
+ * Staff send an article's alert now: an alert held for quiet hours goes at once (taken from `held`
+ * with a conditional write, as the sweep takes it); an article that has no alert yet is alerted at
+ * once, quiet hours or not. An alert that went out already is not sent again (`already-sent`): one
+ * alert per article. A NotFoundError for an unknown article.
+ */
+export async function sendAlertNow(articleId: string, deps: AlertDeps): Promise<AlertNowOutcome> {
+  const article = await deps.articles.get(articleId);
+  if (!article) throw new NotFoundError(`no article ${articleId}`);
+  const issue = await deps.issues.get(alertIssueId(article.id));
+  if (!issue) return sendAlert(article, { ...deps, quietHours: undefined });
+  if (issue.fannedOut) return { status: 'already-sent', issue };
+  const now = deps.clock.now().toISOString();
+  if (issue.status !== 'held' || !(await deps.issues.setStatus(issue.id, 'sending', now, ['held'])))
+    return { status: 'under-way', issue: (await deps.issues.get(issue.id)) ?? issue };
+  const translation = await translationFor(article, deps.articles);
+  return fanOutAlert({ ...issue, status: 'sending' }, article, translation, deps);
 }
 
 /** How far back the sweep looks for held alerts: quiet hours last less than a day. */

@@ -180,6 +180,8 @@ export async function sendDigest(
 
   const { issue, created } = await deps.issues.createOnce(newIssue(schedule, plan, now));
   if (!created && issue.fannedOut) return { status: 'already-exists', plan, issue };
+  // The issue holds the note now: off the schedule, unless the editor wrote a newer one meanwhile.
+  if (created && schedule.note) await deps.schedules.takeNote(schedule.name, schedule.note.setAt);
   if (!manualWindow)
     await deps.schedules.advanceWindow(schedule.name, schedule.lastWindowEnd, plan.window.end, now);
   return finishFanOut(issue, schedule, plan, deps);
@@ -200,7 +202,13 @@ async function finishFanOut(
       [schedule.cadence],
       readerSelection(articles),
       (variant, chosen) =>
-        deps.renderer.renderDigest({ issueId: issue.id, variant, articles: chosen, window: plan.window }),
+        deps.renderer.renderDigest({
+          issueId: issue.id,
+          variant,
+          articles: chosen,
+          window: plan.window,
+          ...(issue.note ? { note: issue.note } : {}),
+        }),
       deps,
     );
   } catch (error) {
@@ -231,6 +239,10 @@ async function finishInterrupted(schedule: Schedule, deps: DigestDeps): Promise<
 }
 
 function newIssue(schedule: Schedule, plan: DigestPlan, now: string): Issue {
+  const note = schedule.note && {
+    ...(schedule.note.ar ? { ar: schedule.note.ar } : {}),
+    ...(schedule.note.en ? { en: schedule.note.en } : {}),
+  };
   return {
     id: digestIssueId(schedule.name, plan.window.end),
     kind: 'digest',
@@ -240,5 +252,6 @@ function newIssue(schedule: Schedule, plan: DigestPlan, now: string): Issue {
     windowEnd: plan.window.end,
     status: 'sending',
     ...untouchedIssue(now),
+    ...(note ? { note } : {}),
   };
 }

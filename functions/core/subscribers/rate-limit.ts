@@ -24,7 +24,11 @@ export function parseLimits(text: string): Limit[] {
   return limits;
 }
 
-export type LimitScope = 'client' | 'address';
+/**
+ * What a limit counts: subscribes per client and mails per reader address (the reader pages), failed
+ * staff sign-ins per client and per staff account (the console). Each scope keys counters of its own.
+ */
+export type LimitScope = 'client' | 'address' | 'staff-client' | 'staff-account';
 
 /**
  * Rate limits keyed by what the counters must never hold in clear: a client's network address and a
@@ -39,7 +43,7 @@ export class RateLimiter {
   constructor(
     signingKey: string,
     private readonly counters: CounterRepo,
-    private readonly limits: Record<LimitScope, Limit[]>,
+    private readonly limits: Partial<Record<LimitScope, Limit[]>>,
   ) {
     this.key = createHmac('sha256', signingKey).update('nashra rate-limit counters v1').digest();
   }
@@ -59,6 +63,27 @@ export class RateLimiter {
     return counts.every(({ limit, count }) => count <= limit.count);
   }
 
+  /**
+   * True when some window of the scope has already reached its limit for this identity; counts
+   * nothing. With `hit`, for limits on failures: look before the attempt, count only a failed one.
+   */
+  async exhausted(scope: LimitScope, identity: string, now: Date): Promise<boolean> {
+    const windows = this.windows(scope, identity, now);
+    const live = await this.counters.getMany(
+      windows.map((window) => window.key),
+      now,
+    );
+    const counts = new Map(live.map((counter) => [counter.key, counter.count]));
+    return windows.some((window) => (counts.get(window.key) ?? 0) >= window.limit.count);
+  }
+
+  /** Counts one event against every window of the scope (a failed sign-in), whatever the counts. */
+  async hit(scope: LimitScope, identity: string, now: Date): Promise<void> {
+    await Promise.all(
+      this.windows(scope, identity, now).map((window) => this.counters.hit(window.key, window.expiresAt)),
+    );
+  }
+
   /** The keys of the counters now live for one identity: for an erasure or an export of one person. */
   keysOf(scope: LimitScope, identity: string, now: Date): string[] {
     return this.windows(scope, identity, now).map((window) => window.key);
@@ -68,7 +93,9 @@ export class RateLimiter {
     const counted = scope === 'address' ? mailboxOf(identity) : identity;
     const subject = createHmac('sha256', this.key).update(`${scope}\n${counted}`).digest('base64url');
     const seconds = Math.floor(now.getTime() / 1000);
-    return this.limits[scope].map((limit) => {
+    const limits = this.limits[scope];
+    if (!limits) throw new Error(`this rate limiter has no limits for ${scope}`);
+    return limits.map((limit) => {
       const index = Math.floor(seconds / limit.seconds);
       return {
         limit,

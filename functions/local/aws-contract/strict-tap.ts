@@ -1,4 +1,5 @@
 import type { Tap } from '../service-tap';
+import { cognitoAnswers, cognitoContract } from './cognito';
 import { dynamodbContract } from './dynamodb';
 import { type ContractCheck, withContract } from './refusal';
 import { sesContract } from './ses';
@@ -6,7 +7,7 @@ import { sesContract } from './ses';
 export { withContract } from './refusal';
 
 /** The emulated services a strict tap stands in front of (SQS and Scheduler check in their own endpoints). */
-export type StrictService = 'dynamodb' | 'ses';
+export type StrictService = 'dynamodb' | 'ses' | 'cognito';
 
 /**
  * A tap that refuses, in AWS's own words and shape, what AWS's API reference says the service refuses
@@ -17,6 +18,7 @@ export function strictTap(
   service: StrictService,
   options: { configurationSets?: Iterable<string>; inner?: Tap } = {},
 ): Tap {
+  if (service === 'cognito') return withContract(cognitoContract, options.inner ?? cognitoAnswers);
   const check: ContractCheck =
     service === 'dynamodb'
       ? dynamodbContract
