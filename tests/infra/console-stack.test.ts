@@ -71,7 +71,15 @@ describe("the staff's user pool", () => {
 
   it('requires TOTP on a stage named prod, and leaves it optional on the others', () => {
     statefulTemplate.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'OPTIONAL' });
-    const prod = synthNashra({}, { stage: 'prod' });
+    // A prod stage must name its real feeds and an alarm address to synthesise at all.
+    const prod = synthNashra(
+      {},
+      {
+        stage: 'prod',
+        feeds: [{ url: 'https://ar.iraqicivilsociety.org/feed/', lang: 'ar' }],
+        alarmEmail: 'alarms@iraqicivilsociety.org',
+      },
+    );
     const prodPool = Template.fromStack(prod.stateful);
     prodPool.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolName: 'nashra-prod-staff',

@@ -6,7 +6,7 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 function resourceName(resource: unknown): string {
   const text = JSON.stringify(resource);
   const index = /\/index\/(\w+)/.exec(text)?.[1];
-  const table = /(?:GetAtt|")([a-z]+?)table[0-9A-F]{8}/.exec(text)?.[1];
+  const table = /(?:GetAtt|")([a-z][A-Za-z]*?)table[0-9A-F]{8}/.exec(text)?.[1];
   if (table && text.includes('StreamArn')) return `${table} stream`;
   if (table) return index ? `${table}/${index}` : table;
   if (text.includes('linksigningkey')) return 'link-signing key';
@@ -16,6 +16,7 @@ function resourceName(resource: unknown): string {
   if (text.includes(':configuration-set/')) return 'SES configuration set';
   if (text.includes(':identity/')) return 'SES identity';
   if (/logs[0-9A-F]{8}/.test(text)) return 'own log group';
+  if (/schedulerrole[0-9A-F]{8}/.test(text)) return 'scheduler role';
   return text;
 }
 

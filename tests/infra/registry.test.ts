@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alertSweepCron } from '../../functions/handlers/alert-sweep';
 import { articleStreamEventNames } from '../../functions/handlers/article-stream';
 import { maxReceiveCount } from '../../functions/handlers/send-worker';
+import { allTableNames, tableDefinitions } from '../../functions/shared/tables';
 import { readSettings } from '../../infra/config';
 import { handlersFor } from '../../infra/handlers';
 import { SEND_MAX_RECEIVES } from '../../infra/sending';
@@ -158,6 +159,35 @@ describe('the handler registry', () => {
         'dynamodb:UpdateItem on deliveries',
         'dynamodb:UpdateItem on issues',
       ],
+      // Staff acting: every item action on every table and index (what the staff policy allows the CLI),
+      // mail, sends, and the stage's digest schedules through the scheduler role.
+      console: [
+        ...logs,
+        ...key,
+        ...sends,
+        ...enqueues,
+        ...allTableNames.flatMap((table) => [
+          ...[
+            'BatchGetItem',
+            'BatchWriteItem',
+            'DeleteItem',
+            'GetItem',
+            'PutItem',
+            'Query',
+            'Scan',
+            'UpdateItem',
+          ].map((action) => `dynamodb:${action} on ${table}`),
+          ...tableDefinitions[table].globalIndexes.map(
+            (index) => `dynamodb:Query on ${table}/${index.indexName}`,
+          ),
+        ]),
+        'iam:PassRole on scheduler role',
+        ...['CreateSchedule', 'DeleteSchedule', 'GetSchedule', 'UpdateSchedule'].map(
+          (action) =>
+            `scheduler:${action} on "arn:aws:scheduler:eu-west-1:111111111111:schedule/nashra-test/*"`,
+        ),
+        'scheduler:ListSchedules on "*"',
+      ],
     };
     expect(Object.keys(registry).sort()).toEqual(Object.keys(expected).sort());
     for (const [name, actions] of Object.entries(expected))
@@ -170,7 +200,7 @@ describe('the handler registry', () => {
         allowedActions(template, `nashra-test-${name}`).some((a) => a.includes('link-signing key')),
       )
       .map(([name]) => name);
-    expect(holders.sort()).toEqual(['http-api', 'send-worker']);
+    expect(holders.sort()).toEqual(['console', 'http-api', 'send-worker']);
     for (const [name, spec] of Object.entries(registry)) {
       const variables = functionOf(name)?.Properties.Environment.Variables as Record<string, unknown>;
       expect('NASHRA_LINK_SIGNING_KEY_SECRET_ARN' in variables, name).toBe(
