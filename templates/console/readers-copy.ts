@@ -46,6 +46,10 @@ export const readersCopy = {
     eraseMismatch: 'العنوان المكتوب ليس عنوان هذا القارئ: لم يُمحَ شيء.',
     personalData: 'نزّل كل ما نحفظه عنه (JSON)',
     revokeLinksTitle: 'روابطه',
+    revokeLinksBody:
+      'إن وقع بريده، أو رسالة أُعيد توجيهها منه، في يد غير أمينة: تتوقف كل روابط التفضيلات والتأكيد التي أُرسلت إليه. روابط إلغاء الاشتراك القديمة تبقى صالحة.',
+    revokeLinksSend: 'وأرسل إليه روابط جديدة (لقارئ مشترك فقط)',
+    revokeLinks: 'أبطل روابطه',
     import: {
       title: 'استيراد قرّاء',
       body: 'ملف CSV كما تكتبه جداول البيانات: صف عناوين، ثم قارئ في كل صف. تُعرض عليك معاينة بما سيتغير، ولا يُكتب شيء قبل تأكيدك.',
@@ -83,6 +87,8 @@ export const readersCopy = {
       unsubscribed: 'أُلغي اشتراكه، وحُفظ السبب.',
       notUnsubscribed: 'لم يتغير شيء: القارئ ليس مشتركًا.',
       erased: 'مُحي القارئ وكل سجلاته.',
+      revoked: 'أُبطلت روابطه القديمة.',
+      revokedAndSent: 'أُبطلت روابطه القديمة، وأُرسلت إليه روابط جديدة.',
     },
   },
   en: {
@@ -134,6 +140,10 @@ export const readersCopy = {
     eraseMismatch: 'The address typed is not this reader’s: nothing was erased.',
     personalData: 'Download everything we hold on them (JSON)',
     revokeLinksTitle: 'Their links',
+    revokeLinksBody:
+      'If their mailbox, or one forwarded mail, is in hands it should not be: every preferences and confirm link sent to them stops working. Old unsubscribe links keep working.',
+    revokeLinksSend: 'and mail them fresh links (an active reader only)',
+    revokeLinks: 'Revoke their links',
     import: {
       title: 'Import readers',
       body: 'A CSV file as spreadsheets write it: a header row, then one reader a row. You see a preview of what will change; nothing is written until you confirm.',
@@ -171,6 +181,8 @@ export const readersCopy = {
       unsubscribed: 'Unsubscribed, with the reason kept.',
       notUnsubscribed: 'Nothing changed: the reader is not subscribed.',
       erased: 'The reader and every record of them are erased.',
+      revoked: 'Their old links no longer work.',
+      revokedAndSent: 'Their old links no longer work, and fresh ones are on their way.',
     },
   },
 } satisfies Record<Language, unknown>;

@@ -66,11 +66,7 @@ export interface ReaderPageView {
   allTopics: string[];
   settingsError?: SafeHtml;
   unsubscribeError?: SafeHtml;
-  /**
-   * The place of the "revoke this reader's links" action (its use case is built on another branch):
-   * rendered in the reader's actions, between the settings and the erasure, when given.
-   */
-  revokeLinks?: SafeHtml;
+  revokeError?: SafeHtml;
 }
 
 /**
@@ -158,7 +154,13 @@ ${view.unsubscribeError ?? ''}
 </form></section>`
     : ''
 }
-${view.revokeLinks ? html`<section aria-labelledby="links-heading"><h2 id="links-heading">${words.revokeLinksTitle}</h2>${view.revokeLinks}</section>` : ''}
+<section aria-labelledby="links-heading"><h2 id="links-heading">${words.revokeLinksTitle}</h2>
+<p>${words.revokeLinksBody}</p>
+${view.revokeError ?? ''}
+<form method="post" action="${consolePath(`${base}/revoke-links`)}">${csrfField(view.csrf)}
+${view.status === 'active' ? html`<p><label><input type="checkbox" name="sendLink" value="on"> ${words.revokeLinksSend}</label></p>` : ''}
+<p><button type="submit">${words.revokeLinks}</button></p>
+</form></section>
 <section aria-labelledby="erase-heading"><h2 id="erase-heading">${words.eraseTitle}</h2>
 <p>${words.eraseBody}</p>
 <p><a href="${consolePath(`${base}/personal-data.json`)}" download>${words.personalData}</a></p>

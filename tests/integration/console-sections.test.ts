@@ -494,7 +494,7 @@ describe('readers', () => {
     const page = await text(await staff.get(`/readers/${target.id}`));
     expect(page).toContain(`<dd><span dir="ltr">${target.email}</span></dd>`);
     expect(page).toContain(`href="/console/issues/${issueId}"`);
-    expect(formsCarryCsrf(page)).toBe(2);
+    expect(formsCarryCsrf(page)).toBe(3);
 
     const saved = await staff.post(`/readers/${target.id}/settings`, {
       languages: 'en,ar',
@@ -559,6 +559,37 @@ describe('readers', () => {
       detail: { deliveries: 2 },
     });
     expect(await text(await staff.get(`/issues/${issueId}/recipients.csv`))).not.toContain(target.id);
+  });
+
+  it("revokes a reader's links, mailing fresh ones only when asked, and refuses to mail one who left", async () => {
+    const stored = await Promise.all(readers.slice(3).map((r) => t.services.subscribers.get(r.id)));
+    const target = stored.find((r) => r?.status === 'active') as Subscriber;
+    const before = target.linkVersion;
+    const mailsTo = async () => (await readOutbox(t.stack)).filter((mail) => mail.to === target.email).length;
+    const mailed = await mailsTo();
+
+    const quiet = await staff.post(`/readers/${target.id}/revoke-links`, {});
+    expect(location(quiet)).toBe(`/console/readers/${target.id}?done=revoked`);
+    expect((await t.services.subscribers.get(target.id))?.linkVersion).toBe(before + 1);
+    expect(await mailsTo()).toBe(mailed);
+
+    const fresh = await staff.post(`/readers/${target.id}/revoke-links`, { sendLink: 'on' });
+    expect(location(fresh)).toBe(`/console/readers/${target.id}?done=revoked-and-sent`);
+    expect(await text(await staff.get(`/readers/${target.id}?done=revoked-and-sent`))).toContain(
+      'Their old links no longer work, and fresh ones are on their way.',
+    );
+    expect((await t.services.subscribers.get(target.id))?.linkVersion).toBe(before + 2);
+    await t.stack.triggers.idle();
+    expect(await mailsTo()).toBe(mailed + 1);
+
+    await staff.post(`/readers/${target.id}/unsubscribe`, { reason: 'asked by mail' });
+    const refused = await staff.post(`/readers/${target.id}/revoke-links`, { sendLink: 'on' });
+    expect(refused.status).toBe(400);
+    expect(await text(refused)).toContain('only an active reader is sent links');
+    expect((await t.services.subscribers.get(target.id))?.linkVersion).toBe(before + 2);
+    expect(
+      (await staff.audits()).filter((entry) => entry.target?.id === target.id).map((entry) => entry.action),
+    ).toEqual(['reader.revoke-links', 'reader.revoke-links', 'reader.unsubscribe']);
   });
 
   it('exports every reader as CSV that imports back', async () => {

@@ -23,6 +23,7 @@ import {
   importReaders,
   personalData,
   readerCsvLine,
+  revokeLinks,
   setReader,
   unsubscribeReader,
 } from '../../core/subscribers/staff';
@@ -82,7 +83,13 @@ export function readersSection(): ConsoleSection {
       const showReader = async (
         c: ConsoleContextOf,
         reader: Subscriber,
-        extra: { status?: number; notice?: string; settingsError?: Refusal; unsubscribeError?: Refusal } = {},
+        extra: {
+          status?: number;
+          notice?: string;
+          settingsError?: Refusal;
+          unsubscribeError?: Refusal;
+          revokeError?: Refusal;
+        } = {},
       ) => {
         const lang = c.get('lang');
         const zone = runtime.config.timeZone;
@@ -136,6 +143,7 @@ export function readersSection(): ConsoleSection {
             allTopics: parts().topics,
             ...(extra.settingsError ? { settingsError: extra.settingsError.box } : {}),
             ...(extra.unsubscribeError ? { unsubscribeError: extra.unsubscribeError.box } : {}),
+            ...(extra.revokeError ? { revokeError: extra.revokeError.box } : {}),
           }),
         });
       };
@@ -206,7 +214,11 @@ export function readersSection(): ConsoleSection {
               ? notices.unsubscribed
               : done === 'not-unsubscribed'
                 ? notices.notUnsubscribed
-                : undefined;
+                : done === 'revoked'
+                  ? notices.revoked
+                  : done === 'revoked-and-sent'
+                    ? notices.revokedAndSent
+                    : undefined;
         return showReader(c, reader, notice ? { notice } : {});
       });
 
@@ -248,6 +260,28 @@ export function readersSection(): ConsoleSection {
         } catch (error) {
           const refused = refusalOf(c, error);
           return showReader(c, reader, { status: refused.status, unsubscribeError: refused });
+        }
+      });
+
+      app.post(`${path}/:id/revoke-links`, async (c) => {
+        const reader = await readerOf(c);
+        if (!reader) return notFound(c);
+        const form = await readForm(c);
+        try {
+          const { subscriber, sent } = await revokeLinks(
+            reader.email,
+            { sendLink: field(form.fields, 'sendLink') === 'on' },
+            parts(),
+          );
+          await context.audit(c, {
+            action: 'reader.revoke-links',
+            target: { kind: 'reader', id: reader.id },
+            detail: { linkVersion: subscriber.linkVersion, sent },
+          });
+          return seeOther(c, `${path}/${reader.id}`, { done: sent ? 'revoked-and-sent' : 'revoked' });
+        } catch (error) {
+          const refused = refusalOf(c, error);
+          return showReader(c, reader, { status: refused.status, revokeError: refused });
         }
       });
 
