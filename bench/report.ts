@@ -143,7 +143,7 @@ export function printReport(results: BenchResults): void {
   ];
   out.push(
     table(
-      `Console: ${pages.readers} readers, ${pages.issues} issues, the latest ${pages.deliveredIssues} delivered to every reader (${pages.deliveries} records); requests through the app in-process, one staff member, one at a time`,
+      `Console: ${pages.readers.toLocaleString('en')} readers, ${pages.issues} issues, the latest ${pages.deliveredIssues} delivered to every reader (${pages.deliveries.toLocaleString('en')} records); requests through the app in-process, one staff member, one at a time`,
       ['page', 'requests', 'p50', 'p95', 'max', 'goal (p95)', ''],
       [
         pageRow('overview (GET /console/overview)', pages.overview),
