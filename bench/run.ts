@@ -1,9 +1,9 @@
 // npm run bench [-- --quick | --full] [--rate R] [--subscribers N] [--pace-rate P] [--profile]
 // The send path's figures: render cost per recipient, a digest end to end against the emulators,
 // the emulators' own ceilings, each Lambda bundle's size and import time, and the staff console's page
-// latency with 10,000 readers and 500 issues. Prints a table and
-// writes bench/results.json. Times are reported, never asserted; only a wrong delivery (a mail
-// missing or sent twice) fails the run.
+// latency with 10,000 readers and 500 issues. Prints a table and writes bench/results.json. Times are
+// reported, never asserted; only a wrong delivery (a mail missing or sent twice) or a console page
+// answering something other than its page fails the run.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
