@@ -1,4 +1,5 @@
 import type { BundleResult } from './bundles';
+import type { ConsoleResult, PageLatency } from './console';
 import type { Ceiling } from './emulator-ceiling';
 import type { EndToEndResult } from './end-to-end';
 import type { RenderResult } from './render';
@@ -18,6 +19,7 @@ export interface BenchResults {
     sesViaTap: Ceiling;
   };
   bundles: BundleResult[];
+  console: ConsoleResult;
 }
 
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
@@ -127,6 +129,26 @@ export function printReport(results: BenchResults): void {
         `${bundle.importMs} ms`,
         bundle.renders ? '' : verdict(bundle.bytes <= 500 * 1024 && bundle.importMs <= 150),
       ]),
+    ),
+  );
+  const pages = results.console.detail;
+  const pageRow = (name: string, page: PageLatency) => [
+    name,
+    page.requests,
+    `${page.p50Ms} ms`,
+    `${page.p95Ms} ms`,
+    `${page.maxMs} ms`,
+    '≤ 200 ms',
+    verdict(page.p95Ms <= 200),
+  ];
+  out.push(
+    table(
+      `Console: ${pages.readers.toLocaleString('en')} readers, ${pages.issues} issues, the latest ${pages.deliveredIssues} delivered to every reader (${pages.deliveries.toLocaleString('en')} records); requests through the app in-process, one staff member, one at a time`,
+      ['page', 'requests', 'p50', 'p95', 'max', 'goal (p95)', ''],
+      [
+        pageRow('overview (GET /console/overview)', pages.overview),
+        pageRow('reader search (find by address + reader page)', pages.readerSearch),
+      ],
     ),
   );
   process.stdout.write(`${out.join('\n')}\n`);

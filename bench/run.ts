@@ -1,13 +1,15 @@
 // npm run bench [-- --quick | --full] [--rate R] [--subscribers N] [--pace-rate P] [--profile]
 // The send path's figures: render cost per recipient, a digest end to end against the emulators,
-// the emulators' own ceilings, and each Lambda bundle's size and import time. Prints a table and
-// writes bench/results.json. Times are reported, never asserted; only a wrong delivery (a mail
-// missing or sent twice) fails the run.
+// the emulators' own ceilings, each Lambda bundle's size and import time, and the staff console's page
+// latency with 10,000 readers and 500 issues. Prints a table and writes bench/results.json. Times are
+// reported, never asserted; only a wrong delivery (a mail missing or sent twice) or a console page
+// answering something other than its page fails the run.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureBundles } from './bundles';
+import { measureConsole } from './console';
 import { digestSizedMessage, measureDynamoCeiling, measureSesCeiling } from './emulator-ceiling';
 import { type ChildEmulator, startDynalite, startSesEmulator } from './emulators';
 import { measureEndToEnd } from './end-to-end';
@@ -37,9 +39,33 @@ const subscribers = values.subscribers
   ? positive('subscribers', values.subscribers)
   : { quick: 2_000, default: 10_000, full: 100_000 }[mode];
 const scale = {
-  quick: { recipients: 2_000, naive: 8, importRuns: 1, ceilingMails: 300, paced: 200 },
-  default: { recipients: 20_000, naive: 40, importRuns: 5, ceilingMails: 2_000, paced: 1_000 },
-  full: { recipients: 20_000, naive: 40, importRuns: 5, ceilingMails: 3_000, paced: 2_000 },
+  quick: {
+    recipients: 2_000,
+    naive: 8,
+    importRuns: 1,
+    ceilingMails: 300,
+    paced: 200,
+    consoleRequests: 30,
+    consoleDeliveredIssues: 1,
+  },
+  default: {
+    recipients: 20_000,
+    naive: 40,
+    importRuns: 5,
+    ceilingMails: 2_000,
+    paced: 1_000,
+    consoleRequests: 100,
+    consoleDeliveredIssues: 10,
+  },
+  full: {
+    recipients: 20_000,
+    naive: 40,
+    importRuns: 5,
+    ceilingMails: 3_000,
+    paced: 2_000,
+    consoleRequests: 100,
+    consoleDeliveredIssues: 10,
+  },
 }[mode];
 const outDir = join(import.meta.dirname, 'out');
 
@@ -101,6 +127,18 @@ try {
   step(`pacing: ${scale.paced} readers at ${paceRate}/s, under every ceiling`);
   const pacing = await measureEndToEnd({ subscribers: scale.paced, rate: paceRate, dynalite, ses });
 
+  step(
+    `console: 10,000 readers, 500 issues (the latest ${scale.consoleDeliveredIssues} delivered to every reader), ${scale.consoleRequests} requests of each page`,
+  );
+  const consoleLatency = await measureConsole({
+    readers: 10_000,
+    issues: 500,
+    deliveredIssues: scale.consoleDeliveredIssues,
+    requests: scale.consoleRequests,
+    dynalite,
+    ses,
+  });
+
   const results = {
     date: new Date().toISOString(),
     mode,
@@ -115,6 +153,7 @@ try {
     pacing,
     ceilings,
     bundles,
+    console: consoleLatency,
   };
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   printReport(results);
