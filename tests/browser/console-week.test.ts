@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { serve } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,8 +93,18 @@ async function seedNews() {
   ]);
 }
 
-/** The page's promises wherever it is: its language and direction, no script, no sideways scroll. */
+/**
+ * The page's promises wherever it is: no serious or critical axe finding, its language and direction,
+ * no script, no sideways scroll.
+ */
 async function expectPageIn(page: Page, lang: 'ar' | 'en') {
+  // The digest's preview frames run sandboxed without script, so axe cannot run inside them: the mails
+  // themselves are checked with axe in templates.test.ts.
+  const axe = await new AxeBuilder({ page }).exclude('iframe').analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+  ).toEqual([]);
   expect(await page.getAttribute('html', 'lang')).toBe(lang);
   expect(await page.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
   expect(await page.locator('script').count()).toBe(0);
@@ -107,13 +118,13 @@ const mainText = async (page: Page) => (await page.locator('main').textContent()
 
 describe.each(['ar', 'en'] as const)('a staff week in the %s console, through its forms', (lang) => {
   it('signs in, adds a schedule, previews, notes, tests and sends its issue, reads the report, imports, changes and erases readers, and finds it all in the audit log', {
-    // Sixteen pages, each photographed at two widths, on a shared two-core machine.
-    timeout: 240_000,
+    // Sixteen pages, each checked with axe and photographed at two widths: over two minutes on a shared
+    // two-core machine.
+    timeout: 480_000,
   }, async () => {
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const shot = async (name: string) => {
-      await expectPageIn(page, lang);
       for (const width of [375, 1280]) {
         await page.setViewportSize({ width, height: 900 });
         await expectPageIn(page, lang);
