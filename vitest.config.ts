@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { logCaptureFile } from './tests/support/log-scan';
 
@@ -10,6 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The tests wait on emulators and child processes about half the time: a worker per core keeps
+    // both cores busy (vitest's default, one fewer than the cores, runs them one by one on two).
+    maxWorkers: Math.max(availableParallelism(), 2),
     setupFiles: ['bin/quiet-sdk-warning.js', 'tests/support/capture-logs.ts'],
     onConsoleLog(log) {
       appendFileSync(logCaptureFile(), `${log}\n`);

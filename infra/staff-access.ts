@@ -14,7 +14,16 @@ const openStage = [
   'secretsmanager:GetSecretValue secret:link-signing-key',
 ] as const;
 
-const tables = ['articles', 'subscribers', 'schedules', 'issues', 'deliveries', 'counters'] as const;
+const tables = [
+  'articles',
+  'subscribers',
+  'schedules',
+  'issues',
+  'deliveries',
+  'counters',
+  'staffSessions',
+  'audit',
+] as const;
 
 /** Reading and writing the schedules table and the stage's EventBridge group together. */
 const keepSchedules = [
