@@ -103,6 +103,9 @@ export async function startCognitoLocal(options: { home: string; port: number })
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      // Unref'd while it runs; waited for now, or a process with nothing else left would end while
+      // awaiting it (exit code 13, an unsettled top-level await).
+      child.ref();
       child.kill('SIGTERM');
       await exited;
     }
