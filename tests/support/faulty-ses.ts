@@ -37,6 +37,8 @@ export interface FaultCounts {
   throttled: number;
   serverErrors: number;
   dropped: number;
+  /** Requests the emulator dropped (a kept-alive connection it closed as the request went out). */
+  upstreamDropped: number;
   quotaRefused: number;
   refused: number;
 }
@@ -74,6 +76,7 @@ export async function startFaultySes(
     throttled: 0,
     serverErrors: 0,
     dropped: 0,
+    upstreamDropped: 0,
     quotaRefused: 0,
     refused: 0,
   };
@@ -124,16 +127,24 @@ export async function startFaultySes(
         return req.socket.destroy();
       }
       counts.forwarded += 1;
-      const response = await fetch(`${upstream}${req.url}`, {
-        method: 'POST',
-        headers: Object.fromEntries(
-          Object.entries(req.headers).filter(
-            ([name, value]) =>
-              typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name),
-          ),
-        ) as Record<string, string>,
-        body: Buffer.concat(chunks),
-      });
+      let response: Response;
+      try {
+        response = await fetch(`${upstream}${req.url}`, {
+          method: 'POST',
+          headers: Object.fromEntries(
+            Object.entries(req.headers).filter(
+              ([name, value]) =>
+                typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name),
+            ),
+          ) as Record<string, string>,
+          body: Buffer.concat(chunks),
+        });
+      } catch {
+        // The emulator closed a kept-alive connection as the request went out: to the sender this is a
+        // connection dropped before any answer, which it retries.
+        counts.upstreamDropped += 1;
+        return req.socket.destroy();
+      }
       const answer = Buffer.from(await response.arrayBuffer());
       if (current.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, current.answerDelayMs));
       res
