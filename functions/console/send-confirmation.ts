@@ -1,5 +1,6 @@
-import type { AudienceView, VariantName } from '../../templates/console/digest';
+import { type AudienceView, sendConfirmPage, type VariantName } from '../../templates/console/digest';
 import type { TimeText } from '../../templates/console/ui';
+import type { SafeHtml } from '../../templates/escape';
 import type { Issue } from '../core/issue';
 import type { Schedule } from '../core/schedule';
 import { type DigestPlan, sendDigest } from '../core/send/send-digest';
@@ -55,4 +56,40 @@ export function windowText(
   return plan
     ? { start: staffTime(plan.window.start, timeZone, lang), end: staffTime(plan.window.end, timeZone, lang) }
     : undefined;
+}
+
+/**
+ * The page that asks before a send (the digest's "send now", a schedule's "run now"): the window, the
+ * articles and the audience of `preview`, a second question when the schedule sent within the hour.
+ */
+export function confirmationBody(
+  preview: SendPreview,
+  page: {
+    lang: 'ar' | 'en';
+    csrf: string;
+    action: string;
+    cancel: string;
+    timeZone: string;
+    error?: { box: SafeHtml };
+  },
+): SafeHtml {
+  const window = windowText(preview.plan, page.timeZone, page.lang);
+  return sendConfirmPage({
+    lang: page.lang,
+    csrf: page.csrf,
+    action: page.action,
+    cancel: page.cancel,
+    ...(window ? { window } : {}),
+    articles: preview.plan?.articles.length ?? 0,
+    ...(preview.audience ? { audience: preview.audience } : {}),
+    ...(preview.recent
+      ? {
+          recent: {
+            id: preview.recent.id,
+            created: staffTime(preview.recent.createdAt, page.timeZone, page.lang),
+          },
+        }
+      : {}),
+    ...(page.error ? { error: page.error.box } : {}),
+  });
 }

@@ -2,7 +2,6 @@ import {
   type DigestPageView,
   digestIndexPage,
   digestPage,
-  sendConfirmPage,
   type VariantName,
 } from '../../../templates/console/digest';
 import { digestCopy } from '../../../templates/console/digest-copy';
@@ -30,7 +29,7 @@ import {
   staffTime,
 } from '../console-kit';
 import { scheduleInWords } from '../schedule-words';
-import { previewSend, windowText } from '../send-confirmation';
+import { confirmationBody, previewSend, windowText } from '../send-confirmation';
 import { consoleScheduleDeps } from './schedules';
 
 const path = '/digest';
@@ -299,28 +298,17 @@ export function digestSection(): ConsoleSection {
       const confirmPage = async (c: ConsoleContextOf, schedule: Schedule, error?: Refusal) => {
         const lang = c.get('lang');
         const preview = await previewSend(schedule, sending());
-        const window = windowText(preview.plan, runtime.config.timeZone, lang);
         return context.render(c, {
           title: digestCopy[lang].confirmTitle(schedule.name),
           section: path,
           ...(error ? { status: error.status } : {}),
-          body: sendConfirmPage({
+          body: confirmationBody(preview, {
             lang,
             csrf: c.get('csrf'),
             action: consolePath(`${path}/${schedule.name}/send`),
             cancel: consolePath(`${path}/${schedule.name}`),
-            ...(window ? { window } : {}),
-            articles: preview.plan?.articles.length ?? 0,
-            ...(preview.audience ? { audience: preview.audience } : {}),
-            ...(preview.recent
-              ? {
-                  recent: {
-                    id: preview.recent.id,
-                    created: staffTime(preview.recent.createdAt, runtime.config.timeZone, lang),
-                  },
-                }
-              : {}),
-            ...(error ? { error: error.box } : {}),
+            timeZone: runtime.config.timeZone,
+            ...(error ? { error } : {}),
           }),
         });
       };

@@ -1,4 +1,3 @@
-import { sendConfirmPage } from '../../../templates/console/digest';
 import { digestCopy } from '../../../templates/console/digest-copy';
 import {
   removeSchedulePage,
@@ -35,10 +34,9 @@ import {
   refusal,
   refusalOf,
   seeOther,
-  staffTime,
 } from '../console-kit';
 import { scheduleRow } from '../schedule-words';
-import { previewSend, windowText } from '../send-confirmation';
+import { confirmationBody, previewSend } from '../send-confirmation';
 
 const path = '/schedules';
 
@@ -325,28 +323,17 @@ function registerRunNow(
   ) => {
     const lang = c.get('lang');
     const preview = await previewSend(schedule, sendingParts(runtime));
-    const window = windowText(preview.plan, runtime.config.timeZone, lang);
     return context.render(c, {
       title: schedulesCopy[lang].runTitle(schedule.name),
       section: path,
       ...(error ? { status: error.status } : {}),
-      body: sendConfirmPage({
+      body: confirmationBody(preview, {
         lang,
         csrf: c.get('csrf'),
         action: consolePath(`${path}/${schedule.name}/run`),
         cancel: consolePath(path),
-        ...(window ? { window } : {}),
-        articles: preview.plan?.articles.length ?? 0,
-        ...(preview.audience ? { audience: preview.audience } : {}),
-        ...(preview.recent
-          ? {
-              recent: {
-                id: preview.recent.id,
-                created: staffTime(preview.recent.createdAt, runtime.config.timeZone, lang),
-              },
-            }
-          : {}),
-        ...(error ? { error: error.box } : {}),
+        timeZone: runtime.config.timeZone,
+        ...(error ? { error } : {}),
       }),
     });
   };
