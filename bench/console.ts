@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Hono } from 'hono';
 import { createDynamoClient, documentClient } from '../functions/adapters/dynamodb/client';
 import { DynamoScheduleRepo } from '../functions/adapters/dynamodb/schedule-repo';
@@ -22,7 +21,7 @@ import { outboxSendQuota } from '../functions/local/outbox-quota';
 import { openRuntime } from '../functions/runtime/open-runtime';
 import { staffParts } from '../functions/runtime/staff';
 import { loadConfig } from '../functions/shared/config';
-import { seedSubscribers } from '../tests/support/seed';
+import { putAll, seedSubscribers } from '../tests/support/seed';
 import type { ChildEmulator } from './emulators';
 import { benchReader } from './fixtures';
 import { median, percentile, round } from './stats';
@@ -59,29 +58,6 @@ export interface ConsoleResult {
 
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
-
-/** Writes items 25 a request, 8 requests at a time, until DynamoDB has taken every one. */
-async function putAll(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  items: Array<Record<string, unknown>>,
-): Promise<void> {
-  const chunks: Array<typeof items> = [];
-  for (let start = 0; start < items.length; start += 25) chunks.push(items.slice(start, start + 25));
-  for (let start = 0; start < chunks.length; start += 8) {
-    await Promise.all(
-      chunks.slice(start, start + 8).map(async (chunk) => {
-        let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
-          [tableName]: chunk.map((Item) => ({ PutRequest: { Item } })),
-        };
-        while (request && Object.keys(request).length > 0) {
-          const result = await db.send(new BatchWriteCommand({ RequestItems: request }));
-          request = result.UnprocessedItems as typeof request;
-        }
-      }),
-    );
-  }
-}
 
 /** One reader in a hundred left a day ago: the overview's "unsubscribed since" finds them. */
 function consoleReader(n: number, runTag: string, now: Date): Subscriber {
