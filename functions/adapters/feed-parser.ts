@@ -1,6 +1,6 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../core/errors';
 import { articleInputToItem } from '../core/ingest/article-input';
 import type { FeedItem, ParsedFeed } from '../core/ingest/feed-item';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Article } from './article';
 import { NotFoundError } from './errors';
 import type { SendJob, SendQueue } from './ports';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from './errors';
 import type { Clock, DeliveryFeedback, DeliveryRepo, IssueRepo, SubscriberRepo } from './ports';
 import type { Subscriber } from './subscriber';

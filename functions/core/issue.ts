@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { editorNoteSchema } from './editor-note';
 
 /** `held`: an alert that arrived in quiet hours, waiting for `sendAfter` (the held-alert sweep sends it). */

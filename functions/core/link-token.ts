@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Keyring, ORIGINAL_KEY_ID, parseKeyring } from './link-keys';
 import type { Placeholder } from './mail/compiled-mail';
 import type { PersonalLinks } from './mail/personalise';

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { z } from 'zod';
+import * as z from 'zod';
 import { editorNoteSchema } from './editor-note';
 import { ValidationError } from './errors';
 import { checkTimeZone } from './time';

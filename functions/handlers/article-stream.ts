@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context as LambdaContext } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Article, articleSchema } from '../core/article';
 import { announceNewArticles, type NewArticleListener } from '../core/ingest/announce';
 import { alertListener } from '../core/send/send-alert';

@@ -1,5 +1,5 @@
 import type { Context as LambdaContext } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScheduleTriggers } from '../core/ports';
 import { scheduleNameSchema } from '../core/schedule';
 import {

@@ -1,5 +1,5 @@
 import type { Context as LambdaContext } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordFeedHealth } from '../core/ingest/feed-health';
 import type { FeedSource } from '../core/ingest/feed-item';
 import { type FeedReport, ingestFeeds } from '../core/ingest/ingest-feed';

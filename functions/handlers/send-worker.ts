@@ -1,5 +1,5 @@
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { metricNames } from '../core/metrics';
 import { type QueuedJob, sendJobs } from '../core/send/send-jobs';
 import { lambdaRuntime } from '../runtime/lambda';

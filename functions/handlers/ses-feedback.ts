@@ -1,5 +1,5 @@
 import type { Context as LambdaContext } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyFeedback, type FeedbackOutcome, type IssueFeedbackDeps, parseSesEvent } from '../core/feedback';
 import type { Clock, SubscriberRepo } from '../core/ports';
 import { lambdaRuntime } from '../runtime/lambda';

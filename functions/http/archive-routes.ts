@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { archiveListPage, publicCopyHtml } from '../../templates/pages/archive-page';
 import { errorPage } from '../../templates/pages/pages';
 import { archiveCopy, archivePath, listArchive } from '../core/archive';

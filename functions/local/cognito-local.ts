@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createStaffPool, staffPoolExists } from '../adapters/cognito-staff';
 import { makePrivateDir, writePrivateFile } from '../shared/private-files';
 import { strictTap } from './aws-contract/strict-tap';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createFeedParser } from '../adapters/feed-parser';
 import { languageSchema } from '../core/article';
 import { hasRejections, ingestParsedFeed } from '../core/ingest/ingest-feed';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsJsonError } from './aws-contract/refusal';
 import { checkSqsRequest, sqsQueryErrorCode } from './aws-contract/sqs';
 import { closeServer, type RunningService, serverUrl } from './emulators';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCognitoClient } from '../adapters/cognito-staff';
 import { type Config, loadConfig } from '../shared/config';
 import { makePrivateDir, writePrivateFile } from '../shared/private-files';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CloudWatchMetrics } from '../adapters/cloudwatch-metrics';
 import { createSchedulerClient, EventBridgeScheduleTriggers } from '../adapters/scheduler';
 import { ConfigError, loadConfig } from '../shared/config';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CompiledMail, compiledMailSchema } from '../core/mail/compiled-mail';
 import type { MailRenderer } from '../core/ports';
 import { systemMailKey } from '../render/system-mail-catalogue';

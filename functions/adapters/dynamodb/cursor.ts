@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../../core/errors';
 
 /** Page cursors are opaque to callers: DynamoDB's last evaluated key, base64url-encoded JSON. */

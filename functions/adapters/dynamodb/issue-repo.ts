@@ -5,7 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Issue, type IssueStatus, issueSchema } from '../../core/issue';
 import { type CompiledMail, compiledMailSchema } from '../../core/mail/compiled-mail';
 import type { IssueCounts, IssueRepo } from '../../core/ports';

@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '../../core/errors';
 import type { StaffSessionRepo } from '../../core/ports';
 import type { StaffSession } from '../../core/staff/sessions';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A signed-in staff member: `id` is the identity service's subject (the Cognito `sub`), never reused. */
 export interface StaffMember {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError } from '../errors';
 import { ExpiredTokenError, InvalidTokenError, type LinkClaims, type LinkPurpose } from '../link-token';
 import type { SubscriberRepo } from '../ports';
