@@ -62,6 +62,19 @@ describe('titles holding RFC 2047 encoded-words', () => {
 });
 
 describe('a line fit for a mail header', () => {
+  it('decodes as mail clients do: adjacent words joined, a character split across them whole, Arabic charsets', () => {
+    expect(headerSafeLine('=?UTF-8?B?2KfZhNio?= =?UTF-8?B?2LXYsdip?= news')).toBe('البصرة news');
+    expect(headerSafeLine('=?UTF-8?Q?=D8=A7=D9?=  =?UTF-8?Q?=84?= x')).toBe('ال x');
+    expect(headerSafeLine('=?windows-1256?Q?=C7=E1=C8=D5=D1=C9?=')).toBe('البصرة');
+    expect(headerSafeLine('a =?utf-8*en?q?hi_there?= b')).toBe('a hi there b');
+  });
+
+  it('leaves a word in a charset it does not know undecoded, and defused', () => {
+    expect(headerSafeLine('=?iso-8859-1?Q?caf=E9?= =?x-nashra?Q?abc?= end')).toBe(
+      'café = ?x-nashra?Q?abc?= end',
+    );
+  });
+
   it('for any text, holds no encoded-word, control, line break or bidi override, also once decoded', () => {
     const piece = fc.oneof(
       fc.string({ maxLength: 8 }),
