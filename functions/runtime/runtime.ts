@@ -1,7 +1,5 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createCognitoClient } from '../adapters/cognito-staff';
 import { DynamoArticleRepo } from '../adapters/dynamodb/article-repo';
 import { DynamoAuditRepo } from '../adapters/dynamodb/audit-repo';
 import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
@@ -92,8 +90,6 @@ export interface Runtime {
    * RuntimeError where no key is loaded: a function that signs no link is never given one.
    */
   readonly keyring: Keyring;
-  /** The staff's identity service (Cognito; cognito-local locally): the console's sign-in, `nashra staff`. */
-  readonly cognito: CognitoIdentityProviderClient;
   /** Signs reader links with the keyring's current key, verifies them with any of its keys. */
   readonly signer: LinkSigner;
   /** A newer keyring (a warm Lambda function re-reads its secret every few minutes). */
@@ -104,6 +100,12 @@ export interface Runtime {
   readonly triggers?: ScheduleTriggers;
   /** Builds a part once per runtime under `key` (the wiring of one group of use cases) and keeps it. */
   once<T>(key: string, build: () => T): T;
+  /**
+   * Builds an AWS SDK client once per runtime under `key` and destroys it on close: for the clients
+   * only some processes use (Cognito: the console and `nashra staff`), built by their own wiring so
+   * that no other function's bundle carries them.
+   */
+  client<T extends { destroy(): void }>(key: string, make: () => T): T;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
     clock: parts.clock ?? systemClock,
     triggers: parts.triggers,
     once,
+    client,
     get dynamodb() {
       return client('client:dynamodb', () => createDynamoClient(config));
     },
@@ -192,9 +195,6 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           );
         return parseKeyring(config.linkSigningKey);
       });
-    },
-    get cognito() {
-      return client('client:cognito', () => createCognitoClient(config));
     },
     get signer() {
       return once('signer', () => {

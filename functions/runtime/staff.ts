@@ -1,4 +1,4 @@
-import { CognitoStaffDirectory, staffPoolOf } from '../adapters/cognito-staff';
+import { CognitoStaffDirectory, createCognitoClient, staffPoolOf } from '../adapters/cognito-staff';
 import { counterKeyOf } from '../core/link-keys';
 import type { StaffAccountDeps } from '../core/staff/accounts';
 import { sessionPolicyOf } from '../core/staff/sessions';
@@ -23,7 +23,7 @@ export function staffParts(runtime: Runtime): StaffParts {
         `${describeTarget(runtime.target)} has no staff user pool (local mode starts one for \`nashra dev\` and \`nashra staff\`; a stage names it in its stateful stack's outputs)`,
       );
     return {
-      directory: new CognitoStaffDirectory(runtime.cognito, pool),
+      directory: new CognitoStaffDirectory(staffIdentityClient(runtime), pool),
       sessions: repos.staffSessions,
       audit: repos.audit,
       limiter: new RateLimiter(counterKeyOf(runtime.keyring), repos.counters, {
@@ -34,4 +34,9 @@ export function staffParts(runtime: Runtime): StaffParts {
       policy: sessionPolicyOf(config.staff),
     };
   });
+}
+
+/** The staff's identity service (Cognito; cognito-local locally), one client per runtime. */
+export function staffIdentityClient(runtime: Runtime) {
+  return runtime.client('client:cognito', () => createCognitoClient(runtime.config));
 }

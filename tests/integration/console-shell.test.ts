@@ -17,6 +17,7 @@ import { addStaffAccount, removeStaffAccount } from '../../functions/core/staff/
 import { createApp } from '../../functions/http/app';
 import { cognitoHomeOf } from '../../functions/local/cognito-local';
 import { createRuntime } from '../../functions/runtime/runtime';
+import { staffIdentityClient } from '../../functions/runtime/staff';
 import { csrfField } from '../../templates/console/forms';
 import { html } from '../../templates/escape';
 import {
@@ -340,7 +341,7 @@ describe('the console, signed in through the staff pool', () => {
   it('answers as Cognito does where cognito-local does not: a wrong password, a password under the policy', async () => {
     const { email } = await h.addStaff();
     const pool = staffPoolOf(h.runtime.config);
-    const wrong = h.runtime.cognito.send(
+    const wrong = staffIdentityClient(h.runtime).send(
       new InitiateAuthCommand({
         AuthFlow: 'USER_PASSWORD_AUTH',
         ClientId: pool?.clientId,
@@ -351,7 +352,7 @@ describe('the console, signed in through the staff pool', () => {
       name: 'NotAuthorizedException',
       message: 'Incorrect username or password.',
     });
-    const weak = h.runtime.cognito.send(
+    const weak = staffIdentityClient(h.runtime).send(
       new AdminSetUserPasswordCommand({
         UserPoolId: pool?.userPoolId,
         Username: email,
@@ -413,7 +414,7 @@ describe('two-step sign-in where the pool requires it (as on prod), with cognito
   afterAll(() => h?.close());
 
   it('asks for the authenticator code after the password, refuses a wrong one, and signs in with the right one', async () => {
-    const client = h.runtime.cognito;
+    const client = staffIdentityClient(h.runtime);
     const made = await createStaffPool(client, { name: 'nashra-prod-staff', mfa: 'OFF' });
     const config = { ...h.runtime.config, staff: { ...h.runtime.config.staff, ...made } };
     const prod = createRuntime('local', config, { clock: h.clock });
