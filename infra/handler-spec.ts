@@ -4,8 +4,10 @@ import type { TableName } from '../functions/shared/tables';
 
 /** What invokes a function. Each kind is wired once, by the stateless stack. */
 export type Trigger =
-  /** The HTTP API: every public route, and the IAM-authorised staff routes. */
+  /** The HTTP API: every public route (readers' pages and links). */
   | { kind: 'http-api' }
+  /** The HTTP API's staff ingest route, `POST /api/articles`, IAM-authorised. */
+  | { kind: 'ingest-api' }
   /** A fixed clock of the stack's own (EventBridge Scheduler, default group), e.g. the feed poller. */
   | { kind: 'clock'; schedule: ScheduleExpression }
   /** New items of a table's stream: the event source mapping passes only these event names. */

@@ -1,23 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnauthorizedError, ValidationError } from '../core/errors';
 import type { ParsedFeed } from '../core/ingest/feed-item';
+import { hasRejections, ingestParsedFeed } from '../core/ingest/ingest-feed';
+import { feedParsingParts } from '../runtime/feed-parsing';
 import type { Runtime } from '../runtime/runtime';
-
-/**
- * The ingest use case and its parts (feed parsing, HTML sanitising, encoded-word decoding): loaded on
- * the first ingest request, not when the function starts. They are most of what this module would
- * make the reader-facing function load at a cold start, and readers' requests never use them.
- */
-const ingesting = async () => {
-  const [{ hasRejections, ingestParsedFeed }, { feedParsingParts }] = await Promise.all([
-    import('../core/ingest/ingest-feed'),
-    import('../runtime/feed-parsing'),
-  ]);
-  return { hasRejections, ingestParsedFeed, feedParsingParts };
-};
+import { httpApp } from './app-shell';
 
 const querySchema = z.object({
   lang: z.enum(['ar', 'en']).optional(),
@@ -80,7 +70,6 @@ export function ingestRoutes(runtime: Runtime): Hono {
     async (c) => {
       const query = querySchema.safeParse(c.req.query());
       if (!query.success) throw new ValidationError('lang must be ar or en, urgent true or false');
-      const { hasRejections, ingestParsedFeed, feedParsingParts } = await ingesting();
       const services = feedParsingParts(runtime);
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       let parsed: ParsedFeed;
@@ -98,6 +87,14 @@ export function ingestRoutes(runtime: Runtime): Hono {
     },
   );
   return routes;
+}
+
+/**
+ * The staff ingest function's app on AWS (functions/handlers/ingest-api.ts): the ingest route alone,
+ * with the headers and error answers of every nashra app.
+ */
+export function ingestApp(runtime: Runtime) {
+  return httpApp(runtime, (app) => app.route('/', ingestRoutes(runtime)));
 }
 
 /** The document inside a `{ articles }` or `{ feed }` wrapper; anything else unchanged. */

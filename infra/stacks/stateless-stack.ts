@@ -119,6 +119,8 @@ export class StatelessStack extends Stack {
   private readonly settings: DeploySettings;
   /** Functions of the `console` trigger, wired once every function exists (wireConsole). */
   private readonly consoleFunctions: NashraFunction[] = [];
+  /** The function of the `ingest-api` trigger, wired once the API exists (wireIngest). */
+  private ingestFunction: NashraFunction | undefined;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -135,8 +137,10 @@ export class StatelessStack extends Stack {
     }
     this.schedulerRole = this.buildSchedulerRole();
 
-    const httpEntries = Object.values(props.handlers).filter((spec) => spec.trigger.kind === 'http-api');
-    if (httpEntries.length > 1) throw new Error('the handler registry names more than one http-api function');
+    for (const kind of ['http-api', 'ingest-api'] as const) {
+      const entries = Object.values(props.handlers).filter((spec) => spec.trigger.kind === kind);
+      if (entries.length > 1) throw new Error(`the handler registry names more than one ${kind} function`);
+    }
 
     for (const [name, spec] of Object.entries(props.handlers)) {
       const fn = this.buildFunction(name, spec);
@@ -144,6 +148,7 @@ export class StatelessStack extends Stack {
       const api = this.wireTrigger(fn, spec.trigger);
       if (api) this.api = api;
     }
+    this.wireIngest();
     this.wireConsole();
     this.dashboard = this.buildDashboard(this.buildAlarms());
     this.staffPolicy = new StaffPolicy(this, 'staff', {
@@ -251,6 +256,9 @@ export class StatelessStack extends Stack {
         });
         fn.digestTarget = true;
         return undefined;
+      case 'ingest-api':
+        this.ingestFunction = fn;
+        return undefined;
       case 'console':
         this.consoleFunctions.push(fn);
         return undefined;
@@ -291,12 +299,6 @@ export class StatelessStack extends Stack {
     const integration = new HttpLambdaIntegration('http-function', fn);
     const [publicRoute] = api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration });
     const [rootRoute] = api.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration });
-    api.addRoutes({
-      path: '/api/articles',
-      methods: [HttpMethod.POST],
-      integration,
-      authorizer: new HttpIamAuthorizer(),
-    });
     for (const route of [publicRoute, rootRoute]) {
       if (!route) continue;
       Validations.of(route).acknowledge({
@@ -307,6 +309,26 @@ export class StatelessStack extends Stack {
       });
     }
     return api;
+  }
+
+  /**
+   * The staff ingest function: the API's `POST /api/articles`, IAM-authorised (SigV4). More specific
+   * than the readers' `/{proxy+}`, so the route reaches it and only it; a function of its own, so the
+   * feed parser and the HTML sanitiser stay out of the readers' cold start.
+   */
+  private wireIngest() {
+    const fn = this.ingestFunction;
+    if (!fn) return;
+    if (!this.api)
+      throw new Error(
+        'the ingest function is served by the HTTP API: the registry needs an http-api function',
+      );
+    this.api.addRoutes({
+      path: '/api/articles',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('ingest-function', fn),
+      authorizer: new HttpIamAuthorizer(),
+    });
   }
 
   /**
@@ -589,7 +611,7 @@ export class StatelessStack extends Stack {
       'api-server-errors',
       this.nashraMetric(metricNames.apiServerErrors, 'Sum', fiveMinutes),
       1,
-      'The HTTP API answered 500: see the http-api log group ("request failed").',
+      'The HTTP API answered 500: see the http-api and ingest-api log groups ("request failed").',
     );
     alarm(
       'failing-feeds',

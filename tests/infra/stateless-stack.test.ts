@@ -301,7 +301,7 @@ describe('grants', () => {
 });
 
 describe('the HTTP API', () => {
-  it('sends every route to the HTTP function, the staff ingest route behind IAM', () => {
+  it('sends every route to the HTTP function, the staff ingest route to its own function behind IAM', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'ANY /{proxy+}',
       AuthorizationType: 'NONE',
@@ -313,6 +313,11 @@ describe('the HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /api/articles',
       AuthorizationType: 'AWS_IAM',
+      Target: Match.objectLike({
+        'Fn::Join': Match.arrayWith([
+          Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('ingestfunction') })]),
+        ]),
+      }),
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',

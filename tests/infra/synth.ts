@@ -43,6 +43,14 @@ export const everyTrigger: Record<string, HandlerSpec> = {
     tables: { articles: ['GetItem', 'Query:byLangPublished'], subscribers: ['PutItem', 'UpdateItem'] },
     timeout: Duration.seconds(10),
   },
+  ingest: {
+    entry: echo,
+    description: 'ingest',
+    trigger: { kind: 'ingest-api' },
+    grants: [],
+    tables: { articles: ['PutItem'] },
+    timeout: Duration.seconds(29),
+  },
   poller: {
     entry: echo,
     description: 'clock',

@@ -8,6 +8,7 @@ import type { FeedReport } from '../../functions/core/ingest/ingest-feed';
 import { LinkSigner } from '../../functions/core/link-token';
 import type { Subscriber } from '../../functions/core/subscriber';
 import { createApp } from '../../functions/http/app';
+import { ingestRoutes } from '../../functions/http/ingest-routes';
 import type { ReaderEnv } from '../../functions/http/reader-language';
 import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
 import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
@@ -39,7 +40,7 @@ beforeAll(async () => {
   const runtime = t.withClock({ now: () => now });
   subscribers = readerParts(runtime);
   ingest = ingestParts(runtime);
-  app = createApp(runtime);
+  app = createApp(runtime, { ingest: ingestRoutes(runtime) });
   // A reader every token and preferences case aims at: pending, so a genuine confirm, unsubscribe
   // or preferences POST would change it; link version 2, so version 1 is a revoked one.
   standing = reader({ email: 'standing-reader@example.org', status: 'pending', linkVersion: 2 });

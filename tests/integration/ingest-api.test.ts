@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FeedReport } from '../../functions/core/ingest/ingest-feed';
 import { createApp } from '../../functions/http/app';
+import { ingestApp, ingestRoutes } from '../../functions/http/ingest-routes';
 import { type IngestParts, ingestParts } from '../../functions/runtime/ingesting';
 import { createRuntime, type Runtime } from '../../functions/runtime/runtime';
 import { suiteConfig, suiteRuntime } from '../support/local-aws';
@@ -16,7 +17,7 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   runtime = await suiteRuntime(config);
   services = ingestParts(runtime);
-  app = createApp(runtime);
+  app = createApp(runtime, { ingest: ingestRoutes(runtime) });
 });
 afterAll(() => runtime.close());
 
@@ -97,7 +98,7 @@ describe('POST /api/articles', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDLAMBDAROLE');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'lambda-role-secret');
     const aws = createRuntime('lambda', { ...config, mode: 'aws' as const, ingestKey: undefined });
-    const awsApp = createApp(aws);
+    const awsApp = ingestApp(aws);
     const body = JSON.stringify([
       { ...statement, id: 'api-3', url: 'https://www.iraqicivilsociety.example/api-3/' },
     ]);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createConsoleApp } from '../../console/app';
 import { consoleSections } from '../../console/sections';
 import { createApp } from '../../http/app';
+import { ingestRoutes } from '../../http/ingest-routes';
 import { loadDemoDataOnce } from '../../local/demo-data';
 import { type DemoStaff, ensureDemoStaff } from '../../local/demo-staff';
 import { outboxSendQuota } from '../../local/outbox-quota';
@@ -36,6 +37,7 @@ export function registerDev(program: Command): void {
       const server = serve({
         fetch: createApp(runtime, {
           mailViewer: local.urls.mail,
+          ingest: ingestRoutes(runtime),
           console: createConsoleApp(runtime, {
             sections: consoleSections({ quota: outboxSendQuota(local.outbox, runtime.config.timeZone) }),
           }),
