@@ -320,6 +320,11 @@ export interface IssueRepo {
   listForSchedule(schedule: string, since: string): Promise<Issue[]>;
   saveVariant(issueId: string, key: string, mail: CompiledMail): Promise<void>;
   getVariant(issueId: string, key: string): Promise<CompiledMail | undefined>;
+  /**
+   * Adds one to the issue's `unsubscribedSince`, atomically and to that field alone (its `updatedAt`
+   * stays, so a recount racing it is not turned away); false when there is no such issue.
+   */
+  addUnsubscribedSince(id: string): Promise<boolean>;
   /** Adds to the counts atomically and returns the issue after the change. */
   addCounts(id: string, counts: IssueCounts, now: string): Promise<Issue>;
   addVariantKey(id: string, key: string, now: string): Promise<void>;

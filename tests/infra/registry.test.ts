@@ -97,9 +97,12 @@ describe('the handler registry', () => {
         ...sends,
         ...ingest,
         'dynamodb:GetItem on issues',
+        'dynamodb:UpdateItem on issues',
         'dynamodb:Query on issues/byCreated',
+        'dynamodb:Query on deliveries/bySubscriber',
         'dynamodb:GetItem on subscribers',
         'dynamodb:PutItem on subscribers',
+        'dynamodb:UpdateItem on subscribers',
         'dynamodb:UpdateItem on counters',
       ],
       'feed-poller': [

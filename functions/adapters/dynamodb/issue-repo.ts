@@ -103,6 +103,20 @@ export class DynamoIssueRepo implements IssueRepo {
     return Item ? compiledMailSchema.parse(Item) : undefined;
   }
 
+  async addUnsubscribedSince(id: string): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'ADD unsubscribedSince :one',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
+    );
+  }
+
   async addCounts(id: string, counts: IssueCounts, now: string): Promise<Issue> {
     const entries = Object.entries(counts).filter(([, value]) => value !== undefined && value !== 0);
     const names = Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name]));
