@@ -18,8 +18,8 @@ export interface SendQuota {
 }
 
 export interface OverviewDeps {
-  schedules: ScheduleRepo;
-  issues: IssueRepo;
+  schedules: Pick<ScheduleRepo, 'list'>;
+  issues: Pick<IssueRepo, 'list' | 'listNeedingStaff'>;
   clock: Clock;
   quota?: SendQuota;
 }
@@ -53,10 +53,10 @@ export async function staffOverview(
 ): Promise<Overview> {
   const now = deps.clock.now();
   const since = new Date(now.getTime() - (options.lookbackDays ?? 30) * dayMs).toISOString();
-  const schedules = await deps.schedules.list();
-  const [latest, lookback, quota] = await Promise.all([
+  const [schedules, latest, lookback, quota] = await Promise.all([
+    deps.schedules.list(),
     deps.issues.list({ limit: options.recent ?? 10 }),
-    deps.issues.listSince(since),
+    deps.issues.listNeedingStaff(since),
     deps.quota?.used(now),
   ]);
   const failing = lookback.filter((issue) => issue.failed > 0);

@@ -316,6 +316,12 @@ export interface IssueRepo {
   list(page: { limit: number; cursor?: string }): Promise<{ issues: Issue[]; cursor?: string }>;
   /** Every issue created at or after `since`, newest first (the held-alert sweep looks back a day or two). */
   listSince(since: string): Promise<Issue[]>;
+  /**
+   * The issues created at or after `since` that staff must see to, newest first: held for quiet hours,
+   * parked, or holding mail that failed for good. Only those are returned (the rest are filtered out
+   * by the store), so the overview does not carry a month of issues to show a few.
+   */
+  listNeedingStaff(since: string): Promise<Issue[]>;
   /** A schedule's issues created at or after `since`, for the at-most-once-per-schedule rule. */
   listForSchedule(schedule: string, since: string): Promise<Issue[]>;
   saveVariant(issueId: string, key: string, mail: CompiledMail): Promise<void>;

@@ -181,3 +181,33 @@ describe('readers who unsubscribed since an issue', () => {
     );
   });
 });
+
+describe('what the overview asks staff to see to', () => {
+  it('lists the held, parked and failing issues of the last 30 days, and no others', async () => {
+    const days = (count: number) => hours(24 * count);
+    const held = await issue('held-alert', hours(1), {
+      kind: 'alert',
+      status: 'held',
+      sendAfter: new Date(current + hours(5)).toISOString(),
+      fannedOut: false,
+      recipients: 0,
+      sent: 0,
+    });
+    const parked = await issue('parked', days(2), { status: 'parked', sent: 1 });
+    const failing = await issue('failing', days(3), { status: 'partial', sent: 0, failed: 2 });
+    const fine = await issue('fine', days(4));
+    const oldParked = await issue('old-parked', days(31), { status: 'parked', sent: 1 });
+    const oldFailing = await issue('old-failing', days(40), { status: 'partial', sent: 1, failed: 1 });
+
+    const page = await (await (await signedIn()).get('/overview')).text();
+    const section = (heading: string) =>
+      new RegExp(`<section aria-labelledby="${heading}">([\\s\\S]*?)</section>`).exec(page)?.[1] ?? '';
+    expect(section('held-heading')).toContain(held.id);
+    expect(section('parked-heading')).toContain(parked.id);
+    expect(section('parked-heading')).not.toContain(oldParked.id);
+    expect(section('dead-heading')).toContain('2 mails failed for good in the last 30 days.');
+    expect(section('dead-heading')).toContain(`${failing.id}</span></a>: 2`);
+    for (const other of [fine, oldFailing, held, parked])
+      expect(section('dead-heading')).not.toContain(other.id);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -201,7 +201,14 @@ describe('the sending quota in local mode', () => {
     written('b.eml', '2026-12-01T08:59:00.000Z');
     written('c.eml', '2026-11-30T20:59:00.000Z');
     written('notes.txt', '2026-12-01T08:00:00.000Z');
-    expect(await outboxSendQuota(outbox, 'Asia/Baghdad').used(now)).toEqual({ sent: 2, period: 'today' });
+    const quota = outboxSendQuota(outbox, 'Asia/Baghdad');
+    expect(await quota.used(now)).toEqual({ sent: 2, period: 'today' });
+    // The same quota on the next page load: a mail sent since is counted, one removed is not.
+    written('d.eml', '2026-12-01T08:59:30.000Z');
+    rmSync(join(outbox, 'a.eml'));
+    expect(await quota.used(now)).toEqual({ sent: 2, period: 'today' });
+    written('e.eml', '2026-12-01T08:59:40.000Z');
+    expect(await quota.used(now)).toEqual({ sent: 3, period: 'today' });
     expect(await outboxSendQuota(join(outbox, 'none'), 'Asia/Baghdad').used(now)).toEqual({
       sent: 0,
       period: 'today',
