@@ -44,8 +44,9 @@ const dayMs = 86_400_000;
 
 /**
  * What staff see first: the next sends of every schedule a week ahead, the latest issues with their
- * counts (the readers each reached who unsubscribed since: a counter on the issue), alerts held for quiet hours, parked
- * issues, the deliveries that failed for good in the last `lookbackDays`, and the sending quota used.
+ * counts (the readers each reached who unsubscribed since: a counter on the issue), alerts held for
+ * quiet hours, parked issues, the deliveries that failed for good in the last `lookbackDays`, and the
+ * sending quota used. No reader is read: the cost does not grow with the readers.
  */
 export async function staffOverview(
   deps: OverviewDeps,
