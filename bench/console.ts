@@ -59,7 +59,10 @@ export interface ConsoleResult {
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
 
-/** One reader in a hundred left a day ago: the overview's "unsubscribed since" finds them. */
+/**
+ * One reader in a hundred left a day ago, as staff record it. The overview reads each issue's
+ * `unsubscribedSince` counter, written when a reader leaves, so its cost no longer follows them.
+ */
 function consoleReader(n: number, runTag: string, now: Date): Subscriber {
   const reader = benchReader(n, runTag);
   if (n % 100 !== 99) return reader;

@@ -131,7 +131,13 @@ export function printReport(results: BenchResults): void {
       ]),
     ),
   );
-  const pages = results.console.detail;
+  out.push(consoleTable(results.console));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** The console's page latencies beside their goal. */
+export function consoleTable(result: ConsoleResult): string {
+  const pages = result.detail;
   const pageRow = (name: string, page: PageLatency) => [
     name,
     page.requests,
@@ -141,15 +147,12 @@ export function printReport(results: BenchResults): void {
     '≤ 200 ms',
     verdict(page.p95Ms <= 200),
   ];
-  out.push(
-    table(
-      `Console: ${pages.readers.toLocaleString('en')} readers, ${pages.issues} issues, the latest ${pages.deliveredIssues} delivered to every reader (${pages.deliveries.toLocaleString('en')} records); requests through the app in-process, one staff member, one at a time`,
-      ['page', 'requests', 'p50', 'p95', 'max', 'goal (p95)', ''],
-      [
-        pageRow('overview (GET /console/overview)', pages.overview),
-        pageRow('reader search (find by address + reader page)', pages.readerSearch),
-      ],
-    ),
+  return table(
+    `Console: ${pages.readers.toLocaleString('en')} readers, ${pages.issues} issues, the latest ${pages.deliveredIssues} delivered to every reader (${pages.deliveries.toLocaleString('en')} records); requests through the app in-process, one staff member, one at a time`,
+    ['page', 'requests', 'p50', 'p95', 'max', 'goal (p95)', ''],
+    [
+      pageRow('overview (GET /console/overview)', pages.overview),
+      pageRow('reader search (find by address + reader page)', pages.readerSearch),
+    ],
   );
-  process.stdout.write(`${out.join('\n')}\n`);
 }

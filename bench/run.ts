@@ -1,9 +1,10 @@
-// npm run bench [-- --quick | --full] [--rate R] [--subscribers N] [--pace-rate P] [--profile]
+// npm run bench [-- --quick | --full] [--rate R] [--subscribers N] [--pace-rate P] [--profile] [--only console]
 // The send path's figures: render cost per recipient, a digest end to end against the emulators,
 // the emulators' own ceilings, each Lambda bundle's size and import time, and the staff console's page
 // latency with 10,000 readers and 500 issues. Prints a table and writes bench/results.json. Times are
 // reported, never asserted; only a wrong delivery (a mail missing or sent twice) or a console page
-// answering something other than its page fails the run.
+// answering something other than its page fails the run. `--only console` measures the console alone
+// (printed, no results.json written).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { digestSizedMessage, measureDynamoCeiling, measureSesCeiling } from './e
 import { type ChildEmulator, startDynalite, startSesEmulator } from './emulators';
 import { measureEndToEnd } from './end-to-end';
 import { measureRender } from './render';
-import { printReport } from './report';
+import { consoleTable, printReport } from './report';
 
 const { values } = parseArgs({
   options: {
@@ -24,9 +25,12 @@ const { values } = parseArgs({
     subscribers: { type: 'string' },
     'pace-rate': { type: 'string', default: '50' },
     profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 if (values.quick && values.full) throw new Error('give --quick or --full, not both');
+if (values.only !== undefined && values.only !== 'console')
+  throw new Error(`--only takes "console", not "${values.only}"`);
 const positive = (name: string, value: string) => {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive whole number`);
@@ -79,58 +83,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const step = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
-step('render: real path against an MJML compile per recipient');
-const render = await measureRender({ recipients: scale.recipients, naiveRecipients: scale.naive });
-
-step('bundles: each handler built as CDK builds it, imported in a fresh node');
-const bundles = await measureBundles({ runs: scale.importRuns, outDir: join(outDir, 'bundles') });
-
-step('starting dynalite and aws-ses-v2-local as child processes');
-const [dynalite, ses] = await Promise.all([startDynalite(), startSesEmulator()]);
-emulators.push(dynalite, ses);
-try {
-  step('emulator ceilings: each emulator alone, straight and through the local taps');
-  const raw = await digestSizedMessage();
-  const ceilings = {
-    digestBytes: raw.length,
-    dynamodb: await measureDynamoCeiling({
-      dynalite,
-      mails: scale.ceilingMails,
-      concurrency: 100,
-      viaTap: false,
-    }),
-    dynamodbViaTap: await measureDynamoCeiling({
-      dynalite,
-      mails: scale.ceilingMails,
-      concurrency: 100,
-      viaTap: true,
-    }),
-    ses: await measureSesCeiling({ ses, raw, mails: scale.ceilingMails, concurrency: 20, viaTap: false }),
-    sesViaTap: await measureSesCeiling({
-      ses,
-      raw,
-      mails: scale.ceilingMails,
-      concurrency: 20,
-      viaTap: true,
-    }),
-  };
-
-  step(`end to end: ${subscribers} readers at ${rate}/s`);
-  const endToEnd = await measureEndToEnd({
-    subscribers,
-    rate,
-    dynalite,
-    ses,
-    ...(values.profile ? { profileDir: join(outDir, 'profile') } : {}),
-  });
-
-  step(`pacing: ${scale.paced} readers at ${paceRate}/s, under every ceiling`);
-  const pacing = await measureEndToEnd({ subscribers: scale.paced, rate: paceRate, dynalite, ses });
-
+/** The console's pages with 10,000 readers and 500 issues. */
+function measureConsolePages(dynalite: ChildEmulator, ses: ChildEmulator) {
   step(
     `console: 10,000 readers, 500 issues (the latest ${scale.consoleDeliveredIssues} delivered to every reader), ${scale.consoleRequests} requests of each page`,
   );
-  const consoleLatency = await measureConsole({
+  return measureConsole({
     readers: 10_000,
     issues: 500,
     deliveredIssues: scale.consoleDeliveredIssues,
@@ -138,31 +96,96 @@ try {
     dynalite,
     ses,
   });
-
-  const results = {
-    date: new Date().toISOString(),
-    mode,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-    },
-    render,
-    endToEnd,
-    pacing,
-    ceilings,
-    bundles,
-    console: consoleLatency,
-  };
-  writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  printReport(results);
-
-  const wrong = [endToEnd, pacing].filter((run) => run.duplicates > 0 || run.delivered !== run.subscribers);
-  if (wrong.length > 0) {
-    process.stderr.write('bench: a reader got no mail or more than one: the send path is wrong\n');
-    process.exitCode = 1;
-  }
-} finally {
-  await stopEmulators();
 }
+
+/** Every figure, written to bench/results.json and printed. */
+async function measureEverything() {
+  step('render: real path against an MJML compile per recipient');
+  const render = await measureRender({ recipients: scale.recipients, naiveRecipients: scale.naive });
+
+  step('bundles: each handler built as CDK builds it, imported in a fresh node');
+  const bundles = await measureBundles({ runs: scale.importRuns, outDir: join(outDir, 'bundles') });
+
+  step('starting dynalite and aws-ses-v2-local as child processes');
+  const [dynalite, ses] = await Promise.all([startDynalite(), startSesEmulator()]);
+  emulators.push(dynalite, ses);
+  try {
+    step('emulator ceilings: each emulator alone, straight and through the local taps');
+    const raw = await digestSizedMessage();
+    const ceilings = {
+      digestBytes: raw.length,
+      dynamodb: await measureDynamoCeiling({
+        dynalite,
+        mails: scale.ceilingMails,
+        concurrency: 100,
+        viaTap: false,
+      }),
+      dynamodbViaTap: await measureDynamoCeiling({
+        dynalite,
+        mails: scale.ceilingMails,
+        concurrency: 100,
+        viaTap: true,
+      }),
+      ses: await measureSesCeiling({ ses, raw, mails: scale.ceilingMails, concurrency: 20, viaTap: false }),
+      sesViaTap: await measureSesCeiling({
+        ses,
+        raw,
+        mails: scale.ceilingMails,
+        concurrency: 20,
+        viaTap: true,
+      }),
+    };
+
+    step(`end to end: ${subscribers} readers at ${rate}/s`);
+    const endToEnd = await measureEndToEnd({
+      subscribers,
+      rate,
+      dynalite,
+      ses,
+      ...(values.profile ? { profileDir: join(outDir, 'profile') } : {}),
+    });
+
+    step(`pacing: ${scale.paced} readers at ${paceRate}/s, under every ceiling`);
+    const pacing = await measureEndToEnd({ subscribers: scale.paced, rate: paceRate, dynalite, ses });
+
+    const consoleLatency = await measureConsolePages(dynalite, ses);
+
+    const results = {
+      date: new Date().toISOString(),
+      mode,
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+      },
+      render,
+      endToEnd,
+      pacing,
+      ceilings,
+      bundles,
+      console: consoleLatency,
+    };
+    writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    printReport(results);
+
+    const wrong = [endToEnd, pacing].filter((run) => run.duplicates > 0 || run.delivered !== run.subscribers);
+    if (wrong.length > 0) {
+      process.stderr.write('bench: a reader got no mail or more than one: the send path is wrong\n');
+      process.exitCode = 1;
+    }
+  } finally {
+    await stopEmulators();
+  }
+}
+
+if (values.only === 'console') {
+  step('starting dynalite and aws-ses-v2-local as child processes');
+  const [dynalite, ses] = await Promise.all([startDynalite(), startSesEmulator()]);
+  emulators.push(dynalite, ses);
+  try {
+    process.stdout.write(`${consoleTable(await measureConsolePages(dynalite, ses))}\n`);
+  } finally {
+    await stopEmulators();
+  }
+} else await measureEverything();

@@ -21,12 +21,16 @@ export function handlersFor(settings: DeploySettings): Record<string, HandlerSpe
       trigger: { kind: 'http-api' },
       grants: ['sends-mail', 'signs-links'],
       tables: {
-        // Subscribe, confirm, preferences, unsubscribe: get, find by address, create, update (puts).
-        subscribers: ['GetItem', 'PutItem'],
+        // Subscribe, confirm, preferences, unsubscribe: get, find by address, create (conditional puts),
+        // and every change of a reader (conditional updates).
+        subscribers: ['GetItem', 'PutItem', 'UpdateItem'],
         // The rate limiter's counters: one atomic update a hit.
         counters: ['UpdateItem'],
-        // The archive: the issue listing, an issue and its variant.
-        issues: ['GetItem', 'Query:byCreated'],
+        // The archive: the issue listing, an issue and its variant. An unsubscribe adds one to the
+        // `unsubscribedSince` of each issue that reached the reader.
+        issues: ['GetItem', 'UpdateItem', 'Query:byCreated'],
+        // An unsubscribe: the issues that reached the reader, from their deliveries.
+        deliveries: ['Query:bySubscriber'],
       },
       // API Gateway gives up on an integration after 30 s; a page should answer in well under one.
       timeout: Duration.seconds(10),

@@ -85,7 +85,14 @@ export const staffCommandAccess: Record<string, readonly string[]> = {
   'subscribers export': [...openStage, 'dynamodb:Scan table:subscribers'],
   'subscribers show': [...openStage, ...findReader],
   'subscribers set': [...openStage, ...findReader, 'dynamodb:UpdateItem table:subscribers'],
-  'subscribers unsubscribe': [...openStage, ...findReader, 'dynamodb:UpdateItem table:subscribers'],
+  'subscribers unsubscribe': [
+    ...openStage,
+    ...findReader,
+    'dynamodb:UpdateItem table:subscribers',
+    // The reader counted on each issue that reached them: their deliveries, each issue's counter.
+    'dynamodb:Query table:deliveries/index/bySubscriber',
+    'dynamodb:UpdateItem table:issues',
+  ],
   'subscribers revoke-links': [
     ...openStage,
     ...findReader,

@@ -1,4 +1,3 @@
-import type { Issue } from './issue';
 import type { Delivery, DeliveryRepo, SubscriberRepo } from './ports';
 import type { SubscriberStatus } from './subscriber';
 import { csvLine } from './subscribers/csv';
@@ -47,8 +46,8 @@ export function outcomeOf(delivery: Delivery): Pick<RecipientRow, 'outcome' | 'r
 }
 
 export interface ReportDeps {
-  deliveries: Pick<DeliveryRepo, 'pageForIssue' | 'listForSubscriber'>;
-  subscribers: Pick<SubscriberRepo, 'getMany' | 'scan'>;
+  deliveries: Pick<DeliveryRepo, 'pageForIssue'>;
+  subscribers: Pick<SubscriberRepo, 'getMany'>;
 }
 
 /**
@@ -104,36 +103,4 @@ export async function* recipientsCsv(
       ]);
     cursor = page.cursor;
   } while (cursor);
-}
-
-/**
- * For each issue, how many of the readers it reached have unsubscribed since: readers now
- * `unsubscribed` whose leaving (the staff record's time, else their last change) came after their
- * mail of that issue was sent. Found from the leavers rather than the recipients — the readers are
- * paged through once, and only those who left since the oldest issue are looked up — so the cost
- * does not grow with the issues' audiences.
- */
-export async function unsubscribedSince(
-  issues: readonly Pick<Issue, 'id' | 'createdAt'>[],
-  deps: ReportDeps,
-): Promise<Map<string, number>> {
-  const counts = new Map(issues.map((issue) => [issue.id, 0]));
-  if (issues.length === 0) return counts;
-  const oldest = issues.map((issue) => issue.createdAt).sort()[0] as string;
-  let cursor: string | undefined;
-  do {
-    const page = await deps.subscribers.scan({ limit: 500, ...(cursor ? { cursor } : {}) });
-    for (const reader of page.subscribers) {
-      if (reader.status !== 'unsubscribed') continue;
-      const leftAt = reader.unsubscribed?.at ?? reader.updatedAt;
-      if (leftAt < oldest) continue;
-      for (const delivery of await deps.deliveries.listForSubscriber(reader.id)) {
-        const count = counts.get(delivery.issueId);
-        if (count === undefined || delivery.status !== 'sent' || delivery.updatedAt > leftAt) continue;
-        counts.set(delivery.issueId, count + 1);
-      }
-    }
-    cursor = page.cursor;
-  } while (cursor);
-  return counts;
 }

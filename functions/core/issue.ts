@@ -31,6 +31,12 @@ export const issueSchema = z.object({
   bounced: z.number().int().optional(),
   /** Recipients who marked the mail as spam (SES feedback naming this issue), each counted once; absent: none yet. */
   complained: z.number().int().optional(),
+  /**
+   * Readers this issue reached who unsubscribed since, each counted once when they left (see
+   * `countLeaving`); absent: none yet. Counting began with this field: readers who left before it
+   * existed are not in it.
+   */
+  unsubscribedSince: z.number().int().optional(),
   /** The editor's note the issue carries at its top (a digest; taken from its schedule). */
   note: editorNoteSchema.optional(),
   createdAt: z.iso.datetime(),

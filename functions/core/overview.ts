@@ -1,5 +1,4 @@
 import type { Issue } from './issue';
-import { type ReportDeps, unsubscribedSince } from './issue-report';
 import type { Clock, IssueRepo, ScheduleRepo } from './ports';
 import type { Schedule } from './schedule';
 import { type UpcomingSend, upcomingSends } from './schedule-calendar';
@@ -18,17 +17,11 @@ export interface SendQuota {
   used(now: Date): Promise<QuotaUse>;
 }
 
-export interface OverviewDeps extends ReportDeps {
-  schedules: ScheduleRepo;
-  issues: IssueRepo;
+export interface OverviewDeps {
+  schedules: Pick<ScheduleRepo, 'list'>;
+  issues: Pick<IssueRepo, 'list' | 'listNeedingStaff'>;
   clock: Clock;
   quota?: SendQuota;
-}
-
-export interface RecentIssue {
-  issue: Issue;
-  /** Readers it reached who have unsubscribed since. */
-  unsubscribedSince: number;
 }
 
 export interface Overview {
@@ -36,7 +29,8 @@ export interface Overview {
   schedules: Schedule[];
   /** Every firing of the coming week, oldest first; `more` names schedules firing more often than shown. */
   upcoming: { sends: UpcomingSend[]; more: string[] };
-  recent: RecentIssue[];
+  /** The latest issues, newest first, with their counts (`unsubscribedSince` among them). */
+  recent: Issue[];
   /** Alerts held for quiet hours, with the time each goes. */
   held: Issue[];
   /** Issues holding mail back because SES's daily quota was spent (`nashra digest resume`). */
@@ -50,28 +44,28 @@ const dayMs = 86_400_000;
 
 /**
  * What staff see first: the next sends of every schedule a week ahead, the latest issues with their
- * counts (and the readers each reached who unsubscribed since), alerts held for quiet hours, parked
- * issues, the deliveries that failed for good in the last `lookbackDays`, and the sending quota used.
+ * counts (the readers each reached who unsubscribed since: a counter on the issue), alerts held for
+ * quiet hours, parked issues, the deliveries that failed for good in the last `lookbackDays`, and the
+ * sending quota used. No reader is read: the cost does not grow with the readers.
  */
 export async function staffOverview(
   deps: OverviewDeps,
   options: { recent?: number; lookbackDays?: number } = {},
 ): Promise<Overview> {
   const now = deps.clock.now();
-  const schedules = await deps.schedules.list();
   const since = new Date(now.getTime() - (options.lookbackDays ?? 30) * dayMs).toISOString();
-  const [latest, lookback, quota] = await Promise.all([
+  const [schedules, latest, lookback, quota] = await Promise.all([
+    deps.schedules.list(),
     deps.issues.list({ limit: options.recent ?? 10 }),
-    deps.issues.listSince(since),
+    deps.issues.listNeedingStaff(since),
     deps.quota?.used(now),
   ]);
-  const left = await unsubscribedSince(latest.issues, deps);
   const failing = lookback.filter((issue) => issue.failed > 0);
   return {
     now,
     schedules,
     upcoming: upcomingSends(schedules, now, new Date(now.getTime() + 7 * dayMs)),
-    recent: latest.issues.map((issue) => ({ issue, unsubscribedSince: left.get(issue.id) ?? 0 })),
+    recent: latest.issues,
     held: lookback
       .filter((issue) => issue.status === 'held')
       .sort((a, b) => (a.sendAfter ?? '').localeCompare(b.sendAfter ?? '')),

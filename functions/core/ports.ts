@@ -316,10 +316,21 @@ export interface IssueRepo {
   list(page: { limit: number; cursor?: string }): Promise<{ issues: Issue[]; cursor?: string }>;
   /** Every issue created at or after `since`, newest first (the held-alert sweep looks back a day or two). */
   listSince(since: string): Promise<Issue[]>;
+  /**
+   * The issues created at or after `since` that staff must see to, newest first: held for quiet hours,
+   * parked, or holding mail that failed for good. Only those are returned (the rest are filtered out
+   * by the store), so the overview does not carry a month of issues to show a few.
+   */
+  listNeedingStaff(since: string): Promise<Issue[]>;
   /** A schedule's issues created at or after `since`, for the at-most-once-per-schedule rule. */
   listForSchedule(schedule: string, since: string): Promise<Issue[]>;
   saveVariant(issueId: string, key: string, mail: CompiledMail): Promise<void>;
   getVariant(issueId: string, key: string): Promise<CompiledMail | undefined>;
+  /**
+   * Adds one to the issue's `unsubscribedSince`, atomically and to that field alone (its `updatedAt`
+   * stays, so a recount racing it is not turned away); false when there is no such issue.
+   */
+  addUnsubscribedSince(id: string): Promise<boolean>;
   /** Adds to the counts atomically and returns the issue after the change. */
   addCounts(id: string, counts: IssueCounts, now: string): Promise<Issue>;
   addVariantKey(id: string, key: string, now: string): Promise<void>;

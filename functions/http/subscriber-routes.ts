@@ -300,6 +300,11 @@ export function subscriberRoutes(runtime: Runtime, options: SubscriberRouteOptio
     const fields = await readFields(c, ['form', 'empty']);
     const via = fields.source === 'page' ? 'page' : 'one-click';
     const result = await unsubscribe(link, via, services());
+    if (result.countError)
+      logger.error('unsubscribe not counted on its issues', {
+        subscriber: result.subscriber.id,
+        error: logSafeError(result.countError),
+      });
     if (result.mailError)
       logger.error('unsubscribe notice failed', {
         subscriber: result.subscriber.id,

@@ -18,6 +18,7 @@ export function readerParts(runtime: Runtime): ReaderParts {
     return {
       subscribers: repos.subscribers,
       deliveries: repos.deliveries,
+      issues: repos.issues,
       counters: repos.counters,
       limiter: new RateLimiter(counterKeyOf(runtime.keyring), repos.counters, config.subscribe.limits),
       unsubscribeNotice: config.subscribe.unsubscribeNotice,

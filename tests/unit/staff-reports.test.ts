@@ -1,12 +1,18 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/core/article';
-import { outcomeOf, unsubscribedSince } from '../../functions/core/issue-report';
+import { outcomeOf } from '../../functions/core/issue-report';
 import type { ArticleRepo, Delivery } from '../../functions/core/ports';
 import { findArticles } from '../../functions/core/staff-articles';
 import type { Subscriber } from '../../functions/core/subscriber';
+import { countLeaving } from '../../functions/core/subscribers/leaving';
+import {
+  type LinkedReader,
+  type ReaderDeps,
+  unsubscribe,
+} from '../../functions/core/subscribers/reader-flows';
 import { outboxSendQuota } from '../../functions/local/outbox-quota';
 import { noteViews } from '../../functions/render/render-mail';
 
@@ -89,49 +95,97 @@ describe('what became of a recipient’s mail', () => {
   });
 });
 
-describe('readers who unsubscribed since an issue', () => {
-  it('counts the issue’s readers who left after their mail of it was sent', async () => {
-    const left = (id: string, at: string, staff = false): Subscriber =>
-      ({
-        id,
-        email: `${id}@example.org`,
-        status: 'unsubscribed',
-        updatedAt: at,
-        ...(staff ? { unsubscribed: { at, method: 'staff', reason: 'asked' } } : {}),
-      }) as Subscriber;
-    const readers = [
-      left('r1', '2026-11-27T00:00:00.000Z'),
-      left('r2', '2026-11-26T06:00:00.000Z'),
-      left('r3', '2026-11-28T00:00:00.000Z', true),
-      { id: 'r4', status: 'active', updatedAt: '2026-11-28T00:00:00.000Z' } as Subscriber,
-      left('r5', '2026-10-01T00:00:00.000Z'),
-    ];
-    const deliveries: Record<string, Delivery[]> = {
-      r1: [delivery({ subscriberId: 'r1' }), delivery({ issueId: 'weekly-0', subscriberId: 'r1' })],
-      r2: [delivery({ subscriberId: 'r2' })],
-      r3: [
-        delivery({ subscriberId: 'r3', status: 'skipped' }),
-        delivery({ issueId: 'alert-1', subscriberId: 'r3' }),
-      ],
-      r5: [delivery({ subscriberId: 'r5' })],
+describe('counting a reader who left on the issues that reached them', () => {
+  const leaver = (changes: Partial<Subscriber> = {}): Subscriber =>
+    ({
+      id: 'r1',
+      email: 'r1@example.org',
+      status: 'unsubscribed',
+      consent: { at: '2026-11-01T00:00:00.000Z', method: 'confirm' },
+      updatedAt: '2026-11-28T00:00:00.000Z',
+      ...changes,
+    }) as Subscriber;
+
+  /** The issues table's counters, as addUnsubscribedSince keeps them; `gone` issues do not exist. */
+  function counters(gone: string[] = []) {
+    const counts = new Map<string, number>();
+    return {
+      counts,
+      addUnsubscribedSince: async (id: string) => {
+        if (gone.includes(id)) return false;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+        return true;
+      },
     };
-    const counts = await unsubscribedSince(
-      [
-        { id: 'weekly-1', createdAt: '2026-11-26T06:00:00.000Z' },
-        { id: 'alert-1', createdAt: '2026-11-25T00:00:00.000Z' },
-      ],
+  }
+
+  it('adds one to each issue whose mail reached them in this subscription, before they left', async () => {
+    const issues = counters(['weekly-gone']);
+    const deliveries = [
+      delivery({ issueId: 'weekly-1' }),
+      delivery({ issueId: 'alert-1', updatedAt: '2026-11-27T23:59:59.000Z' }),
+      delivery({ issueId: 'weekly-skipped', status: 'skipped', reason: 'paused' }),
+      delivery({ issueId: 'weekly-failed', status: 'failed' }),
+      delivery({ issueId: 'weekly-bounced', feedback: 'bounced' }),
+      delivery({ issueId: 'weekly-complained', feedback: 'complained' }),
+      // Sent before this subscription began: counted when they left the last time.
+      delivery({ issueId: 'weekly-old', updatedAt: '2026-10-20T06:00:00.000Z' }),
+      // A send in flight as they left, finished after.
+      delivery({ issueId: 'alert-late', updatedAt: '2026-11-28T00:00:01.000Z' }),
+      delivery({ issueId: 'weekly-gone' }),
+    ];
+    const counted = await countLeaving(leaver(), {
+      deliveries: { listForSubscriber: async (id) => (id === 'r1' ? deliveries : []) },
+      issues,
+    });
+    expect(Object.fromEntries(issues.counts)).toEqual({
+      'weekly-1': 1,
+      'alert-1': 1,
+      'weekly-complained': 1,
+    });
+    expect(counted).toBe(3);
+  });
+
+  it('counts every mail they got when no consent is recorded (a reader from before consent was kept)', async () => {
+    const issues = counters();
+    const { consent: _, ...withoutConsent } = leaver();
+    await countLeaving(withoutConsent as Subscriber, {
+      deliveries: {
+        listForSubscriber: async () => [
+          delivery({ issueId: 'weekly-old', updatedAt: '2026-01-20T06:00:00.000Z' }),
+        ],
+      },
+      issues,
+    });
+    expect(Object.fromEntries(issues.counts)).toEqual({ 'weekly-old': 1 });
+  });
+
+  it('leaves the unsubscribe standing and reports the error when the counters cannot be written', async () => {
+    const stored = leaver();
+    const written: string[] = [];
+    const result = await unsubscribe(
+      { subscriber: { ...stored, status: 'active' }, current: true, spent: false } as LinkedReader,
+      'one-click',
       {
         subscribers: {
-          getMany: async () => new Map(),
-          scan: async () => ({ subscribers: readers }),
+          markUnsubscribed: async (id: string) => {
+            written.push(id);
+            return stored;
+          },
         },
-        deliveries: {
-          pageForIssue: async () => ({ deliveries: [] }),
-          listForSubscriber: async (id) => deliveries[id] ?? [],
+        deliveries: { listForSubscriber: async () => [delivery({})] },
+        issues: {
+          addUnsubscribedSince: async () => {
+            throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+          },
         },
-      },
+        clock,
+        unsubscribeNotice: 'never',
+      } as unknown as ReaderDeps,
     );
-    expect(Object.fromEntries(counts)).toEqual({ 'weekly-1': 1, 'alert-1': 1 });
+    expect(written).toEqual(['r1']);
+    expect(result).toMatchObject({ changed: true, subscriber: { status: 'unsubscribed' } });
+    expect((result.countError as Error).message).toBe('throttled');
   });
 });
 
@@ -147,7 +201,14 @@ describe('the sending quota in local mode', () => {
     written('b.eml', '2026-12-01T08:59:00.000Z');
     written('c.eml', '2026-11-30T20:59:00.000Z');
     written('notes.txt', '2026-12-01T08:00:00.000Z');
-    expect(await outboxSendQuota(outbox, 'Asia/Baghdad').used(now)).toEqual({ sent: 2, period: 'today' });
+    const quota = outboxSendQuota(outbox, 'Asia/Baghdad');
+    expect(await quota.used(now)).toEqual({ sent: 2, period: 'today' });
+    // The same quota on the next page load: a mail sent since is counted, one removed is not.
+    written('d.eml', '2026-12-01T08:59:30.000Z');
+    rmSync(join(outbox, 'a.eml'));
+    expect(await quota.used(now)).toEqual({ sent: 2, period: 'today' });
+    written('e.eml', '2026-12-01T08:59:40.000Z');
+    expect(await quota.used(now)).toEqual({ sent: 3, period: 'today' });
     expect(await outboxSendQuota(join(outbox, 'none'), 'Asia/Baghdad').used(now)).toEqual({
       sent: 0,
       period: 'today',

@@ -79,6 +79,25 @@ export class DynamoIssueRepo implements IssueRepo {
     return (await collect(items)).map((item) => issueSchema.parse(item));
   }
 
+  async listNeedingStaff(since: string): Promise<Issue[]> {
+    const items = queryItems(this.db, {
+      TableName: this.tableName,
+      IndexName: 'byCreated',
+      KeyConditionExpression: 'listKey = :issue AND createdAt >= :since',
+      FilterExpression: '#status IN (:held, :parked) OR failed > :none',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':issue': 'issue',
+        ':since': since,
+        ':held': 'held',
+        ':parked': 'parked',
+        ':none': 0,
+      },
+      ScanIndexForward: false,
+    });
+    return (await collect(items)).map((item) => issueSchema.parse(item));
+  }
+
   async listForSchedule(schedule: string, since: string): Promise<Issue[]> {
     const items = queryItems(this.db, {
       TableName: this.tableName,
@@ -101,6 +120,20 @@ export class DynamoIssueRepo implements IssueRepo {
       new GetCommand({ TableName: this.tableName, Key: { id: variantId(issueId, key) } }),
     );
     return Item ? compiledMailSchema.parse(Item) : undefined;
+  }
+
+  async addUnsubscribedSince(id: string): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'ADD unsubscribedSince :one',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
+    );
   }
 
   async addCounts(id: string, counts: IssueCounts, now: string): Promise<Issue> {

@@ -295,7 +295,11 @@ export function registerSubscribers(program: Command): void {
     .option('--json', 'print the reader as JSON')
     .action(async (email: string, options: { reason: string; json?: boolean }, command: Command) => {
       await withSubscribers(command, async (services) => {
-        const { subscriber, changed } = await unsubscribeReader(email, options.reason, services);
+        const { subscriber, changed, countError } = await unsubscribeReader(email, options.reason, services);
+        if (countError)
+          process.stderr.write(
+            `nashra: the reader is unsubscribed, but not counted on the issues sent to them: ${countError instanceof Error ? countError.message : String(countError)}\n`,
+          );
         if (options.json) return printJson({ subscriber, changed });
         process.stdout.write(
           changed

@@ -5,7 +5,7 @@ import { sectionCopy } from '../../../templates/console/section-copy';
 import { consoleLink } from '../../../templates/console/ui';
 import { archivePath, variantsOf } from '../../core/archive';
 import type { Issue } from '../../core/issue';
-import { recipientsCsv, recipientsPage, unsubscribedSince } from '../../core/issue-report';
+import { recipientsCsv, recipientsPage } from '../../core/issue-report';
 import { resumeIssue } from '../../core/send/resume-issue';
 import type { Runtime } from '../../runtime/runtime';
 import { sendingParts } from '../../runtime/sending';
@@ -22,8 +22,11 @@ export function reportDeps(runtime: Runtime) {
   return { deliveries: runtime.repos.deliveries, subscribers: runtime.repos.subscribers };
 }
 
-/** An issue's counts as the pages show them (bounces and complaints counted as SES reported them). */
-export function countsOf(issue: Issue, unsubscribed: number): IssueCountsView {
+/**
+ * An issue's counts as the pages show them: bounces and complaints counted as SES reported them, and
+ * the readers it reached who unsubscribed since, as counted when each left.
+ */
+export function countsOf(issue: Issue): IssueCountsView {
   return {
     recipients: issue.recipients,
     sent: issue.sent,
@@ -31,7 +34,7 @@ export function countsOf(issue: Issue, unsubscribed: number): IssueCountsView {
     failed: issue.failed,
     bounced: issue.bounced ?? 0,
     complained: issue.complained ?? 0,
-    unsubscribedSince: unsubscribed,
+    unsubscribedSince: issue.unsubscribedSince ?? 0,
   };
 }
 
@@ -117,7 +120,6 @@ export function issuesSection(): ConsoleSection {
             body: refused.box,
           });
         }
-        const left = await unsubscribedSince([issue], reportDeps(runtime));
         const done = c.req.query('done');
         const notice =
           done === 'sent'
@@ -159,7 +161,7 @@ export function issuesSection(): ConsoleSection {
                     label: sectionCopy[lang].variants[variant as VariantName],
                     url: archivePath(issue.id, variant),
                   })),
-            counts: countsOf(issue, left.get(issue.id) ?? 0),
+            counts: countsOf(issue),
             recipients: page.rows.map((row) => ({
               subscriberId: row.subscriberId,
               ...(row.email ? { email: row.email } : {}),

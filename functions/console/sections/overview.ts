@@ -4,7 +4,7 @@ import { type SendQuota, staffOverview } from '../../core/overview';
 import type { ConsoleSection } from '../console-env';
 import { staffTime } from '../console-kit';
 import { scheduleInWords } from '../schedule-words';
-import { countsOf, reportDeps } from './issues';
+import { countsOf } from './issues';
 
 const path = '/overview';
 const lookbackDays = 30;
@@ -26,7 +26,6 @@ export function overviewSection(options: { quota?: SendQuota } = {}): ConsoleSec
         const zone = runtime.config.timeZone;
         const overview = await staffOverview(
           {
-            ...reportDeps(runtime),
             schedules: runtime.repos.schedules,
             issues: runtime.repos.issues,
             clock: runtime.clock,
@@ -54,12 +53,12 @@ export function overviewSection(options: { quota?: SendQuota } = {}): ConsoleSec
               };
             }),
             more: overview.upcoming.more,
-            recent: overview.recent.map(({ issue, unsubscribedSince }) => ({
+            recent: overview.recent.map((issue) => ({
               id: issue.id,
               kind: issue.kind,
               created: staffTime(issue.createdAt, zone, lang),
               status: issue.status,
-              counts: countsOf(issue, unsubscribedSince),
+              counts: countsOf(issue),
             })),
             held: overview.held.map((issue, index) => {
               const article = heldArticles[index];

@@ -28,6 +28,7 @@ import {
   unsubscribeReader,
 } from '../../core/subscribers/staff';
 import { readerParts } from '../../runtime/readers';
+import { logger, logSafeError } from '../../shared/logger';
 import type { ConsoleSection } from '../console-env';
 import {
   type ConsoleContextOf,
@@ -246,11 +247,16 @@ export function readersSection(): ConsoleSection {
         if (!reader) return notFound(c);
         const form = await readForm(c);
         try {
-          const { changed } = await unsubscribeReader(
+          const { changed, countError } = await unsubscribeReader(
             reader.email,
             field(form.fields, 'reason') ?? '',
             parts(),
           );
+          if (countError)
+            logger.error('unsubscribe not counted on its issues', {
+              subscriber: reader.id,
+              error: logSafeError(countError),
+            });
           await context.audit(c, {
             action: 'reader.unsubscribe',
             target: { kind: 'reader', id: reader.id },

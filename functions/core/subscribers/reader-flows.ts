@@ -5,6 +5,7 @@ import { ExpiredTokenError, InvalidTokenError, type LinkClaims, type LinkPurpose
 import type { SubscriberRepo } from '../ports';
 import { confirmRoundOf, pendingExpiry, type Subscriber } from '../subscriber';
 import type { PreferencesRequest, SubscribeRequest } from './input';
+import { countLeaving, type LeavingDeps } from './leaving';
 import type { RateLimiter } from './rate-limit';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
 
@@ -17,7 +18,7 @@ import { type SystemMailDeps, sendSystemMail } from './system-mail';
 export const unsubscribeNoticeSchema = z.enum(['never', 'page', 'always']);
 export type UnsubscribeNotice = z.infer<typeof unsubscribeNoticeSchema>;
 
-export interface ReaderDeps extends SystemMailDeps {
+export interface ReaderDeps extends SystemMailDeps, LeavingDeps {
   subscribers: SubscriberRepo;
   limiter: RateLimiter;
   unsubscribeNotice: UnsubscribeNotice;
@@ -289,13 +290,21 @@ export async function resendConfirmation(link: LinkedReader, deps: ReaderDeps): 
  * `POST /unsubscribe/{token}` (RFC 8058 one-click, or the page's button): effective at once and
  * idempotent. An active or pending reader becomes unsubscribed; bounced and complained readers stay
  * suppressed as they are. The link version is kept, so the same token still resubscribes.
- * Sends the notice mail when `unsubscribeNotice` says so; its failure is reported, never undoes it.
+ * When the status changed, the reader is counted on the issues that reached them (`countLeaving`);
+ * then the notice mail goes when `unsubscribeNotice` says so. A failure of either is reported
+ * (`countError`, `mailError`), never undoes the unsubscribe.
  */
 export async function unsubscribe(
   link: LinkedReader,
   via: 'one-click' | 'page',
   deps: ReaderDeps,
-): Promise<{ subscriber: Subscriber; changed: boolean; notified: boolean; mailError?: unknown }> {
+): Promise<{
+  subscriber: Subscriber;
+  changed: boolean;
+  notified: boolean;
+  countError?: unknown;
+  mailError?: unknown;
+}> {
   let subscriber = link.subscriber;
   let left: Subscriber | undefined;
   while (!left) {
@@ -314,14 +323,18 @@ export async function unsubscribe(
       subscriber = await readAgain(link, deps);
     }
   }
+  const counted = await countLeaving(left, deps).then(
+    () => ({}),
+    (countError: unknown) => ({ countError }),
+  );
   const notify = deps.unsubscribeNotice === 'always' || (deps.unsubscribeNotice === 'page' && via === 'page');
-  if (!notify) return { subscriber: left, changed: true, notified: false };
+  if (!notify) return { subscriber: left, changed: true, notified: false, ...counted };
   try {
     await sendSystemMail('unsubscribed', left, deps);
   } catch (mailError) {
-    return { subscriber: left, changed: true, notified: false, mailError };
+    return { subscriber: left, changed: true, notified: false, ...counted, mailError };
   }
-  return { subscriber: left, changed: true, notified: true };
+  return { subscriber: left, changed: true, notified: true, ...counted };
 }
 
 /**

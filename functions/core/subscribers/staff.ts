@@ -12,11 +12,12 @@ import { oneLine } from '../text';
 import { type CsvSeparator, csvLine } from './csv';
 import { type ImportColumn, type ImportRow, type RowRejection, readImportFile } from './import-rows';
 import { checkKnownTopics, type Preferences } from './input';
+import { countLeaving, type LeavingDeps } from './leaving';
 import type { RateLimiter } from './rate-limit';
 import { newSubscriberId } from './reader-flows';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
 
-export interface StaffDeps extends SystemMailDeps {
+export interface StaffDeps extends SystemMailDeps, LeavingDeps {
   subscribers: SubscriberRepo;
   deliveries: Pick<DeliveryRepo, 'listForSubscriber' | 'removeForSubscriber' | 'listStoriesForSubscriber'>;
   counters: { getMany(keys: string[], now: Date): Promise<Counter[]>; remove(keys: string[]): Promise<void> };
@@ -238,13 +239,15 @@ export async function setReader(
  * line, required: "asked by phone, 3 March"). Only an active or pending reader changes; anyone else
  * is returned as they are with `changed: false` (a bounced or complained reader stays suppressed).
  * One conditional update of the status and that record; the reader's links keep working, so the
- * reader can come back through any old mail. Unlike erasure, nothing is deleted.
+ * reader can come back through any old mail. Unlike erasure, nothing is deleted. A reader who left
+ * is then counted on the issues that reached them (`countLeaving`); a failure there is reported as
+ * `countError` and never undoes the unsubscribe (the counts err low).
  */
 export async function unsubscribeReader(
   email: string,
   reason: string,
-  deps: Pick<StaffDeps, 'subscribers' | 'clock'>,
-): Promise<{ subscriber: Subscriber; changed: boolean }> {
+  deps: Pick<StaffDeps, 'subscribers' | 'clock'> & LeavingDeps,
+): Promise<{ subscriber: Subscriber; changed: boolean; countError?: unknown }> {
   const why = oneLine(reason);
   if (!why) throw new ValidationError('say why: the reason is kept with the reader');
   if (why.length > 500) throw new ValidationError('the reason is longer than 500 characters');
@@ -252,18 +255,22 @@ export async function unsubscribeReader(
   const from: SubscriberStatus[] = ['active', 'pending'];
   if (!from.includes(subscriber.status)) return { subscriber, changed: false };
   const at = deps.clock.now().toISOString();
+  let stored: Subscriber;
   try {
-    const stored = await deps.subscribers.markUnsubscribed(
+    stored = await deps.subscribers.markUnsubscribed(
       subscriber.id,
       [subscriber.status],
       { at, method: 'staff', reason: why },
       at,
     );
-    return { subscriber: stored, changed: true };
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     return { subscriber: await findReader(email, deps), changed: false };
   }
+  return countLeaving(stored, deps).then(
+    () => ({ subscriber: stored, changed: true }),
+    (countError: unknown) => ({ subscriber: stored, changed: true, countError }),
+  );
 }
 
 /**
