@@ -5,7 +5,7 @@ import { logCaptureFile } from './tests/support/log-scan';
 
 export default defineConfig({
   test: {
-    include: ['tests/{unit,integration,infra}/**/*.test.ts'],
+    include: ['tests/{unit,integration,cli,infra}/**/*.test.ts'],
     // log-privacy fails the run when any log line of it holds an email or IP address.
     globalSetup: ['tests/support/global-emulators.ts', 'tests/support/log-privacy.ts'],
     testTimeout: 30_000,

@@ -2,7 +2,7 @@
  * What each staff command may call on a deployed stage: one IAM action on one resource of the stage,
  * written `<action> <resource>` in the stage's own words (`dynamodb:PutItem table:subscribers`,
  * `sqs:SendMessage queue:send`, `scheduler:CreateSchedule schedule`). The stateless stack builds the
- * staff policy (`nashra-<stage>-staff`) from the union of these, and tests/integration/stage-mode.test.ts
+ * staff policy (`nashra-<stage>-staff`) from the union of these, and tests/cli/stage-mode.test.ts
  * runs every command against a stage on loopback and holds what each one called to this list: every
  * call is declared, and every declared permission was needed by some command.
  */

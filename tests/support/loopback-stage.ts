@@ -121,7 +121,7 @@ export async function standUpStage(): Promise<LoopbackStage> {
           [statefulOutputs.linkSigningKeySecretArn]: secretArn,
           [statefulOutputs.configurationSet]: 'nashra',
           [statefulOutputs.sendingDomain]: 'news.example.org',
-          // The staff console's pool: staff commands never call it (tests/integration/staff-cli.test.ts does).
+          // The staff console's pool: staff commands never call it (tests/cli/staff-cli.test.ts does).
           [statefulOutputs.staffUserPoolId]: 'eu-west-1_LoopbackPool',
           [statefulOutputs.staffClientId]: 'loopbackclient1',
         },
