@@ -32,6 +32,12 @@ export interface EndToEndResult {
   /** Mails SES accepted per second, from the first acceptance to the last. */
   achievedRate: number;
   ratio: number;
+  /**
+   * The achieved rate ÷ the slowest emulator's ceiling through the local taps, measured in the same run
+   * (bench/run.ts sets it once the ceilings are known): how near the whole local path gets to the
+   * limit of the machine's stand-ins for AWS.
+   */
+  ratioToCeiling?: number;
   /** Distinct recipients whose mail SES accepted (read from the outbox). */
   delivered: number;
   /** Mails beyond the first to one recipient. */
@@ -62,6 +68,8 @@ export interface EndToEndResult {
     /** CPU used over the send phase, in cores (1 = one core busy the whole time). */
     cpuCores: { nashra: number; dynalite: number; ses: number };
     nashraEventLoopUtilization: number;
+    /** The sender's own CPU per mail, from the run of the sender alone (bench/sender.ts); set by bench/run.ts. */
+    senderCpuMsPerMail?: number;
   };
 }
 
@@ -85,7 +93,7 @@ interface ProcessResult {
 const root = join(import.meta.dirname, '..');
 
 /** Seeds the articles, the schedule and the readers; readers in slices, so the bench itself stays small. */
-async function seed(env: NodeJS.ProcessEnv, subscribers: number, runTag: string): Promise<void> {
+export async function seed(env: NodeJS.ProcessEnv, subscribers: number, runTag: string): Promise<void> {
   const config = loadConfig(env);
   const client = createDynamoClient(config);
   try {

@@ -16,6 +16,7 @@ import { type ChildEmulator, startDynalite, startSesEmulator } from './emulators
 import { measureEndToEnd } from './end-to-end';
 import { measureRender } from './render';
 import { consoleTable, printReport } from './report';
+import { measureSender } from './sender';
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +49,7 @@ const scale = {
     naive: 8,
     importRuns: 1,
     ceilingMails: 300,
+    senderMails: 1_000,
     paced: 200,
     consoleRequests: 30,
     consoleDeliveredIssues: 1,
@@ -57,6 +59,7 @@ const scale = {
     naive: 40,
     importRuns: 5,
     ceilingMails: 2_000,
+    senderMails: 4_000,
     paced: 1_000,
     consoleRequests: 100,
     consoleDeliveredIssues: 10,
@@ -66,6 +69,7 @@ const scale = {
     naive: 40,
     importRuns: 5,
     ceilingMails: 3_000,
+    senderMails: 4_000,
     paced: 2_000,
     consoleRequests: 100,
     consoleDeliveredIssues: 10,
@@ -145,6 +149,34 @@ async function measureEverything() {
       ...(values.profile ? { profileDir: join(outDir, 'profile') } : {}),
     });
 
+    step(`the sender alone: ${scale.senderMails} mails, its own CPU per mail`);
+    const sender = await measureSender({
+      subscribers: scale.senderMails,
+      dynalite,
+      ses,
+      ...(values.profile ? { profileDir: join(outDir, 'profile-sender') } : {}),
+    });
+    const slowestCeiling = Math.min(
+      ceilings.dynamodbViaTap.mailsPerSecond,
+      ceilings.sesViaTap.mailsPerSecond,
+    );
+    endToEnd.ratioToCeiling = Math.round((endToEnd.achievedRate / slowestCeiling) * 1000) / 1000;
+    endToEnd.detail.senderCpuMsPerMail = sender.cpuMsPerMail;
+
+    // --full: the peak memory of the 100,000-reader run against a 10,000-reader run of the same path.
+    const full =
+      mode === 'full'
+        ? await (async () => {
+            step('full: 10,000 readers at R, for the peak memory the 100,000-reader run is read against');
+            const tenThousand = await measureEndToEnd({ subscribers: 10_000, rate, dynalite, ses });
+            return {
+              rssRatio: Math.round((endToEnd.peakRssMb / tenThousand.peakRssMb) * 100) / 100,
+              peakRssMb: { [endToEnd.subscribers]: endToEnd.peakRssMb, 10000: tenThousand.peakRssMb },
+              tenThousand,
+            };
+          })()
+        : undefined;
+
     step(`pacing: ${scale.paced} readers at ${paceRate}/s, under every ceiling`);
     const pacing = await measureEndToEnd({ subscribers: scale.paced, rate: paceRate, dynalite, ses });
 
@@ -161,6 +193,8 @@ async function measureEverything() {
       },
       render,
       endToEnd,
+      sender,
+      ...(full ? { full } : {}),
       pacing,
       ceilings,
       bundles,
@@ -169,8 +203,10 @@ async function measureEverything() {
     writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     printReport(results);
 
-    const wrong = [endToEnd, pacing].filter((run) => run.duplicates > 0 || run.delivered !== run.subscribers);
-    if (wrong.length > 0) {
+    const wrong = [endToEnd, pacing, ...(full ? [full.tenThousand] : [])].filter(
+      (run) => run.duplicates > 0 || run.delivered !== run.subscribers,
+    );
+    if (wrong.length > 0 || sender.mails !== scale.senderMails || sender.failed > 0) {
       process.stderr.write('bench: a reader got no mail or more than one: the send path is wrong\n');
       process.exitCode = 1;
     }
