@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
 import type { DynamoEngine } from '../shared/config';
 import { makePrivateDir } from '../shared/private-files';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -56,6 +55,8 @@ export async function startDynamoEmulator(options: {
   // LevelDB creates the folder's files itself, with the process's umask (the CLI sets 077): the folder
   // is made first, owner-only, so that they are never readable by others whatever the umask.
   if (options.path) makePrivateDir(options.path);
+  // Loaded here, not with the module: a command that joins `nashra dev` or a configured endpoint starts none.
+  const { default: dynalite } = await import('dynalite');
   // dynalite answers any origin's CORS preflight and checks no signature: only local tools may call it.
   const server = guardLoopbackServer(
     dynalite({

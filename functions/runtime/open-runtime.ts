@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ensureTables } from '../adapters/dynamodb/table-admin';
-import { createSchedulerClient, EventBridgeScheduleTriggers } from '../adapters/scheduler';
 import type { Clock } from '../core/ports';
-import { type LocalStack, openLocalStack } from '../local/stack';
-import { type LocalWiring, wireLocalTriggers } from '../local/wiring';
+import type { LocalStack } from '../local/stack';
+import type { LocalWiring } from '../local/wiring';
 import { localKeyringPath } from '../shared/config';
 import { mjmlMailRenderer } from './rendering';
 import { createRuntime, type Runtime, type Target } from './runtime';
-import { readStageStacks, type StageResources, stageConfig, stageResources } from './stage';
+import type { StageResources } from './stage';
 
 export interface OpenOptions {
   /** The process environment: the composition root is the one place that reads it. */
@@ -35,9 +34,15 @@ export interface OpenRuntime extends Runtime {
  * Lambda runs; it never touches AWS. For a stage, finds the stage from its stacks' outputs and wires
  * the same use cases to its tables, queue and EventBridge Scheduler group: nothing starts locally and
  * nothing is written under NASHRA_HOME. `close()` stops what was started and destroys every client.
+ * Each target loads its own modules when opened: a local command never loads the clients that find a
+ * stage, a stage command never the emulators (a staff command starts faster).
  */
 export async function openRuntime(target: Target, options: OpenOptions): Promise<OpenRuntime> {
   if (target === 'local') return openLocal(options);
+  const [
+    { readStageStacks, stageConfig, stageResources },
+    { createSchedulerClient, EventBridgeScheduleTriggers },
+  ] = await Promise.all([import('./stage'), import('../adapters/scheduler')]);
   const resources = stageResources(await readStageStacks(target.stage, options.env));
   const config = await stageConfig(resources, options.env);
   const scheduler = createSchedulerClient(config);
@@ -54,6 +59,10 @@ export async function openRuntime(target: Target, options: OpenOptions): Promise
 }
 
 async function openLocal(options: OpenOptions): Promise<OpenRuntime> {
+  const [{ openLocalStack }, { wireLocalTriggers }] = await Promise.all([
+    import('../local/stack'),
+    import('../local/wiring'),
+  ]);
   const local = await openLocalStack({ dev: options.dev, staff: options.staff, env: options.env });
   const keyFile = localKeyringPath(local.config.home);
   const runtime = createRuntime('local', local.config, {
