@@ -49,7 +49,7 @@ const scale = {
     naive: 8,
     importRuns: 1,
     ceilingMails: 300,
-    senderMails: 1_000,
+    senderMails: 500,
     paced: 200,
     consoleRequests: 30,
     consoleDeliveredIssues: 1,
