@@ -19,8 +19,11 @@ export interface BundleResult {
 const root = join(import.meta.dirname, '..');
 const handlersDir = join(root, 'functions', 'handlers');
 
-/** Handlers whose use cases compile MJML: digests, alerts (new and held), the subscription mails. */
-const rendering = new Set(['alert-sweep', 'article-stream', 'digest-run']);
+/**
+ * Handlers whose use cases compile MJML: digests, alerts (new and held), and the staff console (its
+ * previews and test sends). The readers' function serves its system mails precompiled.
+ */
+const rendering = new Set(['alert-sweep', 'article-stream', 'console', 'digest-run']);
 
 /**
  * Bundles one handler as NashraFunction (infra/constructs/nashra-function.ts) does: the lambda-entry
