@@ -390,8 +390,11 @@ export class StatelessStack extends Stack {
           ],
         }),
       );
-      // ListSchedules takes no resource: it lists the group the call names.
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }));
+      // ListSchedules takes no resource: it lists the group the call names. GetAccount (the sending quota
+      // the overview shows) is of the account: neither has a resource type to name.
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['scheduler:ListSchedules', 'ses:GetAccount'], resources: ['*'] }),
+      );
       if (fn.role) {
         const group = stateful.scheduleGroup.scheduleGroupName;
         Validations.of(fn.role).acknowledge({
@@ -403,8 +406,9 @@ export class StatelessStack extends Stack {
         Validations.of(fn.role).acknowledge({
           id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
           reason:
-            'scheduler:ListSchedules supports no resource-level permission (the Service Authorization Reference ' +
-            'lists no resource type for it); the console lists the schedules of its own group to keep them in step.',
+            'scheduler:ListSchedules and ses:GetAccount support no resource-level permission (the Service ' +
+            'Authorization Reference lists no resource type for either); the console lists the schedules of its ' +
+            "own group to keep them in step, and reads the account's sending quota for the overview.",
         });
       }
       fn.addToRolePolicy(

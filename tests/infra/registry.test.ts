@@ -190,6 +190,8 @@ describe('the handler registry', () => {
             `scheduler:${action} on "arn:aws:scheduler:eu-west-1:111111111111:schedule/nashra-test/*"`,
         ),
         'scheduler:ListSchedules on "*"',
+        // The overview's sending quota: GetAccount is of the account, with no resource to name.
+        'ses:GetAccount on "*"',
       ],
     };
     expect(Object.keys(registry).sort()).toEqual(Object.keys(expected).sort());

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSesAccountClient, sesSendQuota } from '../../functions/adapters/ses-account';
 import { consoleSections } from '../../functions/console/sections';
 import { type Issue, untouchedIssue } from '../../functions/core/issue';
 import type { Subscriber } from '../../functions/core/subscriber';
@@ -7,6 +8,7 @@ import { eraseReader, unsubscribeReader } from '../../functions/core/subscribers
 import { createApp } from '../../functions/http/app';
 import type { ReaderEnv } from '../../functions/http/reader-language';
 import { type ReaderParts, readerParts } from '../../functions/runtime/readers';
+import { startSesAccountStandIn } from '../support/aws-stand-ins/sesv2';
 import { type SignedInStaff, signInToConsole } from '../support/console-harness';
 import { seedSubscribers } from '../support/seed';
 import { openTestStack, reader, type TestStack } from '../support/test-stack';
@@ -209,5 +211,28 @@ describe('what the overview asks staff to see to', () => {
     expect(section('dead-heading')).toContain(`${failing.id}</span></a>: 2`);
     for (const other of [fine, oldFailing, held, parked])
       expect(section('dead-heading')).not.toContain(other.id);
+  });
+});
+
+describe('the sending quota on a stage', () => {
+  it("shows SES's own count of the last 24 hours against the account's daily quota (SES v2 GetAccount)", async () => {
+    const ses = await startSesAccountStandIn({ productionAccess: true, identities: [] });
+    const client = createSesAccountClient({
+      region: 'eu-west-1',
+      endpoint: ses.url,
+      credentials: { accessKeyId: 'staff', secretAccessKey: 'staff' },
+      maxAttempts: 1,
+    });
+    try {
+      const quota = sesSendQuota(client);
+      expect(await quota.used(clock.now())).toEqual({ sent: 0, max: 200, period: 'last-24-hours' });
+      const staff = await signInToConsole(t.runtime, consoleSections({ quota }));
+      const overview = await (await staff.get('/overview')).text();
+      expect(overview).toContain('0 of 200 mails allowed sent in the last 24 hours.');
+      expect(overview).not.toContain('The quota is not known here.');
+    } finally {
+      client.destroy();
+      await ses.close();
+    }
   });
 });
