@@ -4,8 +4,9 @@ import type { SafeHtml } from '../../templates/escape';
 import type { Issue } from '../core/issue';
 import type { Schedule } from '../core/schedule';
 import { type DigestPlan, sendDigest } from '../core/send/send-digest';
+import type { AuditEntry } from '../core/staff/audit';
 import type { SendingParts } from '../runtime/sending';
-import { staffTime } from './console-kit';
+import { type ConsoleContextOf, seeOther, staffTime } from './console-kit';
 
 /** How recent an issue of the same schedule must be for a send to ask again. */
 export const recentSendMs = 60 * 60 * 1000;
@@ -91,5 +92,28 @@ export function confirmationBody(
         }
       : {}),
     ...(page.error ? { error: page.error.box } : {}),
+  });
+}
+
+/** The audit entry of a send staff started here (a digest's send, a schedule's run): its outcome and issue. */
+export function sendAuditEntry(
+  action: 'digest.send' | 'schedule.run',
+  schedule: Schedule,
+  outcome: { status: string } | { status: string; issue: Issue },
+): AuditEntry {
+  return {
+    action,
+    target: { kind: 'schedule', id: schedule.name },
+    detail: {
+      outcome: outcome.status,
+      ...('issue' in outcome ? { issue: outcome.issue.id, recipients: outcome.issue.recipients } : {}),
+    },
+  };
+}
+
+/** Where a send that made an issue (or found the one it would have made) takes staff: that issue's page. */
+export function sentIssuePage(c: ConsoleContextOf, outcome: { status: string; issue: Issue }): Response {
+  return seeOther(c, `/issues/${outcome.issue.id}`, {
+    done: outcome.status === 'already-exists' ? 'exists' : 'sent',
   });
 }

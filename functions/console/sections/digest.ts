@@ -29,7 +29,13 @@ import {
   staffTime,
 } from '../console-kit';
 import { scheduleInWords } from '../schedule-words';
-import { confirmationBody, previewSend, windowText } from '../send-confirmation';
+import {
+  confirmationBody,
+  previewSend,
+  sendAuditEntry,
+  sentIssuePage,
+  windowText,
+} from '../send-confirmation';
 import { consoleScheduleDeps } from './schedules';
 
 const path = '/digest';
@@ -333,18 +339,8 @@ export function digestSection(): ConsoleSection {
         if (preview.recent && !fieldList(form.fields, 'again').includes('on'))
           return confirmPage(c, schedule, refusal(409, digestCopy[c.get('lang')].againNeeded));
         const outcome = await sendDigest(schedule, {}, services);
-        await context.audit(c, {
-          action: 'digest.send',
-          target: { kind: 'schedule', id: schedule.name },
-          detail: {
-            outcome: outcome.status,
-            ...('issue' in outcome ? { issue: outcome.issue.id, recipients: outcome.issue.recipients } : {}),
-          },
-        });
-        if ('issue' in outcome)
-          return seeOther(c, `/issues/${outcome.issue.id}`, {
-            done: outcome.status === 'already-exists' ? 'exists' : 'sent',
-          });
+        await context.audit(c, sendAuditEntry('digest.send', schedule, outcome));
+        if ('issue' in outcome) return sentIssuePage(c, outcome);
         return seeOther(c, `${path}/${schedule.name}`, { done: 'nothing' });
       });
     },

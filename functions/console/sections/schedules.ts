@@ -36,7 +36,7 @@ import {
   seeOther,
 } from '../console-kit';
 import { scheduleRow } from '../schedule-words';
-import { confirmationBody, previewSend } from '../send-confirmation';
+import { confirmationBody, previewSend, sendAuditEntry, sentIssuePage } from '../send-confirmation';
 
 const path = '/schedules';
 
@@ -366,18 +366,8 @@ function registerRunNow(
       ...sending,
       ...(runtime.triggers ? { triggers: runtime.triggers } : {}),
     });
-    await context.audit(c, {
-      action: 'schedule.run',
-      target: { kind: 'schedule', id: schedule.name },
-      detail: {
-        outcome: outcome.status,
-        ...('issue' in outcome ? { issue: outcome.issue.id, recipients: outcome.issue.recipients } : {}),
-      },
-    });
-    if ('issue' in outcome)
-      return seeOther(c, `/issues/${outcome.issue.id}`, {
-        done: outcome.status === 'already-exists' ? 'exists' : 'sent',
-      });
+    await context.audit(c, sendAuditEntry('schedule.run', schedule, outcome));
+    if ('issue' in outcome) return sentIssuePage(c, outcome);
     const notice = {
       disabled: 'disabled',
       completed: 'completed',
