@@ -1,27 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { serve } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleApp } from '../../functions/console/app';
-import { consoleSections } from '../../functions/console/sections';
-import type { Article } from '../../functions/core/article';
-import { addStaffAccount } from '../../functions/core/staff/accounts';
-import { createApp } from '../../functions/http/app';
-import { staffParts } from '../../functions/runtime/staff';
 import { consoleCopy } from '../../templates/console/console-copy';
 import { digestCopy } from '../../templates/console/digest-copy';
 import { issuesCopy } from '../../templates/console/issues-copy';
 import { readersCopy } from '../../templates/console/readers-copy';
 import { schedulesCopy } from '../../templates/console/schedules-copy';
 import { sectionCopy } from '../../templates/console/section-copy';
-import { launchChromium } from '../support/chromium';
+import {
+  type BrowserConsole,
+  openBrowserConsole,
+  saveWaterStatements,
+  screenshots,
+} from '../support/browser-console';
 import { seedSubscribers } from '../support/seed';
-import { openTestStack, reader, readOutbox, type TestStack } from '../support/test-stack';
+import { reader, readOutbox, type TestStack } from '../support/test-stack';
 
-const screenshots = join(import.meta.dirname, 'screenshots');
 /** How long to wait for what arrives after a page (a preview frame, a mail in the outbox) on a busy machine. */
 const pollMs = 30_000;
 const password = 'Browser-week-2026!';
@@ -33,57 +28,21 @@ const erasedReader = (lang: 'ar' | 'en') => `erase-${lang}@readers.example`;
 let browser: Browser;
 let t: TestStack;
 let base: string;
-let server: ReturnType<typeof serve>;
-let fetchApp: (request: Request, env: unknown) => Response | Promise<Response>;
+let opened: BrowserConsole | undefined;
 
 beforeAll(async () => {
-  server = serve({ fetch: (request, env) => fetchApp(request, env), hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t = await openTestStack({ NASHRA_BASE_URL: base }, { staff: true });
-  // As `nashra dev` serves it: the console in front of the reader pages, on one server.
-  fetchApp = createApp(t.runtime, {
-    console: createConsoleApp(t.runtime, { sections: consoleSections() }),
-  }).fetch;
-  for (const lang of ['ar', 'en'] as const)
-    await addStaffAccount(
-      staffParts(t.runtime),
-      { kind: 'cli', name: 'browser test' },
-      { email: staffEmail(lang), password },
-    );
+  opened = await openBrowserConsole(
+    (['ar', 'en'] as const).map((lang) => ({ email: staffEmail(lang), password })),
+  );
+  ({ t, base, browser } = opened);
   await seedNews();
-  browser = await launchChromium();
-  mkdirSync(screenshots, { recursive: true });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await t?.close();
-});
+afterAll(() => opened?.close());
 
 /** Articles of this week in both languages, and weekly readers, some of whom staff will change or erase. */
 async function seedNews() {
-  const article = (id: string, lang: 'ar' | 'en', translationId: string): Article => {
-    const at = new Date().toISOString();
-    return {
-      id,
-      lang,
-      title: lang === 'ar' ? 'بيان عن المياه في البصرة' : 'Statement on water in Basra',
-      summary: lang === 'ar' ? 'ملخص البيان' : 'The statement in short',
-      bodyHtml: '<p>…</p>',
-      url: `https://${lang}.icssi.example/${id}`,
-      topics: ['water'],
-      publishedAt: at,
-      urgent: false,
-      firstSeenAt: at,
-      updatedAt: at,
-      translationId,
-    };
-  };
-  await t.services.articles.save(article('water-en', 'en', 'water-ar'));
-  await t.services.articles.save(article('water-ar', 'ar', 'water-en'));
-  await t.stack.triggers.idle();
+  await saveWaterStatements(t);
   await seedSubscribers(t.db, t.stack.config.tables.subscribers, [
     ...Array.from({ length: 4 }, (_, index) => reader({ languages: index % 2 ? ['ar', 'en'] : ['ar'] })),
     ...(['ar', 'en'] as const).flatMap((lang) => [

@@ -1,76 +1,39 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { serve } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleApp } from '../../functions/console/app';
 import { consoleSections } from '../../functions/console/sections';
-import type { Article } from '../../functions/core/article';
-import { addStaffAccount } from '../../functions/core/staff/accounts';
-import { createApp } from '../../functions/http/app';
-import { staffParts } from '../../functions/runtime/staff';
-import { launchChromium } from '../support/chromium';
+import {
+  type BrowserConsole,
+  openBrowserConsole,
+  saveWaterStatements,
+  screenshots,
+  weekArticle,
+} from '../support/browser-console';
 import { signInToConsole } from '../support/console-harness';
 import { seedSubscribers } from '../support/seed';
-import { openTestStack, reader, type TestStack } from '../support/test-stack';
-
-const screenshots = join(import.meta.dirname, 'screenshots');
+import { reader, type TestStack } from '../support/test-stack';
 
 let browser: Browser;
 let t: TestStack;
 let base: string;
-let server: ReturnType<typeof serve>;
-let fetchApp: (request: Request, env: unknown) => Response | Promise<Response>;
+let opened: BrowserConsole | undefined;
 const email = 'browser-staff@nashra.example';
 const password = 'Browser-staff-2026!';
 
 beforeAll(async () => {
-  server = serve({ fetch: (request, env) => fetchApp(request, env), hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t = await openTestStack({ NASHRA_BASE_URL: base }, { staff: true });
-  // As `nashra dev` serves it: the console in front of the reader pages, on one server.
-  fetchApp = createApp(t.runtime, {
-    console: createConsoleApp(t.runtime, { sections: consoleSections() }),
-  }).fetch;
-  await addStaffAccount(staffParts(t.runtime), { kind: 'cli', name: 'browser test' }, { email, password });
+  opened = await openBrowserConsole([{ email, password }]);
+  ({ t, base, browser } = opened);
   await seedTheWeek();
-  browser = await launchChromium();
-  mkdirSync(screenshots, { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await t?.close();
-});
+afterAll(() => opened?.close());
 
 const sections = consoleSections();
 
 /** Something for every section to show: articles in both languages, readers, a schedule with a note and an issue. */
 async function seedTheWeek() {
-  const article = (id: string, lang: 'ar' | 'en', translationId: string): Article => {
-    const at = new Date().toISOString();
-    return {
-      id,
-      lang,
-      title: lang === 'ar' ? 'بيان عن المياه في البصرة' : 'Statement on water in Basra',
-      summary: lang === 'ar' ? 'ملخص البيان' : 'The statement in short',
-      bodyHtml: '<p>…</p>',
-      url: `https://${lang}.icssi.example/${id}`,
-      topics: ['water'],
-      publishedAt: at,
-      urgent: false,
-      firstSeenAt: at,
-      updatedAt: at,
-      translationId,
-    };
-  };
-  await t.services.articles.save(article('water-en', 'en', 'water-ar'));
-  await t.services.articles.save(article('water-ar', 'ar', 'water-en'));
-  await t.stack.triggers.idle();
+  await saveWaterStatements(t);
   await seedSubscribers(
     t.db,
     t.stack.config.tables.subscribers,
@@ -95,8 +58,8 @@ async function seedTheWeek() {
   await done(editor.post('/digest/weekly/send'));
   await t.stack.triggers.idle();
   // News since that issue, for the next one's previews.
-  await t.services.articles.save(article('basra-en', 'en', 'basra-ar'));
-  await t.services.articles.save(article('basra-ar', 'ar', 'basra-en'));
+  await t.services.articles.save(weekArticle('basra-en', 'en', 'basra-ar'));
+  await t.services.articles.save(weekArticle('basra-ar', 'ar', 'basra-en'));
   await t.stack.triggers.idle();
 }
 
