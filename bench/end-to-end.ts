@@ -14,16 +14,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DynamoArticleRepo } from '../functions/adapters/dynamodb/article-repo';
-import { createDynamoClient, documentClient } from '../functions/adapters/dynamodb/client';
-import { DynamoScheduleRepo } from '../functions/adapters/dynamodb/schedule-repo';
-import { ensureTables } from '../functions/adapters/dynamodb/table-admin';
-import { systemClock } from '../functions/core/ports';
-import { addSchedule } from '../functions/core/schedules';
-import { loadConfig } from '../functions/shared/config';
-import { seedSubscribers } from '../tests/support/seed';
 import { type ChildEmulator, clearSesStore, killOnExit, processCpuSeconds } from './emulators';
-import { benchReader, smallDigestArticles } from './fixtures';
+import { smallDigestArticles } from './fixtures';
+import { seedDigestRun } from './seed';
 import { round } from './stats';
 
 export interface EndToEndResult {
@@ -83,30 +76,6 @@ interface ProcessResult {
 }
 
 const root = join(import.meta.dirname, '..');
-
-/** Seeds the articles, the schedule and the readers; readers in slices, so the bench itself stays small. */
-async function seed(env: NodeJS.ProcessEnv, subscribers: number, runTag: string): Promise<void> {
-  const config = loadConfig(env);
-  const client = createDynamoClient(config);
-  try {
-    await ensureTables(client, config.tables);
-    const db = documentClient(client);
-    const articles = new DynamoArticleRepo(db, config.tables.articles);
-    for (const article of smallDigestArticles) await articles.save(article);
-    await addSchedule(
-      { name: 'bench', cron: '0 8 * * 5', timeZone: 'Asia/Baghdad', cadence: 'weekly', topics: [] },
-      { schedules: new DynamoScheduleRepo(db, config.tables.schedules), clock: systemClock },
-    );
-    const slice = 2000;
-    for (let start = 0; start < subscribers; start += slice) {
-      const readers = [];
-      for (let n = start; n < Math.min(subscribers, start + slice); n++) readers.push(benchReader(n, runTag));
-      await seedSubscribers(db, config.tables.subscribers, readers);
-    }
-  } finally {
-    client.destroy();
-  }
-}
 
 /** Reads the recipient and time of every mail in the outbox, then deletes the file: the disk stays small. */
 class OutboxCounter {
@@ -196,7 +165,7 @@ export async function measureEndToEnd(options: {
   };
   try {
     const seedStart = Date.now();
-    await seed(env, options.subscribers, runTag);
+    await seedDigestRun(env, options.subscribers, runTag);
     const seedSeconds = (Date.now() - seedStart) / 1000;
 
     const outbox = new OutboxCounter(join(home, 'outbox'));

@@ -2,6 +2,7 @@ import type { BundleResult } from './bundles';
 import type { ConsoleResult, PageLatency } from './console';
 import type { Ceiling } from './emulator-ceiling';
 import type { EndToEndResult } from './end-to-end';
+import { type FanOutBenchResult, fanOutGoal } from './fan-out';
 import type { RenderResult } from './render';
 
 export interface BenchResults {
@@ -9,6 +10,7 @@ export interface BenchResults {
   mode: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
   render: RenderResult;
+  fanOut: FanOutBenchResult;
   endToEnd: EndToEndResult;
   pacing: EndToEndResult;
   ceilings: {
@@ -65,6 +67,36 @@ export function printReport(results: BenchResults): void {
           '1 per variant',
           verdict(render.compilesPerDigest === 4),
         ],
+      ],
+    ),
+  );
+  const { fanOut } = results;
+  out.push(
+    table(
+      `Fan-out: one digest to ${fanOut.readers.toLocaleString('en')} readers through local mode's SQS endpoint (pages of ${fanOut.detail.pageSize}, ${fanOut.detail.pagesInFlight} in flight)`,
+      ['figure', 'value', 'goal', ''],
+      [
+        [
+          `fan-out, ${fanOut.readers.toLocaleString('en')} readers, nothing consuming`,
+          `${fanOut.readersPerSecond.toLocaleString('en')}/s (${fanOut.seconds} s)`,
+          `≥ ${fanOutGoal.toLocaleString('en')}/s`,
+          verdict(fanOut.readersPerSecond >= fanOutGoal),
+        ],
+        [
+          'jobs in the queue (one per reader)',
+          `${fanOut.jobs} for ${fanOut.readersWithJob} readers, ${fanOut.duplicates} dupes`,
+          `${fanOut.readers}, 0 dupes`,
+          verdict(fanOut.jobs === fanOut.readers && fanOut.readersWithJob === fanOut.readers),
+        ],
+        [
+          'requests',
+          Object.entries(fanOut.detail.requests)
+            .map(([op, n]) => `${op} ${n}`)
+            .join(', '),
+          '',
+          '',
+        ],
+        ['peak RSS, CPU', `${fanOut.peakRssMb} MB, ${fanOut.detail.cpuCores} cores`, '', ''],
       ],
     ),
   );

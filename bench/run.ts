@@ -1,9 +1,9 @@
 // npm run bench [-- --quick | --full] [--rate R] [--subscribers N] [--pace-rate P] [--profile]
-// The send path's figures: render cost per recipient, a digest end to end against the emulators,
-// the emulators' own ceilings, each Lambda bundle's size and import time, and the staff console's page
+// The send path's figures: render cost per recipient, a digest's fan-out alone (10,000 readers, nothing
+// consuming the queue), a digest end to end against the emulators, the emulators' own ceilings, each Lambda bundle's size and import time, and the staff console's page
 // latency with 10,000 readers and 500 issues. Prints a table and writes bench/results.json. Times are
-// reported, never asserted; only a wrong delivery (a mail missing or sent twice) or a console page
-// answering something other than its page fails the run.
+// reported, never asserted; only a wrong delivery (a mail missing or sent twice, a reader with no send
+// job or two) or a console page answering something other than its page fails the run.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { measureConsole } from './console';
 import { digestSizedMessage, measureDynamoCeiling, measureSesCeiling } from './emulator-ceiling';
 import { type ChildEmulator, startDynalite, startSesEmulator } from './emulators';
 import { measureEndToEnd } from './end-to-end';
+import { fanOutIsRight, measureFanOut } from './fan-out';
 import { measureRender } from './render';
 import { printReport } from './report';
 
@@ -115,6 +116,14 @@ try {
     }),
   };
 
+  step('fan-out: 10,000 readers, nothing consuming the send queue');
+  const fanOut = await measureFanOut({
+    readers: 10_000,
+    dynalite,
+    ses,
+    ...(values.profile ? { profileDir: join(outDir, 'profile') } : {}),
+  });
+
   step(`end to end: ${subscribers} readers at ${rate}/s`);
   const endToEnd = await measureEndToEnd({
     subscribers,
@@ -149,6 +158,7 @@ try {
       platform: `${process.platform} ${process.arch}`,
     },
     render,
+    fanOut,
     endToEnd,
     pacing,
     ceilings,
@@ -161,6 +171,12 @@ try {
   const wrong = [endToEnd, pacing].filter((run) => run.duplicates > 0 || run.delivered !== run.subscribers);
   if (wrong.length > 0) {
     process.stderr.write('bench: a reader got no mail or more than one: the send path is wrong\n');
+    process.exitCode = 1;
+  }
+  if (!fanOutIsRight(fanOut)) {
+    process.stderr.write(
+      `bench: fan-out enqueued ${fanOut.jobs} jobs for ${fanOut.readersWithJob} of ${fanOut.readers} readers (${fanOut.duplicates} duplicates, ${fanOut.detail.issueRecipients} counted): every reader must get exactly one\n`,
+    );
     process.exitCode = 1;
   }
 } finally {
