@@ -28,7 +28,23 @@ const queue = stack.triggers.getQueue(queueName);
 if (!queue) throw new Error(`local mode wired no send queue ${queueName}`);
 // Nothing consumes the send queue: it takes and keeps every job (in its journal), hands out none.
 queue.stop();
-const services = fanOutParts(runtime);
+const parts = fanOutParts(runtime);
+/** Time spent rendering the digest's variants (MJML, once each), which the fan-out waits for. */
+let renderSeconds = 0;
+const services = {
+  ...parts,
+  renderer: {
+    ...parts.renderer,
+    renderDigest: async (input: Parameters<typeof parts.renderer.renderDigest>[0]) => {
+      const started = performance.now();
+      try {
+        return await parts.renderer.renderDigest(input);
+      } finally {
+        renderSeconds += (performance.now() - started) / 1000;
+      }
+    },
+  },
+};
 const schedule = await services.schedules.get(benchScheduleName);
 if (!schedule) throw new Error(`no schedule ${benchScheduleName}: fan-out.ts seeds it`);
 // MJML's one-time import (about a second: a cold start's cost, not the fan-out's) before the clock.
@@ -61,6 +77,7 @@ if (!('issue' in outcome) || !('fanOut' in outcome))
 const issue = await services.issues.get(outcome.issue.id);
 const result = {
   seconds,
+  renderSeconds,
   recipients: outcome.fanOut.recipients,
   issueRecipients: issue?.recipients ?? 0,
   issueFannedOut: issue?.fannedOut ?? false,

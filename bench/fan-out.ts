@@ -27,6 +27,8 @@ export interface FanOutBenchResult {
   detail: {
     pageSize: number;
     pagesInFlight: number;
+    /** Of `seconds`, rendering the variants (each once), which the fan-out waits for. */
+    renderSeconds: number;
     /** AWS API calls the local services answered during the run, by operation. */
     requests: Record<string, number>;
     variants: number;
@@ -35,13 +37,17 @@ export interface FanOutBenchResult {
     issueRecipients: number;
     issueFannedOut: boolean;
     seedSeconds: number;
-    /** CPU the fan-out process used over the run, in cores (1 = one core busy the whole time). */
-    cpuCores: number;
+    /**
+     * CPU used over the run, in cores (1 = one core busy the whole time): the fan-out process (with
+     * local mode's SQS endpoint and DynamoDB tap in it) and dynalite (from the process's start to its end).
+     */
+    cpuCores: { fanOut: number; dynalite: number };
   };
 }
 
 interface ProcessResult {
   seconds: number;
+  renderSeconds: number;
   recipients: number;
   issueRecipients: number;
   issueFannedOut: boolean;
@@ -89,6 +95,7 @@ export async function measureFanOut(options: {
     await seedDigestRun(env, options.readers, runTag);
     const seedSeconds = (Date.now() - seedStart) / 1000;
 
+    const dynaliteCpuBefore = options.dynalite.cpuSeconds();
     const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/fan-out-process.ts'], {
       cwd: root,
@@ -103,6 +110,7 @@ export async function measureFanOut(options: {
     const code = await new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit)));
     if (code !== 0)
       throw new Error(`the fan-out process exited with ${code}:\n${output.slice(-20).join('\n')}`);
+    const dynaliteCpu = options.dynalite.cpuSeconds() - dynaliteCpuBefore;
     const run = JSON.parse(readFileSync(resultFile, 'utf8')) as ProcessResult;
 
     // Where local mode keeps the send queue (functions/local/wiring.ts): every job not yet handled.
@@ -126,13 +134,17 @@ export async function measureFanOut(options: {
       detail: {
         pageSize: run.pageSize,
         pagesInFlight: run.pagesInFlight,
+        renderSeconds: round(run.renderSeconds, 3),
         requests: run.requests,
         variants: run.variants,
         compiles: run.compiles,
         issueRecipients: run.issueRecipients,
         issueFannedOut: run.issueFannedOut,
         seedSeconds: round(seedSeconds),
-        cpuCores: round(run.cpuSeconds / run.seconds, 2),
+        cpuCores: {
+          fanOut: round(run.cpuSeconds / run.seconds, 2),
+          dynalite: round(dynaliteCpu / run.seconds, 2),
+        },
       },
     };
   } finally {

@@ -96,7 +96,12 @@ export function printReport(results: BenchResults): void {
           '',
           '',
         ],
-        ['peak RSS, CPU', `${fanOut.peakRssMb} MB, ${fanOut.detail.cpuCores} cores`, '', ''],
+        [
+          'peak RSS; CPU cores fan-out / dynalite',
+          `${fanOut.peakRssMb} MB; ${fanOut.detail.cpuCores.fanOut} / ${fanOut.detail.cpuCores.dynalite}`,
+          '',
+          '',
+        ],
       ],
     ),
   );
