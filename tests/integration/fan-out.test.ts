@@ -7,7 +7,7 @@ import { variantFor } from '../../functions/core/mail/variant';
 import type { SendJob, SendQueue } from '../../functions/core/ports';
 import { variantKey } from '../../functions/core/send/audience';
 import { type FanOutDeps, fanOut, pagesInFlight } from '../../functions/core/send/fan-out';
-import type { Subscriber } from '../../functions/core/subscriber';
+import type { FanOutReader, Subscriber } from '../../functions/core/subscriber';
 import { basraAr, basraEn } from '../fixtures/render-articles';
 import { seedSubscribers } from '../support/seed';
 import { openTestStack, reader, type TestStack } from '../support/test-stack';
@@ -67,7 +67,7 @@ function newIssue(id: string): Issue {
   };
 }
 
-const select = (subscriber: Subscriber) => ({ variant: variantFor(subscriber.languages), articles });
+const select = (subscriber: FanOutReader) => ({ variant: variantFor(subscriber.languages), articles });
 const deps = (queue: SendQueue): FanOutDeps => ({
   subscribers: t.services.subscribers,
   issues: t.services.issues,

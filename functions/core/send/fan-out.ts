@@ -4,7 +4,7 @@ import { finalStatus, type Issue } from '../issue';
 import type { CompiledMail } from '../mail/compiled-mail';
 import type { MailVariant } from '../mail/variant';
 import type { Clock, IssueRepo, SendJob, SendQueue, SubscriberRepo } from '../ports';
-import type { Cadence, Subscriber } from '../subscriber';
+import type { Cadence, FanOutReader } from '../subscriber';
 import { variantKey } from './audience';
 
 export interface FanOutDeps {
@@ -22,7 +22,7 @@ export type Selection = { variant: MailVariant; articles: Article[] } | undefine
  * reader's story): the readers of a page are selected side by side (`selectedAtOnce` at a time)
  * before any is enqueued.
  */
-export type ReaderSelection = (reader: Subscriber) => Selection | Promise<Selection>;
+export type ReaderSelection = (reader: FanOutReader) => Selection | Promise<Selection>;
 
 export interface FanOutResult {
   recipients: number;
@@ -64,7 +64,7 @@ export async function fanOut(
   select: ReaderSelection,
   render: (variant: MailVariant, articles: Article[]) => Promise<CompiledMail>,
   deps: FanOutDeps,
-  options: { dryRun?: boolean; onReader?: (reader: Subscriber, variant: MailVariant) => void } = {},
+  options: { dryRun?: boolean; onReader?: (reader: FanOutReader, variant: MailVariant) => void } = {},
 ): Promise<FanOutResult> {
   const result: FanOutResult = { recipients: 0, byVariant: {}, compiles: 0 };
   const rendered = new Set(issue.variantKeys);
