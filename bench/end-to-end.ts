@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -11,19 +9,11 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DynamoArticleRepo } from '../functions/adapters/dynamodb/article-repo';
-import { createDynamoClient, documentClient } from '../functions/adapters/dynamodb/client';
-import { DynamoScheduleRepo } from '../functions/adapters/dynamodb/schedule-repo';
-import { ensureTables } from '../functions/adapters/dynamodb/table-admin';
-import { systemClock } from '../functions/core/ports';
-import { addSchedule } from '../functions/core/schedules';
-import { loadConfig } from '../functions/shared/config';
-import { seedSubscribers } from '../tests/support/seed';
 import { type ChildEmulator, clearSesStore, killOnExit, processCpuSeconds } from './emulators';
-import { benchReader, smallDigestArticles } from './fixtures';
+import { smallDigestArticles } from './fixtures';
+import { benchRun, seedDigestRun } from './seed';
 import { round } from './stats';
 
 export interface EndToEndResult {
@@ -91,30 +81,6 @@ interface ProcessResult {
 }
 
 const root = join(import.meta.dirname, '..');
-
-/** Seeds the articles, the schedule and the readers; readers in slices, so the bench itself stays small. */
-export async function seed(env: NodeJS.ProcessEnv, subscribers: number, runTag: string): Promise<void> {
-  const config = loadConfig(env);
-  const client = createDynamoClient(config);
-  try {
-    await ensureTables(client, config.tables);
-    const db = documentClient(client);
-    const articles = new DynamoArticleRepo(db, config.tables.articles);
-    for (const article of smallDigestArticles) await articles.save(article);
-    await addSchedule(
-      { name: 'bench', cron: '0 8 * * 5', timeZone: 'Asia/Baghdad', cadence: 'weekly', topics: [] },
-      { schedules: new DynamoScheduleRepo(db, config.tables.schedules), clock: systemClock },
-    );
-    const slice = 2000;
-    for (let start = 0; start < subscribers; start += slice) {
-      const readers = [];
-      for (let n = start; n < Math.min(subscribers, start + slice); n++) readers.push(benchReader(n, runTag));
-      await seedSubscribers(db, config.tables.subscribers, readers);
-    }
-  } finally {
-    client.destroy();
-  }
-}
 
 /** Reads the recipient and time of every mail in the outbox, then deletes the file: the disk stays small. */
 class OutboxCounter {
@@ -188,23 +154,13 @@ export async function measureEndToEnd(options: {
   /** Writes a CPU profile of the nashra process (node --cpu-prof) into this folder. */
   profileDir?: string;
 }): Promise<EndToEndResult> {
-  const home = mkdtempSync(join(tmpdir(), 'nashra-bench-'));
-  const runTag = randomBytes(3).toString('hex');
-  const resultFile = join(home, 'result.json');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NASHRA_HOME: home,
-    NASHRA_TABLE_PREFIX: `bench${runTag}-`,
-    AWS_ENDPOINT_URL_DYNAMODB: options.dynalite.url,
-    AWS_ENDPOINT_URL_SES: options.ses.url,
+  const { home, runTag, resultFile, env } = benchRun('bench', options, {
     NASHRA_SEND_RATE: String(options.rate),
-    NASHRA_LINK_SIGNING_KEY: 'bench-signing-key-0123456789abcdef0123456789',
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    BENCH_RESULT_FILE: resultFile,
-  };
+  });
   try {
     const seedStart = Date.now();
-    await seed(env, options.subscribers, runTag);
+    await seedDigestRun(env, options.subscribers, runTag);
     const seedSeconds = (Date.now() - seedStart) / 1000;
 
     const outbox = new OutboxCounter(join(home, 'outbox'));

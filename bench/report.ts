@@ -2,6 +2,7 @@ import type { BundleResult } from './bundles';
 import type { ConsoleResult, PageLatency } from './console';
 import type { Ceiling } from './emulator-ceiling';
 import type { EndToEndResult } from './end-to-end';
+import { type FanOutBenchResult, fanOutGoal, fanOutIsRight } from './fan-out';
 import type { RenderResult } from './render';
 import type { SenderResult } from './sender';
 
@@ -10,6 +11,7 @@ export interface BenchResults {
   mode: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
   render: RenderResult;
+  fanOut: FanOutBenchResult;
   endToEnd: EndToEndResult;
   sender: SenderResult;
   /** `--full` only: the 100,000-reader run's peak memory against a 10,000-reader run's. */
@@ -68,6 +70,49 @@ export function printReport(results: BenchResults): void {
           render.compilesPerDigest,
           '1 per variant',
           verdict(render.compilesPerDigest === 4),
+        ],
+      ],
+    ),
+  );
+  const { fanOut } = results;
+  const count = (n: number) => n.toLocaleString('en');
+  out.push(
+    table(
+      `Fan-out alone: one digest to ${count(fanOut.readers)} readers through local mode's SQS endpoint, pages of ${count(fanOut.detail.pageSize)}, ${fanOut.detail.pagesInFlight} in flight`,
+      ['figure', 'value', 'goal', ''],
+      [
+        [
+          `fan-out, ${count(fanOut.readers)} readers, nothing consuming`,
+          `${count(fanOut.readersPerSecond)}/s (${fanOut.seconds} s)`,
+          `≥ ${count(fanOutGoal)}/s`,
+          verdict(fanOut.readersPerSecond >= fanOutGoal),
+        ],
+        [
+          'jobs in the queue',
+          `${count(fanOut.jobs)} for ${count(fanOut.readersWithJob)} readers, ${fanOut.duplicates} dupes; ${count(fanOut.detail.issueRecipients)} counted`,
+          'one per reader',
+          verdict(fanOutIsRight(fanOut)),
+        ],
+        [
+          `of the time, rendering ${fanOut.detail.variants} variants`,
+          `${fanOut.detail.renderSeconds} s`,
+          '',
+          '',
+        ],
+        [
+          'requests',
+          Object.entries(fanOut.detail.requests)
+            .sort(([, a], [, b]) => b - a)
+            .map(([operation, n]) => `${operation} ${count(n)}`)
+            .join(', '),
+          '',
+          '',
+        ],
+        [
+          'peak RSS; CPU cores fan-out / dynalite',
+          `${fanOut.peakRssMb} MB; ${fanOut.detail.cpuCores.fanOut} / ${fanOut.detail.cpuCores.dynalite}`,
+          '',
+          '',
         ],
       ],
     ),

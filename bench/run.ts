@@ -1,8 +1,10 @@
 // npm run bench [-- --quick | --full] [--rate R] [--subscribers N] [--pace-rate P] [--profile] [--only console]
-// The send path's figures: render cost per recipient, a digest end to end against the emulators,
+// The send path's figures: render cost per recipient, a digest's fan-out alone (10,000 readers, nothing
+// consuming the queue), a digest end to end against the emulators, the sender alone,
 // the emulators' own ceilings, each Lambda bundle's size and import time, and the staff console's page
 // latency with 10,000 readers and 500 issues. Prints a table and writes bench/results.json. Times are
-// reported, never asserted; only a wrong delivery (a mail missing or sent twice) or a console page
+// reported, never asserted; only a wrong delivery (a mail missing or sent twice, a reader with no send
+// job or two) or a console page
 // answering something other than its page fails the run. `--only console` measures the console alone
 // (printed, no results.json written).
 import { writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { measureConsole } from './console';
 import { digestSizedMessage, measureDynamoCeiling, measureSesCeiling } from './emulator-ceiling';
 import { type ChildEmulator, startDynalite, startSesEmulator } from './emulators';
 import { measureEndToEnd } from './end-to-end';
+import { fanOutIsRight, measureFanOut } from './fan-out';
 import { measureRender } from './render';
 import { consoleTable, printReport } from './report';
 import { measureSender } from './sender';
@@ -140,6 +143,14 @@ async function measureEverything() {
       }),
     };
 
+    step('fan-out: 10,000 readers, nothing consuming the send queue');
+    const fanOut = await measureFanOut({
+      readers: 10_000,
+      dynalite,
+      ses,
+      ...(values.profile ? { profileDir: join(outDir, 'profile-fan-out') } : {}),
+    });
+
     step(`end to end: ${subscribers} readers at ${rate}/s`);
     const endToEnd = await measureEndToEnd({
       subscribers,
@@ -192,6 +203,7 @@ async function measureEverything() {
         platform: `${process.platform} ${process.arch}`,
       },
       render,
+      fanOut,
       endToEnd,
       sender,
       ...(full ? { full } : {}),
@@ -208,6 +220,12 @@ async function measureEverything() {
     );
     if (wrong.length > 0 || sender.mails !== scale.senderMails || sender.failed > 0) {
       process.stderr.write('bench: a reader got no mail or more than one: the send path is wrong\n');
+      process.exitCode = 1;
+    }
+    if (!fanOutIsRight(fanOut)) {
+      process.stderr.write(
+        `bench: fan-out enqueued ${fanOut.jobs} jobs for ${fanOut.readersWithJob} of ${fanOut.readers} readers (${fanOut.duplicates} duplicates, ${fanOut.detail.issueRecipients} counted): every reader must get exactly one\n`,
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ChildEmulator, clearSesStore, killOnExit } from './emulators';
-import { seed } from './end-to-end';
+import { benchRun, seedDigestRun } from './seed';
 import { round } from './stats';
 
 export interface SenderResult {
@@ -34,23 +32,12 @@ export async function measureSender(options: {
   /** Writes a CPU profile of the sender process (node --cpu-prof) into this folder. */
   profileDir?: string;
 }): Promise<SenderResult> {
-  const home = mkdtempSync(join(tmpdir(), 'nashra-bench-sender-'));
-  const runTag = randomBytes(3).toString('hex');
-  const resultFile = join(home, 'result.json');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NASHRA_HOME: home,
-    NASHRA_TABLE_PREFIX: `bench${runTag}-`,
-    AWS_ENDPOINT_URL_DYNAMODB: options.dynalite.url,
-    AWS_ENDPOINT_URL_SES: options.ses.url,
+  const { home, runTag, resultFile, env } = benchRun('benchsend', options, {
     NASHRA_SEND_RATE: '100000',
     NASHRA_SENDER_CONCURRENCY: '10',
-    NASHRA_LINK_SIGNING_KEY: 'bench-signing-key-0123456789abcdef0123456789',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    BENCH_RESULT_FILE: resultFile,
-  };
+  });
   try {
-    await seed(env, options.subscribers, runTag);
+    await seedDigestRun(env, options.subscribers, runTag);
     const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/sender-process.ts'], {
       cwd: root,

@@ -7,7 +7,7 @@ import type { Schedule, ScheduleDefinition } from './schedule';
 import type { AuditPage, AuditQuery, AuditRecord } from './staff/audit';
 import type { StaffSession } from './staff/sessions';
 import type { StaffAccount, StaffMember } from './staff/staff';
-import type { Cadence, ReaderChanges, Subscriber, SubscriberStatus } from './subscriber';
+import type { Cadence, FanOutReader, ReaderChanges, Subscriber, SubscriberStatus } from './subscriber';
 
 /**
  * The ports the core talks to. Adapters implement them against AWS services (functions/adapters);
@@ -237,12 +237,14 @@ export interface SubscriberRepo {
   countTransientBounce(id: string, now: string): Promise<Subscriber>;
   /**
    * One page of active, unpaused readers of a cadence, in id order, for fan-out that never holds the
-   * whole list in memory. Pass the returned cursor back for the next page; none means done.
+   * whole list in memory: of each reader what fan-out reads (FanOutReader). At most `limit` readers,
+   * fewer when they fill the store's page. Pass the returned cursor back for the next page; none
+   * means done.
    */
   pageSegment(
     cadence: Cadence,
     page: { cursor?: string; limit: number },
-  ): Promise<{ subscribers: Subscriber[]; cursor?: string }>;
+  ): Promise<{ subscribers: FanOutReader[]; cursor?: string }>;
   /** Every subscriber, page by page (staff listing and export). */
   scan(page: { cursor?: string; limit: number }): Promise<{ subscribers: Subscriber[]; cursor?: string }>;
   /** Erasure: the subscriber and the claim on their address. */

@@ -60,6 +60,21 @@ export const subscriberSchema = z.object({
 export type Subscriber = z.infer<typeof subscriberSchema>;
 
 /**
+ * What fan-out reads of a reader, and nothing more: who they are (the id for the job, the address
+ * for a dry run's list) and what they asked for. A page of a thousand holds two fifths of the bytes the
+ * whole readers would.
+ */
+export const fanOutReaderSchema = subscriberSchema.pick({
+  id: true,
+  email: true,
+  languages: true,
+  cadence: true,
+  topics: true,
+  urgentAlerts: true,
+});
+export type FanOutReader = z.infer<typeof fanOutReaderSchema>;
+
+/**
  * Whether a new reader gets urgent alerts, wherever they come from (the form, `subscribers add`, an
  * import): yes. An urgent article is a security statement — an incident, an arrest, a threat — about
  * people in Iraq, and a weekly reader who hears of it days later may hear of it too late to act. It

@@ -88,9 +88,14 @@ export class LocalQueue {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * Hands out no more messages (the event source is gone), as at shutdown. Messages sent after are
+   * still taken and kept, as SQS keeps them while nothing consumes the queue.
+   */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.journal?.close();
     for (const resolve of this.waiters.splice(0)) resolve();
   }
 

@@ -46,8 +46,13 @@ function refuse(request: IncomingMessage, response: ServerResponse, reason: stri
 export function guardLoopbackServer<S extends Server>(server: S): S {
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
+  // Read once listening: asking the socket its address on every request costs a system call.
+  let port: number | undefined;
+  server.on('listening', () => {
+    port = (server.address() as AddressInfo).port;
+  });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const { port } = server.address() as AddressInfo;
+    port ??= (server.address() as AddressInfo).port;
     const reason = refusalOf(request, port);
     if (reason) return refuse(request, response, reason);
     for (const listener of listeners) listener.call(server, request, response);

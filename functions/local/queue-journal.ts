@@ -1,4 +1,14 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateDir, writePrivateFile } from '../shared/private-files';
 
@@ -10,11 +20,14 @@ type Entry<M> = { put: M } | { drop: string };
  * one more, so keeping the queue costs a write per batch rather than a file per message. A process
  * that dies leaves the journal; the next one to open the queue replays it (`recover`). A line cut
  * short by a kill is skipped: its write was never acknowledged, so at worst a handled message comes
- * back, which the delivery records make safe. Cleared whenever the queue runs empty.
+ * back, which the delivery records make safe. Cleared whenever the queue runs empty. The file stays
+ * open for appending between changes (opening it for each one cost two more system calls a batch)
+ * until `close`.
  */
 export class QueueJournal<M extends { messageId: string; sentAt: number }> {
   private readonly file: string;
   private written = false;
+  private fd: number | undefined;
 
   constructor(private readonly folder: string) {
     makePrivateDir(folder);
@@ -40,6 +53,7 @@ export class QueueJournal<M extends { messageId: string; sentAt: number }> {
       }
     }
     const messages = [...live.values()].sort((a, b) => a.sentAt - b.sentAt);
+    this.close();
     const compacted = `${this.file}.new`;
     writePrivateFile(compacted, lines(messages.map((put) => ({ put }))));
     renameSync(compacted, this.file);
@@ -61,13 +75,24 @@ export class QueueJournal<M extends { messageId: string; sentAt: number }> {
   /** The queue holds nothing: the journal starts again empty. */
   clear(): void {
     if (!this.written) return;
-    writePrivateFile(this.file, '');
+    if (this.fd === undefined) writePrivateFile(this.file, '');
+    else ftruncateSync(this.fd, 0);
     this.written = false;
+  }
+
+  /** Closes the file; a later change opens it again. */
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
   }
 
   private append(entries: Entry<M>[]): void {
     if (entries.length === 0) return;
-    appendFileSync(this.file, lines(entries), { mode: 0o600 });
+    // O_APPEND: every write lands at the end, whatever the file's length (clear truncates it).
+    this.fd ??= openSync(this.file, 'a', 0o600);
+    const data = Buffer.from(lines(entries), 'utf8');
+    for (let offset = 0; offset < data.length; ) offset += writeSync(this.fd, data, offset);
     this.written = true;
   }
 }

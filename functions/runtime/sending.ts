@@ -62,7 +62,10 @@ export function fanOutParts(runtime: Runtime): FanOutParts {
     queue: runtime.queue,
     renderer: runtime.renderer,
     quietHours: runtime.config.quietHours,
-    pageSize: 100,
+    // A Query returns at most 1 MB: a thousand readers (a few hundred bytes each) fit in one, and a
+    // page that does not fit comes back shorter with a cursor, which fan-out follows.
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html#DDB-Query-request-Limit
+    pageSize: 1000,
     metrics: runtime.metrics,
   }));
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqsClient, SqsSendQueue } from '../../functions/adapters/sqs-queue';
 import { ConflictError } from '../../functions/core/errors';
 import { type Issue, untouchedIssue } from '../../functions/core/issue';
 import type { CompiledMail } from '../../functions/core/mail/compiled-mail';
@@ -6,7 +7,7 @@ import { variantFor } from '../../functions/core/mail/variant';
 import type { SendJob, SendQueue } from '../../functions/core/ports';
 import { variantKey } from '../../functions/core/send/audience';
 import { type FanOutDeps, fanOut, pagesInFlight } from '../../functions/core/send/fan-out';
-import type { Subscriber } from '../../functions/core/subscriber';
+import type { FanOutReader, Subscriber } from '../../functions/core/subscriber';
 import { basraAr, basraEn } from '../fixtures/render-articles';
 import { seedSubscribers } from '../support/seed';
 import { openTestStack, reader, type TestStack } from '../support/test-stack';
@@ -66,7 +67,7 @@ function newIssue(id: string): Issue {
   };
 }
 
-const select = (subscriber: Subscriber) => ({ variant: variantFor(subscriber.languages), articles });
+const select = (subscriber: FanOutReader) => ({ variant: variantFor(subscriber.languages), articles });
 const deps = (queue: SendQueue): FanOutDeps => ({
   subscribers: t.services.subscribers,
   issues: t.services.issues,
@@ -147,5 +148,43 @@ describe('fan-out with pages in flight side by side', () => {
     await expect(fanOut(issue, ['daily'], select, async () => compiled, deps(queue))).rejects.toThrow(
       ConflictError,
     );
+  });
+});
+
+describe('fan-out through the local SQS endpoint, whatever the page size', () => {
+  it('sends every reader one job, byte for byte the same, in pages that split the readers unevenly or not at all', async () => {
+    const sqs = createSqsClient(t.stack.config);
+    const expected = (issueId: string) =>
+      readers
+        .map((r) =>
+          JSON.stringify({
+            issueId,
+            subscriberId: r.id,
+            variantKey: variantKey(variantFor(r.languages), articles),
+          }),
+        )
+        .sort();
+    try {
+      // 95 readers: pages of 7 end on a page of 4, pages of 100 and of 1000 hold everyone in one.
+      for (const size of [7, 100, 1000]) {
+        const name = `fan-out-pages-${size}-${Date.now()}`;
+        const held = t.stack.triggers.heldQueue(name);
+        const queue = new SqsSendQueue(sqs, `http://127.0.0.1/000000000000/${name}`);
+        const { issue } = await t.services.issues.createOnce(newIssue(`fan-out-pages-${size}-${Date.now()}`));
+        const result = await fanOut(issue, ['daily'], select, async () => compiled, {
+          ...deps(queue),
+          pageSize: size,
+        });
+
+        const bodies = held.receive(readers.length + 1, 60_000).map((message) => message.body);
+        expect(result.recipients).toBe(readers.length);
+        expect(bodies.sort()).toEqual(expected(issue.id));
+        const stored = await t.services.issues.get(issue.id);
+        expect(stored?.recipients).toBe(readers.length);
+        expect(JSON.parse(stored?.fanOutPosition ?? '')).toEqual([1, null]);
+      }
+    } finally {
+      sqs.destroy();
+    }
   });
 });

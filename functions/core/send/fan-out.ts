@@ -4,7 +4,7 @@ import { finalStatus, type Issue } from '../issue';
 import type { CompiledMail } from '../mail/compiled-mail';
 import type { MailVariant } from '../mail/variant';
 import type { Clock, IssueRepo, SendJob, SendQueue, SubscriberRepo } from '../ports';
-import type { Cadence, Subscriber } from '../subscriber';
+import type { Cadence, FanOutReader } from '../subscriber';
 import { variantKey } from './audience';
 
 export interface FanOutDeps {
@@ -19,9 +19,10 @@ export type Selection = { variant: MailVariant; articles: Article[] } | undefine
 
 /**
  * What one reader gets of an issue, or nothing. It may ask the store first (an alert claims the
- * reader's story): the readers of a page are selected side by side before any is enqueued.
+ * reader's story): the readers of a page are selected side by side (`selectedAtOnce` at a time)
+ * before any is enqueued.
  */
-export type ReaderSelection = (reader: Subscriber) => Selection | Promise<Selection>;
+export type ReaderSelection = (reader: FanOutReader) => Selection | Promise<Selection>;
 
 export interface FanOutResult {
   recipients: number;
@@ -31,9 +32,17 @@ export interface FanOutResult {
 
 /**
  * Pages whose jobs may be on their way to the queue at once, while the next page is read: the queue's
- * round trips overlap the store's instead of following them.
+ * round trips overlap the store's instead of following them. With pages of a thousand readers, two
+ * keep the queue busy (a page is a hundred SendMessageBatch requests); more would only have requests
+ * wait in the queue's client for a connection, costing memory and CPU while they wait.
  */
-export const pagesInFlight = 4;
+export const pagesInFlight = 2;
+
+/**
+ * Readers of a page selected side by side: an alert's selection writes to the store for a reader of
+ * both languages, and this bounds those writes on their way at once however large a page is.
+ */
+const selectedAtOnce = 100;
 
 const position = (cadenceIndex: number, cursor: string | undefined) =>
   JSON.stringify([cadenceIndex, cursor ?? null]);
@@ -55,10 +64,21 @@ export async function fanOut(
   select: ReaderSelection,
   render: (variant: MailVariant, articles: Article[]) => Promise<CompiledMail>,
   deps: FanOutDeps,
-  options: { dryRun?: boolean; onReader?: (reader: Subscriber, variant: MailVariant) => void } = {},
+  options: { dryRun?: boolean; onReader?: (reader: FanOutReader, variant: MailVariant) => void } = {},
 ): Promise<FanOutResult> {
   const result: FanOutResult = { recipients: 0, byVariant: {}, compiles: 0 };
   const rendered = new Set(issue.variantKeys);
+  /** Each distinct (variant, articles) hashed once: readers of one selection share its key. */
+  const keys = new Map<string, string>();
+  const keyOf = (selection: NonNullable<Selection>) => {
+    const ids = `${selection.variant}\n${selection.articles.map((article) => article.id).join('\n')}`;
+    let key = keys.get(ids);
+    if (key === undefined) {
+      key = variantKey(selection.variant, selection.articles);
+      keys.set(ids, key);
+    }
+    return key;
+  };
   const [startIndex, startCursor] = issue.fanOutPosition
     ? (JSON.parse(issue.fanOutPosition) as [number, string | null])
     : [0, null];
@@ -72,11 +92,15 @@ export async function fanOut(
     do {
       const page = await deps.subscribers.pageSegment(cadence, { cursor, limit: deps.pageSize });
       const jobs: SendJob[] = [];
-      const selections = await Promise.all(page.subscribers.map((reader) => select(reader)));
+      const selections: Selection[] = [];
+      for (let start = 0; start < page.subscribers.length; start += selectedAtOnce) {
+        const readers = page.subscribers.slice(start, start + selectedAtOnce);
+        selections.push(...(await Promise.all(readers.map((reader) => select(reader)))));
+      }
       for (const [index, reader] of page.subscribers.entries()) {
         const selection = selections[index];
         if (!selection) continue;
-        const key = variantKey(selection.variant, selection.articles);
+        const key = keyOf(selection);
         if (!rendered.has(key) && !options.dryRun) {
           const compiled = await render(selection.variant, selection.articles);
           result.compiles += 1;

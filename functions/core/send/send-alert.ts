@@ -6,7 +6,7 @@ import { sameUrl } from '../ingest/pairing';
 import { type Issue, untouchedIssue } from '../issue';
 import { variantFor } from '../mail/variant';
 import type { ArticleRepo, DeliveryRepo, MailRenderer } from '../ports';
-import type { Cadence, Subscriber } from '../subscriber';
+import type { Cadence, FanOutReader } from '../subscriber';
 import { wantsTopics } from './audience';
 import { type FanOutDeps, type FanOutResult, fanOut, type ReaderSelection, settleFanOut } from './fan-out';
 import { type QuietHours, quietUntil } from './quiet-hours';
@@ -62,7 +62,7 @@ export function alertIssueId(articleId: string): string {
  * also daily and weekly readers who asked for urgent alerts.
  */
 export function alertSelection(article: Article, translation: Article | undefined) {
-  return (reader: Subscriber) => {
+  return (reader: FanOutReader) => {
     if (reader.cadence !== 'instant' && !(article.urgent && reader.urgentAlerts)) return undefined;
     if (!wantsTopics(reader.topics, article.topics)) return undefined;
     if (!reader.languages.includes(article.lang)) return undefined;

@@ -4,7 +4,7 @@ import { type Issue, untouchedIssue } from '../issue';
 import { type MailVariant, variantFor } from '../mail/variant';
 import type { ArticleRepo, MailRenderer, ScheduleRepo } from '../ports';
 import type { Schedule } from '../schedule';
-import type { Subscriber } from '../subscriber';
+import type { FanOutReader } from '../subscriber';
 import { formatStaffTime } from '../time';
 import { articlesForReader, wantsTopics } from './audience';
 import { type FanOutDeps, type FanOutResult, fanOut, settleFanOut } from './fan-out';
@@ -116,7 +116,7 @@ export function digestIssueId(schedule: string, windowEnd: string): string {
 }
 
 function readerSelection(articles: Article[]) {
-  return (reader: Subscriber) => {
+  return (reader: FanOutReader) => {
     const chosen = articlesForReader(reader, articles);
     return chosen.length > 0 ? { variant: variantFor(reader.languages), articles: chosen } : undefined;
   };
