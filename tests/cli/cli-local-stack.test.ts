@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,13 +95,29 @@ describe('the nashra CLI in local mode', () => {
     expect(shared.console).toBe(`http://127.0.0.1:${ports.NASHRA_API_PORT}/console`);
     const signIn = await fetch(`http://127.0.0.1:${ports.NASHRA_API_PORT}/console/sign-in`);
     expect(signIn.status).toBe(200);
+    // The staff ingest route on the same server too (on AWS it is a function of its own).
+    const ingestKey = readFileSync(join(home, 'ingest.key'), 'utf8').trim();
+    const ingested = await fetch(`http://127.0.0.1:${ports.NASHRA_API_PORT}/api/articles`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          title: 'Statement from the dev server',
+          url: 'https://www.example.org/dev-server-statement/',
+          lang: 'en',
+          bodyHtml: '<p>The statement.</p>',
+        },
+      ]),
+    });
+    expect(ingested.status).toBe(200);
+    expect((await status(env)).tables.articles).toBe(4);
     expect(await stop(first.dev)).toBe(0);
     for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
 
     const second = await startDev();
     expect(second.output()).not.toContain('demo data loaded');
     expect(second.output()).toContain('its password was shown when it was made');
-    expect((await status(env)).tables.articles).toBe(3);
+    expect((await status(env)).tables.articles).toBe(4);
     expect(await stop(second.dev)).toBe(0);
     for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
   }, 240_000);
