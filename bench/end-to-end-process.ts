@@ -5,22 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sendDigest } from '../functions/core/send/send-digest';
-import { openRuntime } from '../functions/runtime/open-runtime';
 import { mjmlCompiler } from '../functions/runtime/rendering';
 import { sendingParts } from '../functions/runtime/sending';
+import { startBenchChild } from './child-process';
 import { fixtureWindow } from './fixtures';
 
 const scheduleName = process.env.BENCH_SCHEDULE ?? 'bench';
-const resultFile = process.env.BENCH_RESULT_FILE;
-if (!resultFile) throw new Error('BENCH_RESULT_FILE is not set');
-let peakSampledRss = process.memoryUsage.rss();
-const sampler = setInterval(() => {
-  peakSampledRss = Math.max(peakSampledRss, process.memoryUsage.rss());
-}, 100);
-
-const runtime = await openRuntime('local', { env: process.env });
-const stack = runtime.local;
-if (!stack) throw new Error('local mode opened without its stack');
+const { resultFile, runtime, stack, peakSampledRssMb } = await startBenchChild();
 const services = sendingParts(runtime);
 const schedule = await services.schedules.get(scheduleName);
 if (!schedule) throw new Error(`no schedule ${scheduleName}: end-to-end.ts seeds it`);
@@ -38,7 +29,7 @@ await stack.triggers.idle();
 const finishedAt = Date.now();
 const cpu = process.cpuUsage(cpuBefore);
 const elu = performance.eventLoopUtilization(eluBefore);
-clearInterval(sampler);
+const peakRssMb = peakSampledRssMb();
 
 if (!('issue' in outcome)) throw new Error(`the digest was not sent: ${outcome.status}`);
 const issue = await services.issues.get(outcome.issue.id);
@@ -58,7 +49,7 @@ const result = {
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   eventLoopUtilization: elu.utilization,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
-  peakSampledRssMb: peakSampledRss / 1024 / 1024,
+  peakSampledRssMb: peakRssMb,
   senderConcurrency: stack.config.send.maxConcurrency,
 };
 await runtime.close();

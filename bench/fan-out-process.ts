@@ -7,22 +7,13 @@ import { writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { pagesInFlight } from '../functions/core/send/fan-out';
 import { sendDigest } from '../functions/core/send/send-digest';
-import { openRuntime } from '../functions/runtime/open-runtime';
 import { mjmlCompiler } from '../functions/runtime/rendering';
 import { fanOutParts } from '../functions/runtime/sending';
+import { startBenchChild } from './child-process';
 import { fixtureWindow } from './fixtures';
 import { benchScheduleName } from './seed';
 
-const resultFile = process.env.BENCH_RESULT_FILE;
-if (!resultFile) throw new Error('BENCH_RESULT_FILE is not set');
-let peakSampledRss = process.memoryUsage.rss();
-const sampler = setInterval(() => {
-  peakSampledRss = Math.max(peakSampledRss, process.memoryUsage.rss());
-}, 100);
-
-const runtime = await openRuntime('local', { env: process.env });
-const stack = runtime.local;
-if (!stack) throw new Error('local mode opened without its stack');
+const { resultFile, runtime, stack, peakSampledRssMb } = await startBenchChild();
 const queueName = stack.config.send.queueUrl.split('/').pop() ?? '';
 const queue = stack.triggers.getQueue(queueName);
 if (!queue) throw new Error(`local mode wired no send queue ${queueName}`);
@@ -70,7 +61,7 @@ const outcome = await sendDigest(
 );
 const seconds = (performance.now() - startedAt) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
-clearInterval(sampler);
+const peakRssMb = peakSampledRssMb();
 
 if (!('issue' in outcome) || !('fanOut' in outcome))
   throw new Error(`the digest was not sent: ${outcome.status}`);
@@ -88,7 +79,7 @@ const result = {
   requests,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
-  peakSampledRssMb: peakSampledRss / 1024 / 1024,
+  peakSampledRssMb: peakRssMb,
   queueStore: stack.queueStore,
 };
 await runtime.close();
