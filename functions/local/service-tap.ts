@@ -43,8 +43,8 @@ function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | 
  * stand in for DynamoDB Streams) and one in front of SES (to keep every raw message in the outbox),
  * so these stand-ins work whichever process wrote or sent, and whichever endpoint is behind them.
  * A dropped upstream connection is passed on as a dropped connection. Upstream connections are kept
- * alive: the tap sits on every call of the send path. Behind the loopback guard, like every local
- * service.
+ * alive (the tap sits on every call of the send path); a request that meets one the upstream has just
+ * closed as idle is sent again on a fresh one. Behind the loopback guard, like every local service.
  */
 export async function startServiceTap(options: {
   port: number;
@@ -56,8 +56,9 @@ export async function startServiceTap(options: {
   const upstream = new URL(options.upstream);
   const basePath = upstream.pathname.replace(/\/$/, '');
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const forwardRequest = (request: TappedRequest) =>
+  const forwardRequest = (request: TappedRequest): Promise<UpstreamResponse> =>
     new Promise<UpstreamResponse>((resolve, reject) => {
+      let answered = false;
       const outgoing = httpRequest(
         {
           ...(options.socketPath
@@ -69,6 +70,7 @@ export async function startServiceTap(options: {
           agent,
         },
         (response) => {
+          answered = true;
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () =>
@@ -81,7 +83,15 @@ export async function startServiceTap(options: {
           response.on('error', reject);
         },
       );
-      outgoing.on('error', reject);
+      outgoing.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the upstream closed as idle just as this request went out: the
+        // upstream never read it, so it goes again on a fresh connection (Node's documented remedy).
+        if (outgoing.reusedSocket && error.code === 'ECONNRESET' && !answered) {
+          forwardRequest(request).then(resolve, reject);
+        } else {
+          reject(error);
+        }
+      });
       outgoing.end(request.body);
     });
 
