@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDynamoClient, documentClient } from '../functions/adapters/dynamodb/client';
+import {
+  createDynamoClient,
+  createSendPathDynamoClient,
+  documentClient,
+} from '../functions/adapters/dynamodb/client';
 import { DynamoDeliveryRepo } from '../functions/adapters/dynamodb/delivery-repo';
 import { ensureTables } from '../functions/adapters/dynamodb/table-admin';
 import { MjmlRenderer } from '../functions/adapters/mjml-renderer';
@@ -105,10 +109,12 @@ export async function measureDynamoCeiling(options: {
     NASHRA_LINK_SIGNING_KEY: 'bench-signing-key-0123456789abcdef0123456789',
   });
   const client = createDynamoClient(config);
+  const sendPath = createSendPathDynamoClient(config);
   try {
     await ensureTables(client, config.tables);
     const deliveries = new DynamoDeliveryRepo(
       documentClient(client),
+      sendPath,
       config.tables.deliveries,
       config.send.deliveryRetentionDays,
     );
@@ -124,6 +130,7 @@ export async function measureDynamoCeiling(options: {
     return ceilingOf(options.mails, options.concurrency, options.viaTap, run);
   } finally {
     client.destroy();
+    sendPath.destroy();
     await endpoint.close();
     rmSync(home, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoArticleRepo } from '../adapters/dynamodb/article-repo';
 import { DynamoAuditRepo } from '../adapters/dynamodb/audit-repo';
-import { createDynamoClient, documentClient } from '../adapters/dynamodb/client';
+import { createDynamoClient, createSendPathDynamoClient, documentClient } from '../adapters/dynamodb/client';
 import { DynamoCounterRepo } from '../adapters/dynamodb/counter-repo';
 import { DynamoDeliveryRepo } from '../adapters/dynamodb/delivery-repo';
 import { DynamoIssueRepo } from '../adapters/dynamodb/issue-repo';
@@ -150,7 +150,12 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           subscribers: new DynamoSubscriberRepo(db, tables.subscribers, runtime.clock),
           schedules: new DynamoScheduleRepo(db, tables.schedules),
           issues: new DynamoIssueRepo(db, tables.issues),
-          deliveries: new DynamoDeliveryRepo(db, tables.deliveries, config.send.deliveryRetentionDays),
+          deliveries: new DynamoDeliveryRepo(
+            db,
+            client('client:dynamodb-send-path', () => createSendPathDynamoClient(config)),
+            tables.deliveries,
+            config.send.deliveryRetentionDays,
+          ),
           counters: new DynamoCounterRepo(db, tables.counters),
           staffSessions: new DynamoStaffSessionRepo(db, tables.staffSessions),
           audit: new DynamoAuditRepo(db, tables.audit),

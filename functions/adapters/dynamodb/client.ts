@@ -8,6 +8,15 @@ export function createDynamoClient(config: Config): DynamoDBClient {
   return dynamoClientWith(clientOptions(config, config.endpoints.dynamodb));
 }
 
+/**
+ * A DynamoDB client that resolves each command's middleware once and keeps it (`cacheMiddleware`), for
+ * the send path's plain commands. The document client cannot be built on it (lib-dynamodb refuses the
+ * option), so a process that sends has this one beside its main client.
+ */
+export function createSendPathDynamoClient(config: Config): DynamoDBClient {
+  return new DynamoDBClient({ ...clientOptions(config, config.endpoints.dynamodb), cacheMiddleware: true });
+}
+
 /** A DynamoDB client with these options (a staff process's check of a stage it cannot fully open). */
 export function dynamoClientWith(options: AwsClientOptions): DynamoDBClient {
   return new DynamoDBClient(options);

@@ -1,3 +1,4 @@
+import { type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -35,10 +36,15 @@ const deliveryKey = z.strictObject({ issueId: keyString, subscriberId: keyString
  * send job can never take a pair that another attempt has finished or still holds. Every write sets
  * `expiresAt` (the table's TTL attribute) `retentionDays` after it: DynamoDB deletes a delivery record
  * that long after its last change.
+ *
+ * The two writes of every mail sent (the claim and the outcome) go through `sendPath`, a plain
+ * DynamoDB client that keeps each command's resolved middleware (`cacheMiddleware`, which the document
+ * client refuses), with attribute maps written out: the SDK's per-call work is most of a sender's CPU.
  */
 export class DynamoDeliveryRepo implements DeliveryRepo {
   constructor(
     private readonly db: DynamoDBDocumentClient,
+    private readonly sendPath: DynamoDBClient,
     private readonly tableName: string,
     private readonly retentionDays: number,
   ) {}
@@ -71,26 +77,27 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
     leaseMs: number,
   ): Promise<ClaimResult | undefined> {
     try {
-      await this.db.send(
-        new PutCommand({
+      const at = now.toISOString();
+      await this.sendPath.send(
+        new PutItemCommand({
           TableName: this.tableName,
           Item: {
-            issueId,
-            subscriberId,
-            status: 'sending',
-            variantKey,
-            claimedAt: now.toISOString(),
-            leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-            updatedAt: now.toISOString(),
-            expiresAt: this.expiresAt(now),
+            issueId: { S: issueId },
+            subscriberId: { S: subscriberId },
+            status: { S: 'sending' },
+            variantKey: { S: variantKey },
+            claimedAt: { S: at },
+            leaseUntil: { S: new Date(now.getTime() + leaseMs).toISOString() },
+            updatedAt: { S: at },
+            expiresAt: { N: String(this.expiresAt(now)) },
           },
           ConditionExpression:
             'attribute_not_exists(issueId) OR #status = :parked OR (#status = :sending AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':sending': 'sending',
-            ':parked': 'parked',
-            ':now': now.toISOString(),
+            ':sending': { S: 'sending' },
+            ':parked': { S: 'parked' },
+            ':now': { S: at },
           },
         }),
       );
@@ -341,17 +348,17 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
     extra: Record<string, string>,
   ) {
     const names = Object.keys(extra);
-    await this.db.send(
-      new UpdateCommand({
+    await this.sendPath.send(
+      new UpdateItemCommand({
         TableName: this.tableName,
-        Key: { issueId, subscriberId },
+        Key: { issueId: { S: issueId }, subscriberId: { S: subscriberId } },
         UpdateExpression: `SET #status = :status, updatedAt = :now, expiresAt = :expiresAt${names.map((n) => `, ${n} = :${n}`).join('')} REMOVE leaseUntil`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
-          ':status': status,
-          ':now': now.toISOString(),
-          ':expiresAt': this.expiresAt(now),
-          ...Object.fromEntries(names.map((n) => [`:${n}`, extra[n]])),
+          ':status': { S: status },
+          ':now': { S: now.toISOString() },
+          ':expiresAt': { N: String(this.expiresAt(now)) },
+          ...Object.fromEntries(names.map((n) => [`:${n}`, { S: String(extra[n]) }])),
         },
       }),
     );
