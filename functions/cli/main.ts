@@ -1,20 +1,6 @@
 import { Command, Option } from 'commander';
 import { logger } from '../shared/logger';
-import { registerArticles } from './commands/articles';
-import { registerAudit } from './commands/audit';
-import { registerDev } from './commands/dev';
-import { registerDigestSend } from './commands/digest-send';
-import { registerDlq } from './commands/dlq';
-import { registerFeedback } from './commands/feedback';
-import { registerIngest } from './commands/ingest';
-import { registerIssues } from './commands/issues';
-import { registerKeys } from './commands/keys';
-import { registerPreview } from './commands/preview';
-import { registerSchedule } from './commands/schedule';
-import { registerStaff } from './commands/staff';
-import { registerStage } from './commands/stage';
-import { registerStatus } from './commands/status';
-import { registerSubscribers } from './commands/subscribers';
+import { registrationsFor } from './command-registry';
 import { reportFailure } from './context';
 
 // stdout is the command's output for a person or a script; a reader that stops early (`| head -1`)
@@ -34,21 +20,7 @@ const program = new Command('nashra')
   .addOption(new Option('--stage <name>', stageHelp))
   .showHelpAfterError();
 
-registerDev(program);
-registerStage(program);
-registerIngest(program);
-registerArticles(program);
-registerStatus(program);
-registerSubscribers(program);
-registerPreview(program);
-registerSchedule(program);
-registerDigestSend(program);
-registerIssues(program);
-registerFeedback(program);
-registerDlq(program);
-registerKeys(program);
-registerStaff(program);
-registerAudit(program);
+for (const registration of registrationsFor(process.argv.slice(2))) (await registration.load())(program);
 
 /** Every command that runs takes `--stage` after its name too (`nashra schedule list --stage prod`). */
 function addStageOption(command: Command): void {
