@@ -155,7 +155,7 @@ export function printReport(results: BenchResults): void {
       ['figure', 'value', 'goal', ''],
       [
         [
-          `the sender's own CPU per mail (the sender alone, ${sender.mails} mails, ${sender.mailsPerSecond}/s)`,
+          `the sender's own CPU per mail (the sender alone, ${sender.mails} mails after ${sender.warmUpMails} to warm up, ${sender.mailsPerSecond}/s)`,
           `${sender.cpuMsPerMail} ms`,
           '≤ 2.0 ms',
           verdict(sender.cpuMsPerMail <= 2),
