@@ -166,6 +166,27 @@ describe("one reader's permanent failure", () => {
       expect(Item?.expiresAt).toBe(
         Math.floor(Date.parse(String(Item?.updatedAt)) / 1000) + 180 * 24 * 60 * 60,
       );
+      // The send path writes its attribute maps itself: each record holds what the claim and the
+      // outcome own, with their types, and the claim's lease is gone.
+      const outcomeField = subscriber === refused ? 'reason' : 'messageId';
+      expect(Object.keys(Item ?? {}).sort()).toEqual(
+        [
+          'claimedAt',
+          'expiresAt',
+          'issueId',
+          outcomeField,
+          'status',
+          'subscriberId',
+          'updatedAt',
+          'variantKey',
+        ].sort(),
+      );
+      expect(Item).toMatchObject({
+        status: subscriber === refused ? 'failed' : 'sent',
+        variantKey: expect.stringMatching(/\S/),
+        claimedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        [outcomeField]: expect.stringMatching(/\S/),
+      });
     }
   }, 120_000);
 
