@@ -15,6 +15,22 @@ export interface UpstreamResponse {
   body: Buffer;
 }
 
+const queryForms = new WeakMap<TappedRequest, URLSearchParams>();
+
+/**
+ * The request's body as an AWS Query form (SES v1), parsed once however many taps read it: a digest's
+ * SendRawEmail body is some 40 KB of form-encoded base64, and the contract check and the outbox both
+ * read it.
+ */
+export function queryFormOf(request: TappedRequest): URLSearchParams {
+  let form = queryForms.get(request);
+  if (!form) {
+    form = new URLSearchParams(request.body.toString('utf8'));
+    queryForms.set(request, form);
+  }
+  return form;
+}
+
 /** Sees every request, forwards it when it chooses, and may act on what came back. */
 export type Tap = (
   request: TappedRequest,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { makePrivateDir, writePrivateFile } from '../shared/private-files';
-import type { Tap } from './service-tap';
+import { queryFormOf, type Tap } from './service-tap';
 
 /** The file name a message id is kept under: SES ids are safe already; anything else is made so. */
 export function outboxFileName(messageId: string): string {
@@ -33,7 +33,7 @@ export function sesOutboxTap(outboxDir: string): Tap {
   return async (request, forward) => {
     const response = await forward();
     if (response.status !== 200 || request.method !== 'POST') return response;
-    const form = new URLSearchParams(request.body.toString('utf8'));
+    const form = queryFormOf(request);
     const data = form.get('RawMessage.Data');
     if (form.get('Action') !== 'SendRawEmail' || !data) return response;
     const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(response.body.toString('utf8'))?.[1];

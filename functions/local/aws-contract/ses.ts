@@ -1,4 +1,5 @@
 import addressparser from 'nodemailer/lib/addressparser';
+import { queryFormOf } from '../service-tap';
 import { type ContractCheck, queryXmlError, type Refusal } from './refusal';
 
 /**
@@ -160,7 +161,7 @@ export function sesContract(options: { configurationSets: Iterable<string> }): C
   const known = new Set(options.configurationSets);
   return (request) => {
     if (request.method !== 'POST') return undefined;
-    const refusal = checkSesRequest(new URLSearchParams(request.body.toString('utf8')), known);
+    const refusal = checkSesRequest(queryFormOf(request), known);
     return refusal && queryXmlError(refusal, 'http://ses.amazonaws.com/doc/2010-12-01/');
   };
 }
