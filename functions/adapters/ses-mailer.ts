@@ -37,16 +37,28 @@ export function sesSourceOf(from: string): string {
 
 /** Sends raw MIME through SES v1 SendRawEmail with the configuration set, mapping SES errors to ours. */
 export class SesMailer implements Mailer {
+  /** Each From setting's bare address: a process sends from one or two, and parses each once. */
+  private readonly sources = new Map<string, string>();
+
   constructor(
     private readonly ses: SESClient,
     private readonly configurationSet: string,
   ) {}
 
+  private sourceOf(from: string): string {
+    let source = this.sources.get(from);
+    if (source === undefined) {
+      source = sesSourceOf(from);
+      this.sources.set(from, source);
+    }
+    return source;
+  }
+
   async sendRaw(mail: RawMail): Promise<{ messageId: string }> {
     try {
       const result = await this.ses.send(
         new SendRawEmailCommand({
-          Source: sesSourceOf(mail.from),
+          Source: this.sourceOf(mail.from),
           Destinations: [mail.to],
           RawMessage: { Data: mail.raw },
           ConfigurationSetName: this.configurationSet,
