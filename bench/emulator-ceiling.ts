@@ -114,7 +114,7 @@ export async function measureDynamoCeiling(options: {
     await ensureTables(client, config.tables);
     const deliveries = new DynamoDeliveryRepo(
       documentClient(client),
-      sendPath,
+      () => sendPath,
       config.tables.deliveries,
       config.send.deliveryRetentionDays,
     );

@@ -152,7 +152,7 @@ export function createRuntime(target: Target | 'lambda', config: Config, parts: 
           issues: new DynamoIssueRepo(db, tables.issues),
           deliveries: new DynamoDeliveryRepo(
             db,
-            client('client:dynamodb-send-path', () => createSendPathDynamoClient(config)),
+            () => client('client:dynamodb-send-path', () => createSendPathDynamoClient(config)),
             tables.deliveries,
             config.send.deliveryRetentionDays,
           ),

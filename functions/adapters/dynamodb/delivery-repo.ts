@@ -40,11 +40,12 @@ const deliveryKey = z.strictObject({ issueId: keyString, subscriberId: keyString
  * The two writes of every mail sent (the claim and the outcome) go through `sendPath`, a plain
  * DynamoDB client that keeps each command's resolved middleware (`cacheMiddleware`, which the document
  * client refuses), with attribute maps written out: the SDK's per-call work is most of a sender's CPU.
+ * It is asked for on the first send, so a process that never sends never builds it.
  */
 export class DynamoDeliveryRepo implements DeliveryRepo {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly sendPath: DynamoDBClient,
+    private readonly sendPath: () => DynamoDBClient,
     private readonly tableName: string,
     private readonly retentionDays: number,
   ) {}
@@ -78,7 +79,7 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
   ): Promise<ClaimResult | undefined> {
     try {
       const at = now.toISOString();
-      await this.sendPath.send(
+      await this.sendPath().send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: {
@@ -348,7 +349,7 @@ export class DynamoDeliveryRepo implements DeliveryRepo {
     extra: Record<string, string>,
   ) {
     const names = Object.keys(extra);
-    await this.sendPath.send(
+    await this.sendPath().send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: { issueId: { S: issueId }, subscriberId: { S: subscriberId } },
