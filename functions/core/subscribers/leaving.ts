@@ -51,3 +51,19 @@ export async function countLeaving(reader: Subscriber, deps: LeavingDeps): Promi
   }
   return counted;
 }
+
+/**
+ * `countLeaving` after an unsubscribe that is already stored: a failure is given back as `countError`
+ * for the caller to report, never thrown, so it never undoes the unsubscribe (the counts err low).
+ */
+export async function countLeavingReported(
+  reader: Subscriber,
+  deps: LeavingDeps,
+): Promise<{ countError?: unknown }> {
+  try {
+    await countLeaving(reader, deps);
+    return {};
+  } catch (countError) {
+    return { countError };
+  }
+}

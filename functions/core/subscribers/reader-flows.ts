@@ -5,7 +5,7 @@ import { ExpiredTokenError, InvalidTokenError, type LinkClaims, type LinkPurpose
 import type { SubscriberRepo } from '../ports';
 import { confirmRoundOf, pendingExpiry, type Subscriber } from '../subscriber';
 import type { PreferencesRequest, SubscribeRequest } from './input';
-import { countLeaving, type LeavingDeps } from './leaving';
+import { countLeavingReported, type LeavingDeps } from './leaving';
 import type { RateLimiter } from './rate-limit';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
 
@@ -323,10 +323,7 @@ export async function unsubscribe(
       subscriber = await readAgain(link, deps);
     }
   }
-  const counted = await countLeaving(left, deps).then(
-    () => ({}),
-    (countError: unknown) => ({ countError }),
-  );
+  const counted = await countLeavingReported(left, deps);
   const notify = deps.unsubscribeNotice === 'always' || (deps.unsubscribeNotice === 'page' && via === 'page');
   if (!notify) return { subscriber: left, changed: true, notified: false, ...counted };
   try {

@@ -12,7 +12,7 @@ import { oneLine } from '../text';
 import { type CsvSeparator, csvLine } from './csv';
 import { type ImportColumn, type ImportRow, type RowRejection, readImportFile } from './import-rows';
 import { checkKnownTopics, type Preferences } from './input';
-import { countLeaving, type LeavingDeps } from './leaving';
+import { countLeavingReported, type LeavingDeps } from './leaving';
 import type { RateLimiter } from './rate-limit';
 import { newSubscriberId } from './reader-flows';
 import { type SystemMailDeps, sendSystemMail } from './system-mail';
@@ -267,10 +267,7 @@ export async function unsubscribeReader(
     if (!(error instanceof ConflictError)) throw error;
     return { subscriber: await findReader(email, deps), changed: false };
   }
-  return countLeaving(stored, deps).then(
-    () => ({ subscriber: stored, changed: true }),
-    (countError: unknown) => ({ subscriber: stored, changed: true, countError }),
-  );
+  return { subscriber: stored, changed: true, ...(await countLeavingReported(stored, deps)) };
 }
 
 /**
