@@ -3,6 +3,7 @@ import type { Article } from '../../functions/core/article';
 import type { Clock } from '../../functions/core/ports';
 import { nextRun } from '../../functions/core/schedule';
 import { addSchedule, listSchedules } from '../../functions/core/schedules';
+import { sendDigest } from '../../functions/core/send/send-digest';
 import { createDigestRun } from '../../functions/handlers/digest-run';
 import { seedSubscribers } from '../support/seed';
 import { openTestStack, reader, readOutbox, type TestStack } from '../support/test-stack';
@@ -120,6 +121,22 @@ describe('a weekly schedule, Fridays 08:00 in Baghdad (05:00 UTC)', () => {
     expect(issues.map((issue) => issue.id)).toEqual(['weekly-20261030T050000Z', 'weekly-20261106T050000Z']);
     expect(issues[1]).toMatchObject({ articleIds: ['w2'], status: 'sent', recipients: 3, sent: 3 });
     expect((await mailsByIssue()).get('weekly-20261106T050000Z')).toBe(3);
+  });
+
+  it("finds a window's own issue where its articles are carried by it: already-exists, not an empty window", async () => {
+    // What the loser of the race above sees when the winner made the issue before it planned: staff
+    // giving the same window by hand land on the same path, every time.
+    const schedule = await t.services.schedules.get('weekly');
+    if (!schedule) throw new Error('no schedule');
+    const outcome = await sendDigest(
+      schedule,
+      { since: '2026-10-30T05:00:00Z', until: '2026-11-06T05:00:00Z' },
+      t.services,
+    );
+    expect(outcome).toMatchObject({ status: 'already-exists', issue: { id: 'weekly-20261106T050000Z' } });
+    await t.stack.triggers.idle();
+    expect((await mailsByIssue()).get('weekly-20261106T050000Z')).toBe(3);
+    expect(await issuesOf('weekly')).toHaveLength(2);
   });
 
   it('sends nothing for an empty window and still moves the window on', async () => {

@@ -127,7 +127,8 @@ function readerSelection(articles: Article[]) {
  * write on its id: the schedule and the window's end), moves the schedule's window on (unless staff
  * gave the window), renders each needed variant once and fans out. An issue whose fan-out was
  * interrupted is finished first. A firing at or before the end of the last window sends nothing: that
- * window was covered. An empty window sends nothing and still moves the window on.
+ * window was covered. A window whose issue exists already (a second firing racing the first) is that
+ * issue's. An empty window sends nothing and still moves the window on.
  */
 export async function sendDigest(
   schedule: Schedule,
@@ -155,6 +156,10 @@ export async function sendDigest(
   const now = deps.clock.now().toISOString();
 
   if (plan.articles.length === 0) {
+    // A firing that raced the one that made this window's issue finds the window's articles carried by
+    // that issue: the window is not empty, it is that issue's.
+    const own = await deps.issues.get(digestIssueId(schedule.name, plan.window.end));
+    if (own) return { status: 'already-exists', plan, issue: own };
     if (!manualWindow && !options.dryRun)
       await deps.schedules.advanceWindow(schedule.name, schedule.lastWindowEnd, plan.window.end, now);
     return { status: 'nothing-new', plan };
