@@ -9,6 +9,7 @@ import {
   serialiseKeyring,
 } from './link-keys';
 import type { Clock } from './ports';
+import { formatStaffTime } from './time';
 
 /**
  * Where a keyring is kept (Secrets Manager on a stage, the key file locally): its value as read, with
@@ -37,22 +38,31 @@ async function change(store: KeyringStore, edit: (ring: Keyring) => Keyring): Pr
   return changed;
 }
 
-/** The keys of the keyring: ids, when each was added, which one signs. Never a secret. */
-export async function listKeys(store: KeyringStore): Promise<KeyringView> {
-  return describeKeyring(parseKeyring((await store.read()).value));
+/** The keys of the keyring: ids, when each was added, which one signs now. Never a secret. */
+export async function listKeys(store: KeyringStore, deps: { clock: Clock }): Promise<KeyringView> {
+  return describeKeyring(parseKeyring((await store.read()).value), deps.clock.now());
 }
 
 /**
- * `nashra keys rotate`: adds a fresh random key that signs from now on. Every earlier key still
- * verifies, so every link already mailed keeps working; retire the old key only when its links may go.
+ * `nashra keys rotate`: adds a fresh random key, which verifies at once and signs a few minutes later,
+ * once every function holds it. Every earlier key still verifies, so every link already mailed keeps
+ * working; retire the old key only when its links may go.
  */
 export async function rotateKeys(store: KeyringStore, deps: { clock: Clock }): Promise<KeyringView> {
-  return describeKeyring(
-    await change(store, (ring) => rotateKeyring(ring, newKeySecret(), deps.clock.now())),
-  );
+  const now = deps.clock.now();
+  return describeKeyring(await change(store, (ring) => rotateKeyring(ring, newKeySecret(), now)), now);
 }
 
-/** `nashra keys retire KEY-ID`: every link that key signed stops working. Never the key that signs. */
-export async function retireKeyById(store: KeyringStore, id: string): Promise<KeyringView> {
-  return describeKeyring(await change(store, (ring) => retireKey(ring, id)));
+/**
+ * `nashra keys retire KEY-ID`: every link that key signed stops working. Never the key that signs, nor
+ * the newest; a refusal names the time in `timeZone`.
+ */
+export async function retireKeyById(
+  store: KeyringStore,
+  id: string,
+  deps: { clock: Clock; timeZone: string },
+): Promise<KeyringView> {
+  const now = deps.clock.now();
+  const when = (instant: string) => formatStaffTime(instant, deps.timeZone);
+  return describeKeyring(await change(store, (ring) => retireKey(ring, id, { now, when })), now);
 }

@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { type Keyring, ORIGINAL_KEY_ID, parseKeyring } from './link-keys';
+import { type Keyring, ORIGINAL_KEY_ID, parseKeyring, signingKeyAt } from './link-keys';
 import type { Placeholder } from './mail/compiled-mail';
 import type { PersonalLinks } from './mail/personalise';
 
@@ -75,30 +75,27 @@ export interface LinkSignerOptions {
  * Keys come from a keyring (functions/core/link-keys.ts). A token is `body.mac`, signed with the
  * original key `k0` (every token issued before keyrings, and every token while k0 is current), or
  * `kid.body.mac`, its MAC over `kid.body`, signed with key `kid`. Any key still in the keyring
- * verifies; the current one signs. `use` takes a newer keyring in a process that stays up.
+ * verifies; the one `signingKeyAt` names signs. `use` takes a newer keyring in a process that stays up.
  */
 export class LinkSigner {
+  /** The keyring as last used: which of its keys signs depends on the time (a rotated key signs later). */
+  private ring: Keyring;
   /** KeyObjects made once: each HMAC then starts from one (a few per cent faster than from bytes, same MAC). */
-  private keys = new Map<string, KeyObject>();
-  private current: { id: string; key: KeyObject } = { id: '', key: createSecretKey(Buffer.alloc(1)) };
+  private keys: Map<string, KeyObject>;
   private lastReload = Number.NEGATIVE_INFINITY;
 
   constructor(
     keys: string | Keyring,
     private readonly options: LinkSignerOptions = {},
   ) {
-    this.use(typeof keys === 'string' ? parseKeyring(keys) : keys);
+    this.ring = typeof keys === 'string' ? parseKeyring(keys) : keys;
+    this.keys = keyObjectsOf(this.ring);
   }
 
-  /** From now on, sign with the keyring's current key and verify with any of its keys. */
+  /** From now on, sign with the keyring's key of the moment and verify with any of its keys. */
   use(ring: Keyring): void {
-    this.keys = new Map(ring.keys.map((key) => [key.id, createSecretKey(Buffer.from(key.secret, 'utf8'))]));
-    this.current = { id: ring.current, key: this.keys.get(ring.current) as KeyObject };
-  }
-
-  /** The id of the key that signs. */
-  get currentKeyId(): string {
-    return this.current.id;
+    this.ring = ring;
+    this.keys = keyObjectsOf(ring);
   }
 
   sign(claims: LinkClaims, now: Date): string {
@@ -111,7 +108,8 @@ export class LinkSigner {
       ...(claims.purpose === 'confirm' ? { r: claims.round ?? 0 } : {}),
     };
     const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-    const { id, key } = this.current;
+    const { id } = signingKeyAt(this.ring, now);
+    const key = this.keys.get(id) as KeyObject;
     if (id === ORIGINAL_KEY_ID) return `${body}.${mac(key, body)}`;
     return `${id}.${body}.${mac(key, `${id}.${body}`)}`;
   }
@@ -156,6 +154,10 @@ export class LinkSigner {
     if (ring) this.use(ring);
     return this.keys.get(id);
   }
+}
+
+function keyObjectsOf(ring: Keyring): Map<string, KeyObject> {
+  return new Map(ring.keys.map((key) => [key.id, createSecretKey(Buffer.from(key.secret, 'utf8'))]));
 }
 
 function mac(key: KeyObject, signed: string): string {

@@ -1,7 +1,7 @@
 import { createCloudFormationClient, readStackOutputs } from '../adapters/cloudformation-stacks';
 import { createSecretsClient, readSecretString, SecretsManagerKeyringStore } from '../adapters/secrets';
 import type { KeyringStore } from '../core/keys';
-import { type Config, loadConfig } from '../shared/config';
+import { type Config, DEFAULT_TIME_ZONE, loadConfig } from '../shared/config';
 import {
   requiredStatefulKeys,
   requiredStatelessKeys,
@@ -225,12 +225,13 @@ export async function stageConfig(resources: StageResources, env: NodeJS.Process
 
 /**
  * The keyring of a stage, in its Secrets Manager secret (found from the stacks' outputs), for
- * `nashra keys`: read and replaced with the staff member's own credentials. `close` destroys the client.
+ * `nashra keys`: read and replaced with the staff member's own credentials, and the stage's time zone
+ * to word its times in. `close` destroys the client.
  */
 export async function stageKeyringStore(
   stage: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ store: KeyringStore; close: () => void }> {
+): Promise<{ store: KeyringStore; timeZone: string; close: () => void }> {
   const resources = stageResources(await readStageStacks(stage, env));
   const secrets = createSecretsClient({
     region: resources.region,
@@ -243,6 +244,7 @@ export async function stageKeyringStore(
   });
   return {
     store: new SecretsManagerKeyringStore(secrets, resources.linkSigningKeySecretArn),
+    timeZone: resources.settings.NASHRA_TIME_ZONE ?? DEFAULT_TIME_ZONE,
     close: () => secrets.destroy(),
   };
 }

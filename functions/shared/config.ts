@@ -150,6 +150,9 @@ const defaultTopicMap: Record<string, string> = {
   'حقوق الإنسان': 'human-rights',
 };
 
+/** The network's time zone where NASHRA_TIME_ZONE names none: staff read every time in it. */
+export const DEFAULT_TIME_ZONE = 'Asia/Baghdad';
+
 /**
  * Every setting nashra reads, with the defaults of local mode. On AWS the stateless stack sets each of
  * these on the function; `NASHRA_MODE=aws` turns off the local defaults that would be wrong there.
@@ -190,7 +193,7 @@ const environmentSchema = z
     NASHRA_TIME_ZONE: z
       .string()
       .refine(isTimeZone, 'an IANA time zone the runtime knows, such as Asia/Baghdad')
-      .default('Asia/Baghdad'),
+      .default(DEFAULT_TIME_ZONE),
     NASHRA_QUIET_HOURS: z
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/i, 'HH:MM-HH:MM, or off')

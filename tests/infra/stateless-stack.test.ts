@@ -4,6 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
+import { NEW_KEY_SIGNS_AFTER_MS } from '../../functions/core/link-keys';
 import { METRICS_NAMESPACE, metricNames } from '../../functions/core/metrics';
 import { senderConcurrencyFor } from '../../functions/core/send/rate-limit';
 import { KEY_REFRESH_MS } from '../../functions/runtime/lambda';
@@ -213,6 +214,9 @@ describe('every function', () => {
       expect(variables.SECRETS_MANAGER_TTL).toBe(String(SECRET_CACHE_TTL.toSeconds()));
     }
     expect(SECRET_CACHE_TTL.toMilliseconds()).toBe(KEY_REFRESH_MS);
+    // A rotated key signs only once every warm function can have read it: a re-read after
+    // KEY_REFRESH_MS may still get the extension's cached value, as old as its TTL.
+    expect(NEW_KEY_SIGNS_AFTER_MS).toBeGreaterThan(KEY_REFRESH_MS + SECRET_CACHE_TTL.toMilliseconds());
   });
 
   it('reserves concurrency only where the registry asks', () => {

@@ -7,7 +7,7 @@ import { SecretsManagerKeyringStore } from '../../functions/adapters/secrets';
 import type { Article } from '../../functions/core/article';
 import { ConflictError } from '../../functions/core/errors';
 import { listKeys, retireKeyById, rotateKeys } from '../../functions/core/keys';
-import { parseKeyring, serialiseKeyring } from '../../functions/core/link-keys';
+import { NEW_KEY_SIGNS_AFTER_MS, parseKeyring, serialiseKeyring } from '../../functions/core/link-keys';
 import { subscriberLinks } from '../../functions/core/link-token';
 import { addSchedule } from '../../functions/core/schedules';
 import { sendDigest } from '../../functions/core/send/send-digest';
@@ -85,54 +85,73 @@ describe('rotating the local keyring twice (nashra keys, NASHRA_HOME)', () => {
     for (const runtime of opened.reverse()) await runtime.close();
   });
 
-  it('keeps the first mail working, signs with the newest key, and warm processes take it', async () => {
+  it('keeps the first mail working, signs with a new key once every process holds it, and warm processes take it', async () => {
     expect(firstMailLink).toMatch(/^\/preferences\/[\w-]+\.[\w-]+$/);
     expect((await createApp(first).request(firstMailLink)).status).toBe(200);
     const once = await run('keys', 'rotate');
     expect(once.code).toBe(0);
-    expect(once.stdout).toContain('k1 signs from now on');
+    expect(once.stdout).toMatch(
+      /^k1 verifies from now on and signs from \d{4}-\d\d-\d\d \d\d:\d\d Baghdad, once every function holds it; k0 signs until then\./,
+    );
+    expect(once.stdout).toMatch(/ {2}k1 {3}verifies, signs from .+ Baghdad, added .+ Baghdad\n/);
     const twice = await run('keys', 'rotate', '--json');
-    expect(JSON.parse(twice.stdout)).toEqual([
-      { id: 'k0', signs: false },
-      { id: 'k1', addedAt: expect.any(String), signs: false },
-      { id: 'k2', addedAt: expect.any(String), signs: true },
+    const pending = { addedAt: expect.any(String), signsFrom: expect.any(String), signs: false };
+    const keys = JSON.parse(twice.stdout);
+    expect(keys).toEqual([
+      { id: 'k0', signs: true },
+      { id: 'k1', ...pending },
+      { id: 'k2', ...pending },
     ]);
+    expect(Date.parse(keys[2].signsFrom) - Date.parse(keys[2].addedAt)).toBe(NEW_KEY_SIGNS_AFTER_MS);
 
     const second = await open();
-    const laterLink = pathOf(
-      subscriberLinks(second.signer, second.config.baseUrl, subscriber, new Date()).preferencesUrl,
-    );
+    const linkAt = (when: Date) =>
+      pathOf(subscriberLinks(second.signer, second.config.baseUrl, subscriber, when).preferencesUrl);
+    // Until k2 takes over, links are signed with k0 (no key id), which every process holds.
+    const nowLink = linkAt(new Date());
+    const laterLink = linkAt(new Date(Date.parse(keys[2].signsFrom)));
+    expect(nowLink).toMatch(/^\/preferences\/[\w-]+\.[\w-]+$/);
     expect(laterLink).toMatch(/^\/preferences\/k2\./);
     for (const runtime of [first, second]) {
       const app = createApp(runtime);
       // `first` started before the rotations: it reads the key file again for a key it lacks.
-      expect((await app.request(firstMailLink)).status).toBe(200);
-      expect((await app.request(laterLink)).status).toBe(200);
+      for (const link of [firstMailLink, nowLink, laterLink])
+        expect((await app.request(link)).status).toBe(200);
     }
   }, 120_000);
 
-  it('retires a key only when told, never the one that signs; its links stop working', async () => {
-    const current = await run('keys', 'retire', 'k2');
-    expect([current.code, current.stderr]).toEqual([
+  it('retires a key only when told, never the one that signs nor the newest; its links stop working', async () => {
+    const newest = await run('keys', 'retire', 'k2');
+    expect([newest.code, newest.stderr]).toEqual([
       1,
-      'nashra: k2 is the key that signs now: rotate first, then retire it\n',
+      expect.stringMatching(
+        /^nashra: k2 is the newest key, which signs from \d{4}-\d\d-\d\d \d\d:\d\d Baghdad: rotate first, then retire it\n$/,
+      ),
     ]);
+    const signing = await run('keys', 'retire', 'k0');
+    expect(signing.stderr).toMatch(
+      /^nashra: k0 signs until .+ Baghdad, when k1 takes over: retire it after that\n$/,
+    );
     const unknown = await run('keys', 'retire', 'k9');
     expect(unknown.stderr).toContain('no key "k9" in the keyring (it holds k0, k1, k2)');
-    const retired = await run('keys', 'retire', 'k0');
+
+    const keys = JSON.parse((await run('keys', 'list', '--json')).stdout) as Array<{ signsFrom?: string }>;
+    const k1Link = pathOf(
+      subscriberLinks(first.signer, first.config.baseUrl, subscriber, new Date(keys[1]?.signsFrom ?? ''))
+        .preferencesUrl,
+    );
+    expect(k1Link).toMatch(/^\/preferences\/k1\./);
+    const retired = await run('keys', 'retire', 'k1');
     expect(retired.code).toBe(0);
-    expect(retired.stdout).toContain('k0 retired');
+    expect(retired.stdout).toContain('k1 retired');
 
     const third = await open();
     const app = createApp(third);
-    expect((await app.request(firstMailLink)).status).toBe(404);
-    const laterLink = pathOf(
-      subscriberLinks(third.signer, third.config.baseUrl, subscriber, new Date()).preferencesUrl,
-    );
-    expect((await app.request(laterLink)).status).toBe(200);
+    expect((await app.request(k1Link)).status).toBe(404);
+    expect((await app.request(firstMailLink)).status).toBe(200);
     expect(
       JSON.parse((await run('keys', 'list', '--json')).stdout).map((key: { id: string }) => key.id),
-    ).toEqual(['k1', 'k2']);
+    ).toEqual(['k0', 'k2']);
   }, 120_000);
 
   it('leaves a key given by NASHRA_LINK_SIGNING_KEY to the environment', async () => {
@@ -184,7 +203,11 @@ describe("rotating a stage's keyring in Secrets Manager", () => {
     const ring = parseKeyring(secrets.current(arn) ?? '');
     expect(ring.current).toBe('k2');
     expect(ring.keys[0]).toEqual({ id: 'k0', secret: original });
-    expect(await listKeys(store)).toHaveLength(3);
+    expect(await listKeys(store, { clock: { now: () => new Date('2026-12-03T00:00:00Z') } })).toEqual([
+      { id: 'k0', signs: false },
+      { id: 'k1', addedAt: '2026-12-01T00:00:00.000Z', signsFrom: '2026-12-01T00:05:00.000Z', signs: false },
+      { id: 'k2', addedAt: '2026-12-02T00:00:00.000Z', signsFrom: '2026-12-02T00:05:00.000Z', signs: true },
+    ]);
     expect(secrets.calls).toEqual([
       'GetSecretValue',
       'PutSecretValue',
@@ -199,7 +222,10 @@ describe("rotating a stage's keyring in Secrets Manager", () => {
   it('refuses a replacement when someone else changed the keyring since it was read', async () => {
     const store = new SecretsManagerKeyringStore(client, arn);
     const read = await store.read();
-    await retireKeyById(store, 'k1');
+    await retireKeyById(store, 'k1', {
+      clock: { now: () => new Date('2026-12-03T00:00:00Z') },
+      timeZone: 'Asia/Baghdad',
+    });
     await expect(
       store.replace(serialiseKeyring(parseKeyring(read.value)), read.version),
     ).rejects.toBeInstanceOf(ConflictError);
@@ -218,7 +244,7 @@ describe("rotating a stage's keyring in Secrets Manager", () => {
     const rotated = await run('keys', 'rotate', '--stage', 'test');
     expect(rotated.stderr).toBe('');
     expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toContain('k3 signs from now on');
+    expect(rotated.stdout).toContain('k3 verifies from now on and signs from');
     expect(parseKeyring(secrets.current(arn) ?? '').keys.map((key) => key.id)).toEqual(['k0', 'k2', 'k3']);
   }, 60_000);
 });

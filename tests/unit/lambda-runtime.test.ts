@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseKeyring, rotateKeyring, serialiseKeyring } from '../../functions/core/link-keys';
+import {
+  NEW_KEY_SIGNS_AFTER_MS,
+  parseKeyring,
+  rotateKeyring,
+  serialiseKeyring,
+} from '../../functions/core/link-keys';
 import { LinkSigner } from '../../functions/core/link-token';
 import { metricDimensions, metricNames } from '../../functions/core/metrics';
 
@@ -66,7 +71,8 @@ describe('the Lambda composition root', () => {
     const lambda = await coldStart({ NASHRA_LINK_SIGNING_KEY: original });
     const runtime = lambda.lambdaRuntime({ signsLinks: true });
     const rotated = rotateKeyring(parseKeyring(original), 'n'.repeat(43), start);
-    const newLink = new LinkSigner(rotated).sign(claims, start);
+    const takeover = new Date(start.getTime() + NEW_KEY_SIGNS_AFTER_MS);
+    const newLink = new LinkSigner(rotated).sign(claims, takeover);
     const reads: string[] = [];
     const readKeys = async () => {
       reads.push('read');
@@ -82,7 +88,7 @@ describe('the Lambda composition root', () => {
     vi.setSystemTime(start.getTime() + lambda.KEY_REFRESH_MS);
     await expect(lambda.aroundInvocation(verify, readKeys)).resolves.toEqual(claims);
     expect(reads).toHaveLength(1);
-    expect(runtime.signer.sign(claims, start).startsWith('k1.')).toBe(true);
+    expect(runtime.signer.sign(claims, takeover).startsWith('k1.')).toBe(true);
   });
 
   it('keeps the keyring it holds when a re-read fails, and says so', async () => {

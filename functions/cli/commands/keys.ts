@@ -2,22 +2,26 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type KeyringStore, type KeyringView, listKeys, retireKeyById, rotateKeys } from '../../core/keys';
 import { systemClock } from '../../core/ports';
+import { formatStaffTime } from '../../core/time';
 import { KeyFileStore } from '../../local/key-file';
 import { stageKeyringStore } from '../../runtime/stage';
 import { loadConfig, localKeyringPath } from '../../shared/config';
 import { CliError, printJson, targetOf } from '../context';
 
 /**
- * The keyring a command works on: a stage's secret (`--stage`), or local mode's key file. Local mode
- * needs nothing running: the file is the keyring. A key given by NASHRA_LINK_SIGNING_KEY is the
- * environment's to change, not this command's.
+ * The keyring a command works on: a stage's secret (`--stage`), or local mode's key file, and the time
+ * zone its times are worded in. Local mode needs nothing running: the file is the keyring. A key given
+ * by NASHRA_LINK_SIGNING_KEY is the environment's to change, not this command's.
  */
-async function withKeyring<T>(command: Command, use: (store: KeyringStore) => Promise<T>): Promise<T> {
+async function withKeyring<T>(
+  command: Command,
+  use: (store: KeyringStore, timeZone: string) => Promise<T>,
+): Promise<T> {
   const target = targetOf(command);
   if (target !== 'local') {
-    const { store, close } = await stageKeyringStore(target.stage, process.env);
+    const { store, timeZone, close } = await stageKeyringStore(target.stage, process.env);
     try {
-      return await use(store);
+      return await use(store, timeZone);
     } finally {
       close();
     }
@@ -28,25 +32,41 @@ async function withKeyring<T>(command: Command, use: (store: KeyringStore) => Pr
   const path = localKeyringPath(config.home);
   if (!existsSync(path))
     throw new CliError(`no keyring at ${path} (run any nashra command once to create it)`);
-  return use(new KeyFileStore(path));
+  return use(new KeyFileStore(path), config.timeZone);
 }
 
-function print(keys: KeyringView, json: boolean | undefined, said?: string): void {
+/** Whether the key has yet to sign: a rotated key, in its first minutes. */
+const signsLater = (key: KeyringView[number]) =>
+  key.signsFrom !== undefined && Date.parse(key.signsFrom) > systemClock.now().getTime();
+
+function print(
+  keys: KeyringView,
+  timeZone: string,
+  json: boolean | undefined,
+  said?: (when: (instant: string) => string) => string,
+): void {
   if (json) {
     printJson(keys);
     return;
   }
-  if (said) console.log(said);
-  for (const key of keys)
+  const when = (instant: string) => formatStaffTime(instant, timeZone);
+  if (said) console.log(said(when));
+  for (const key of keys) {
+    const role = key.signs
+      ? 'signs and verifies'
+      : signsLater(key)
+        ? `verifies, signs from ${when(key.signsFrom as string)}`
+        : 'verifies';
     console.log(
-      `  ${key.id.padEnd(4)} ${key.signs ? 'signs and verifies' : 'verifies'}${key.addedAt ? `, added ${key.addedAt}` : ', the original key'}`,
+      `  ${key.id.padEnd(4)} ${role}, ${key.addedAt ? `added ${when(key.addedAt)}` : 'the original key'}`,
     );
+  }
 }
 
 /**
  * `nashra keys list|rotate|retire`: the link-signing keyring of a stage or of local mode. A rotation
- * adds a key that signs from then on and keeps every earlier one verifying (the links in every mail
- * already sent keep working); warm functions take the new key within about four minutes. Retiring a
+ * adds a key that verifies at once and signs five minutes later, when every function holds it, and
+ * keeps every earlier one verifying (the links in every mail already sent keep working). Retiring a
  * key ends every link it signed.
  */
 export function registerKeys(program: Command): void {
@@ -57,21 +77,30 @@ export function registerKeys(program: Command): void {
     .description('the keys of the keyring and which one signs (never a secret)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
-      print(await withKeyring(command, listKeys), options.json);
+      await withKeyring(command, async (store, timeZone) =>
+        print(await listKeys(store, { clock: systemClock }), timeZone, options.json),
+      );
     });
 
   keys
     .command('rotate')
-    .description('add a new key that signs from now on; every earlier key keeps verifying')
+    .description(
+      'add a new key: it verifies at once and signs five minutes later, once every function holds it; every earlier key keeps verifying',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const after = await withKeyring(command, (store) => rotateKeys(store, { clock: systemClock }));
-      const current = after.find((key) => key.signs)?.id;
-      print(
-        after,
-        options.json,
-        `${current} signs from now on (functions take it within about four minutes); earlier links keep working:`,
-      );
+      await withKeyring(command, async (store, timeZone) => {
+        const after = await rotateKeys(store, { clock: systemClock });
+        const added = after[after.length - 1] as KeyringView[number];
+        const signing = after.find((key) => key.signs)?.id;
+        print(
+          after,
+          timeZone,
+          options.json,
+          (when) =>
+            `${added.id} verifies from now on and signs from ${when(added.signsFrom as string)}, once every function holds it; ${signing} signs until then. Earlier links keep working:`,
+        );
+      });
     });
 
   keys
@@ -79,7 +108,13 @@ export function registerKeys(program: Command): void {
     .description('remove a key: every link it signed stops working (never the key that signs)')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
-      const after = await withKeyring(command, (store) => retireKeyById(store, id));
-      print(after, options.json, `${id} retired: the links it signed no longer work. The keyring now holds:`);
+      await withKeyring(command, async (store, timeZone) =>
+        print(
+          await retireKeyById(store, id, { clock: systemClock, timeZone }),
+          timeZone,
+          options.json,
+          () => `${id} retired: the links it signed no longer work. The keyring now holds:`,
+        ),
+      );
     });
 }
