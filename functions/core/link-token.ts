@@ -73,7 +73,7 @@ export interface LinkSignerOptions {
  * Revocation is by link version: the caller compares `linkVersion` with the subscriber's current one.
  *
  * Keys come from a keyring (functions/core/link-keys.ts). A token is `body.mac`, signed with the
- * original key `k0` (every token issued before keyrings, and every token while k0 is current), or
+ * original key `k0` (every token issued before keyrings, and every token while k0 signs), or
  * `kid.body.mac`, its MAC over `kid.body`, signed with key `kid`. Any key still in the keyring
  * verifies; the one `signingKeyAt` names signs. `use` takes a newer keyring in a process that stays up.
  */
