@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { bundleMinification } from '../infra/bundle-options';
 import { median, round } from './stats';
 
 export interface BundleResult {
@@ -27,8 +28,8 @@ const rendering = new Set(['alert-sweep', 'article-stream', 'console', 'digest-r
 
 /**
  * Bundles one handler as NashraFunction (infra/constructs/nashra-function.ts) does: the lambda-entry
- * wrapper with the handler aliased as `nashra-handler`, ESM, minified, Node 22, the AWS SDK bundled,
- * the createRequire banner. Source maps are written beside it, as CDK does, but not counted.
+ * wrapper with the handler aliased as `nashra-handler`, ESM, minified as infra/bundle-options.ts says,
+ * Node 22, the AWS SDK bundled, the createRequire banner.
  */
 async function bundle(handler: string, outDir: string): Promise<{ file: string; containsMjml: boolean }> {
   const outfile = join(outDir, handler, 'index.mjs');
@@ -40,9 +41,7 @@ async function bundle(handler: string, outDir: string): Promise<{ file: string; 
     platform: 'node',
     target: 'node22',
     mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
+    ...bundleMinification,
     external: [],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     alias: { 'nashra-handler': join(handlersDir, `${handler}.ts`) },

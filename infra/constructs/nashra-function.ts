@@ -17,6 +17,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { bundleMinificationArgs } from '../bundle-options';
 import type { TableAccess, TableAction } from '../handler-spec';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -53,8 +54,8 @@ export interface NashraFunctionProps {
 }
 
 /**
- * One Lambda function of nashra, built the same way for every handler: an ESM bundle (minified, source
- * maps, AWS SDK bundled) on Node.js 22 / arm64, its own log group, and a role that starts with nothing
+ * One Lambda function of nashra, built the same way for every handler: an ESM bundle (minified but for
+ * names, AWS SDK bundled) on Node.js 22 / arm64, its own log group, and a role that starts with nothing
  * but writing to that log group. Every permission is added by a method that also sets the environment
  * the code needs to use it, so a grant and its setting never drift apart.
  *
@@ -104,18 +105,18 @@ export class NashraFunction extends NodejsFunction {
         logLevel: ParamsAndSecretsLogLevel.WARN,
         secretsManagerTtl: SECRET_CACHE_TTL,
       }),
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: props.environment,
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',
         mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
         externalModules: [],
         banner: requireBanner,
-        // lambda-entry.ts imports the function's own handler under this name, once the secrets are in.
-        esbuildArgs: { '--alias:nashra-handler': `${repositoryRoot}${props.entry}` },
+        esbuildArgs: {
+          // lambda-entry.ts imports the function's own handler under this name, once the secrets are in.
+          '--alias:nashra-handler': `${repositoryRoot}${props.entry}`,
+          ...bundleMinificationArgs,
+        },
         logLevel: LogLevel.ERROR,
       },
     });

@@ -241,22 +241,18 @@ describe('the handler registry', () => {
     const script = `const { handler } = await import(${JSON.stringify(bundle)});
       const response = await handler(${JSON.stringify(event)}, {});
       console.log(JSON.stringify({ status: response.statusCode, body: response.body }));`;
-    const { stdout } = await run(
-      process.execPath,
-      ['--enable-source-maps', '--input-type=module', '-e', script],
-      {
-        env: {
-          PATH: process.env.PATH,
-          NASHRA_MODE: 'aws',
-          NASHRA_BASE_URL: 'https://news.example.org',
-          NASHRA_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/send',
-          NASHRA_LINK_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:key',
-          PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
-          AWS_SESSION_TOKEN: 'session',
-          AWS_REGION: 'eu-west-1',
-        },
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        NASHRA_MODE: 'aws',
+        NASHRA_BASE_URL: 'https://news.example.org',
+        NASHRA_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/send',
+        NASHRA_LINK_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:key',
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
+        AWS_SESSION_TOKEN: 'session',
+        AWS_REGION: 'eu-west-1',
       },
-    );
+    });
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
       status: 200,
       body: '{"ok":true}',
