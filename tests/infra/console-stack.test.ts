@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { staffPasswordPolicy } from '../../functions/core/staff/password-policy';
@@ -9,9 +7,8 @@ import { statefulOutputs } from '../../functions/shared/stage-outputs';
 import { readSettings } from '../../infra/config';
 import type { HandlerSpec } from '../../infra/handler-spec';
 import { handlersFor } from '../../infra/handlers';
+import { invokeBundle } from '../support/lambda-bundle';
 import { everyTrigger, synthNashra, testApp } from './synth';
-
-const run = promisify(execFile);
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
@@ -204,38 +201,27 @@ describe('the console function', () => {
       },
       isBase64Encoded: false,
     };
-    const script = `const { handler } = await import(${JSON.stringify(bundle)});
-      const response = await handler(${JSON.stringify(event)}, {});
-      console.log(JSON.stringify({ status: response.statusCode, cookies: response.cookies, body: response.body }));`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-      env: {
-        PATH: process.env.PATH,
-        NASHRA_MODE: 'aws',
-        NASHRA_BASE_URL: 'https://news.example.org',
-        NASHRA_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/send',
-        NASHRA_LINK_SIGNING_KEY: 'k'.repeat(64),
-        NASHRA_STAFF_USER_POOL_ID: 'eu-west-1_AbCdEf123',
-        NASHRA_STAFF_CLIENT_ID: 'abcdefghijklmnopqrstuvwxyz',
-        NASHRA_SCHEDULER: JSON.stringify({
-          group: 'nashra-test',
-          targetArn: 'arn:aws:lambda:eu-west-1:111111111111:function:nashra-test-digest-run',
-          roleArn: 'arn:aws:iam::111111111111:role/nashra-test-digest-scheduler',
-          deadLetterArn: 'arn:aws:sqs:eu-west-1:111111111111:nashra-test-schedule-dlq',
-        }),
-        AWS_REGION: 'eu-west-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-      },
+    const response = await invokeBundle(bundle, event, {
+      NASHRA_MODE: 'aws',
+      NASHRA_BASE_URL: 'https://news.example.org',
+      NASHRA_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/send',
+      NASHRA_LINK_SIGNING_KEY: 'k'.repeat(64),
+      NASHRA_STAFF_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+      NASHRA_STAFF_CLIENT_ID: 'abcdefghijklmnopqrstuvwxyz',
+      NASHRA_SCHEDULER: JSON.stringify({
+        group: 'nashra-test',
+        targetArn: 'arn:aws:lambda:eu-west-1:111111111111:function:nashra-test-digest-run',
+        roleArn: 'arn:aws:iam::111111111111:role/nashra-test-digest-scheduler',
+        deadLetterArn: 'arn:aws:sqs:eu-west-1:111111111111:nashra-test-schedule-dlq',
+      }),
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
     });
-    const answer = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
-      status: number;
-      cookies: string[];
-      body: string;
-    };
-    expect(answer.status).toBe(200);
-    expect(answer.body).toContain('name="password"');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('name="password"');
     // Over https, the CSRF cookie is Secure and __Secure- prefixed, and scoped to the console.
-    expect(answer.cookies.join('\n')).toMatch(
+    expect((response.cookies ?? []).join('\n')).toMatch(
       /^__Secure-nashra-console-csrf=[\w-]+; .*Path=\/console.*HttpOnly.*Secure.*SameSite=Strict/m,
     );
   });

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertSweepCron } from '../../functions/handlers/alert-sweep';
@@ -13,10 +11,9 @@ import { allTableNames, tableDefinitions } from '../../functions/shared/tables';
 import { readSettings } from '../../infra/config';
 import { handlersFor } from '../../infra/handlers';
 import { SEND_MAX_RECEIVES } from '../../infra/sending';
+import { invokeBundle } from '../support/lambda-bundle';
 import { allowedActions } from './grants';
 import { synthNashra, testApp } from './synth';
-
-const run = promisify(execFile);
 
 /** The real registry, bundling the real handlers, as `npm run synth` does. */
 const settings = readSettings(testApp().node);
@@ -238,22 +235,16 @@ describe('the handler registry', () => {
       requestContext: { http: { method: 'GET', path: '/health' }, requestId: 'r', stage: '$default' },
       isBase64Encoded: false,
     };
-    const script = `const { handler } = await import(${JSON.stringify(bundle)});
-      const response = await handler(${JSON.stringify(event)}, {});
-      console.log(JSON.stringify({ status: response.statusCode, body: response.body }));`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-      env: {
-        PATH: process.env.PATH,
-        NASHRA_MODE: 'aws',
-        NASHRA_BASE_URL: 'https://news.example.org',
-        NASHRA_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/send',
-        NASHRA_LINK_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:key',
-        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
-        AWS_SESSION_TOKEN: 'session',
-        AWS_REGION: 'eu-west-1',
-      },
+    const response = await invokeBundle(bundle, event, {
+      NASHRA_MODE: 'aws',
+      NASHRA_BASE_URL: 'https://news.example.org',
+      NASHRA_SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/send',
+      NASHRA_LINK_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:key',
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
+      AWS_SESSION_TOKEN: 'session',
+      AWS_REGION: 'eu-west-1',
     });
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
+    expect({ status: response.statusCode, body: response.body }).toEqual({
       status: 200,
       body: '{"ok":true}',
     });
