@@ -5,7 +5,6 @@ import type { CompiledMail } from './mail/compiled-mail';
 import type { MailVariant } from './mail/variant';
 import type { Schedule, ScheduleDefinition } from './schedule';
 import type { AuditPage, AuditQuery, AuditRecord } from './staff/audit';
-import type { StaffSession } from './staff/sessions';
 import type { StaffAccount, StaffMember } from './staff/staff';
 import type { Cadence, FanOutReader, ReaderChanges, Subscriber, SubscriberStatus } from './subscriber';
 
@@ -557,6 +556,31 @@ export interface StaffDirectory {
   findAccount(email: string): Promise<StaffAccount | undefined>;
   /** Deletes the account: it can sign in no more. A missing one is a NotFoundError. */
   removeAccount(email: string): Promise<void>;
+}
+
+/**
+ * A console session, kept server-side. The browser holds only a random token (the session cookie);
+ * the record is stored under a hash of it, so reading the table signs nobody in. A session is either
+ * a sign-in still answering a challenge (a code, a new password) or a signed-in staff member.
+ */
+export interface StaffSession {
+  /** sessionIdOf(token). */
+  id: string;
+  state: 'challenge' | 'signed-in';
+  /** Signed in: who. */
+  staff?: StaffMember;
+  /** The CSRF token every form of this session carries. */
+  csrf: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** Epoch seconds after which the record is dead (and DynamoDB's TTL may delete it). */
+  expiresAt: number;
+  /** Answering a challenge: which, for whom, the identity service's session, and its address. */
+  challenge?: PendingChallenge & {
+    email: string;
+    /** `totp-setup`: the secret to type into the authenticator, shown again after a wrong code. */
+    secret?: string;
+  };
 }
 
 /** Console sessions (functions/core/staff/sessions.ts): records keyed by a hash of the cookie's token. */

@@ -8,13 +8,13 @@ import type {
   PendingChallenge,
   SignInStep,
   StaffDirectory,
+  StaffSession,
   StaffSessionRepo,
 } from '../../functions/core/ports';
 import { type AuditRecord, auditRecord } from '../../functions/core/staff/audit';
 import { passwordProblems, temporaryPassword } from '../../functions/core/staff/password-policy';
 import {
   currentSession,
-  type StaffSession,
   sessionIdOf,
   sessionPolicyOf,
   signedInSession,

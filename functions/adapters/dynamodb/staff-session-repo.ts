@@ -7,8 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ConflictError } from '../../core/errors';
-import type { StaffSessionRepo } from '../../core/ports';
-import type { StaffSession } from '../../core/staff/sessions';
+import type { StaffSession, StaffSessionRepo } from '../../core/ports';
 import { conditionally, isConditionFailure } from './client';
 import { collect, queryItems } from './paginate';
 

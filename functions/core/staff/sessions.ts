@@ -1,31 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { PendingChallenge, StaffSessionRepo } from '../ports';
+import type { StaffSession, StaffSessionRepo } from '../ports';
 import type { StaffMember } from './staff';
-
-/**
- * A console session, kept server-side. The browser holds only a random token (the session cookie);
- * the record is stored under a hash of it, so reading the table signs nobody in. A session is either
- * a sign-in still answering a challenge (a code, a new password) or a signed-in staff member.
- */
-export interface StaffSession {
-  /** sessionIdOf(token). */
-  id: string;
-  state: 'challenge' | 'signed-in';
-  /** Signed in: who. */
-  staff?: StaffMember;
-  /** The CSRF token every form of this session carries. */
-  csrf: string;
-  createdAt: string;
-  lastSeenAt: string;
-  /** Epoch seconds after which the record is dead (and DynamoDB's TTL may delete it). */
-  expiresAt: number;
-  /** Answering a challenge: which, for whom, the identity service's session, and its address. */
-  challenge?: PendingChallenge & {
-    email: string;
-    /** `totp-setup`: the secret to type into the authenticator, shown again after a wrong code. */
-    secret?: string;
-  };
-}
 
 /** How long sessions live. */
 export interface SessionPolicy {

@@ -1,7 +1,7 @@
-import type { AuditRepo, Clock, SignInStep, StaffDirectory, StaffSessionRepo } from '../ports';
+import type { AuditRepo, Clock, SignInStep, StaffDirectory, StaffSession, StaffSessionRepo } from '../ports';
 import type { RateLimiter } from '../subscribers/rate-limit';
 import { writeAudit } from './audit';
-import { challengeSession, type SessionPolicy, type StaffSession, signedInSession } from './sessions';
+import { challengeSession, type SessionPolicy, signedInSession } from './sessions';
 import { staffEmailSchema, totpCodeSchema } from './staff';
 
 export interface SignInDeps {
