@@ -35,10 +35,6 @@ async function withKeyring<T>(
   return use(new KeyFileStore(path), config.timeZone);
 }
 
-/** Whether the key has yet to sign: a rotated key, in its first minutes. */
-const signsLater = (key: KeyringView[number]) =>
-  key.signsFrom !== undefined && Date.parse(key.signsFrom) > systemClock.now().getTime();
-
 function print(
   keys: KeyringView,
   timeZone: string,
@@ -51,10 +47,12 @@ function print(
   }
   const when = (instant: string) => formatStaffTime(instant, timeZone);
   if (said) console.log(said(when));
-  for (const key of keys) {
+  // Keys newer than the one that signs have yet to reach their `signsFrom` (signingKeyAt).
+  const signing = keys.findIndex((key) => key.signs);
+  for (const [index, key] of keys.entries()) {
     const role = key.signs
       ? 'signs and verifies'
-      : signsLater(key)
+      : index > signing
         ? `verifies, signs from ${when(key.signsFrom as string)}`
         : 'verifies';
     console.log(
