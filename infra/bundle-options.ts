@@ -7,5 +7,12 @@
  */
 export const bundleMinification = { minifyWhitespace: true, minifySyntax: true, minifyIdentifiers: false };
 
-/** `bundleMinification` as esbuild's command-line flags, for NodejsFunction's `esbuildArgs`. */
-export const bundleMinificationArgs = { '--minify-whitespace': true, '--minify-syntax': true };
+/**
+ * `bundleMinification` as esbuild's command-line flags (`minifySyntax` → `--minify-syntax`), for
+ * NodejsFunction's `esbuildArgs`: the options that are on; off is esbuild's default.
+ */
+export const bundleMinificationArgs: Record<string, boolean> = Object.fromEntries(
+  Object.entries(bundleMinification)
+    .filter(([, on]) => on)
+    .map(([option]) => [`--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`, true]),
+);
