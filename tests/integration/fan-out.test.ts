@@ -51,6 +51,11 @@ class HeldQueue implements SendQueue {
     }
   }
 
+  /** The jobs of the calls not yet answered. */
+  waitingJobs(): SendJob[] {
+    return this.waiting.flatMap((call) => call.jobs);
+  }
+
   failOldest(error: Error): void {
     this.waiting.shift()?.fail(error);
   }
@@ -137,6 +142,42 @@ describe('fan-out with pages in flight side by side', () => {
     const everyone = new Set([...failing.jobs, ...healthy.jobs].map((job) => job.subscriberId));
     expect(everyone).toEqual(new Set(readers.map((r) => r.id)));
     expect((await t.services.issues.get(issue.id))?.recipients).toBe(readers.length);
+  });
+
+  it('enqueues no job before its variant is stored and listed on the issue, and none of a page whose variant failed to store', async () => {
+    const { issue } = await t.services.issues.createOnce(newIssue(`fan-out-variants-${Date.now()}`));
+    const queue = new HeldQueue();
+    const missingAtEnqueue: string[] = [];
+    queue.onCall = () =>
+      queueMicrotask(async () => {
+        const keys = new Set(queue.waitingJobs().map((job) => job.variantKey));
+        const listed = (await t.services.issues.get(issue.id))?.variantKeys ?? [];
+        for (const key of keys)
+          if (!listed.includes(key) || !(await t.services.issues.getVariant(issue.id, key)))
+            missingAtEnqueue.push(key);
+        queue.releaseNewestFirst();
+      });
+    const result = await fanOut(issue, ['daily'], select, async () => compiled, deps(queue));
+    expect(result.compiles).toBe(4);
+    expect(queue.jobs).toHaveLength(readers.length);
+    expect(missingAtEnqueue).toEqual([]);
+
+    const broken = await t.services.issues.createOnce(newIssue(`fan-out-variant-lost-${Date.now()}`));
+    const untouched = new HeldQueue();
+    untouched.onCall = () => queueMicrotask(() => untouched.releaseNewestFirst());
+    const failingStore = {
+      ...deps(untouched),
+      issues: Object.assign(Object.create(t.services.issues), {
+        saveVariant: async () => {
+          throw new Error('DynamoDB is down');
+        },
+      }),
+    };
+    await expect(fanOut(broken.issue, ['daily'], select, async () => compiled, failingStore)).rejects.toThrow(
+      'DynamoDB is down',
+    );
+    expect(untouched.jobs).toEqual([]);
+    expect((await t.services.issues.get(broken.issue.id))?.recipients).toBe(0);
   });
 
   it('stops with a ConflictError when another fan-out counted the page first', async () => {
