@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build as esbuild } from 'esbuild';
 import { bundleMinification } from '../infra/bundle-options';
 import { median, round } from './stats';
 
@@ -32,9 +32,19 @@ const rendering = new Set(['alert-sweep', 'article-stream', 'console', 'digest-r
  * Node 22, the AWS SDK bundled, the createRequire banner.
  */
 async function bundle(handler: string, outDir: string): Promise<{ file: string; containsMjml: boolean }> {
-  const outfile = join(outDir, handler, 'index.mjs');
-  const result = await build({
-    entryPoints: [join(root, 'infra', 'runtime', 'lambda-entry.ts')],
+  return bundleFile(join(root, 'infra', 'runtime', 'lambda-entry.ts'), join(outDir, handler, 'index.mjs'), {
+    'nashra-handler': join(handlersDir, `${handler}.ts`),
+  });
+}
+
+/** Bundles `entry` into `outfile` with the functions' esbuild options. */
+async function bundleFile(
+  entry: string,
+  outfile: string,
+  alias: Record<string, string>,
+): Promise<{ file: string; containsMjml: boolean }> {
+  const result = await esbuild({
+    entryPoints: [entry],
     bundle: true,
     outfile,
     format: 'esm',
@@ -44,7 +54,7 @@ async function bundle(handler: string, outDir: string): Promise<{ file: string; 
     ...bundleMinification,
     external: [],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    alias: { 'nashra-handler': join(handlersDir, `${handler}.ts`) },
+    alias,
     logLevel: 'error',
     metafile: true,
   });
@@ -92,4 +102,28 @@ export async function measureBundles(options: { runs: number; outDir: string }):
     });
   }
   return results;
+}
+
+/**
+ * The libraries the readers' function cannot do without (bench/readers-libraries.ts), bundled as its
+ * bundle is and imported alone: the floor under the `http-api` import time, whatever nashra's own code.
+ */
+export interface LibrariesFloor {
+  handler: 'http-api';
+  bytes: number;
+  importMs: number;
+}
+
+export async function measureReadersLibraries(options: {
+  runs: number;
+  outDir: string;
+}): Promise<LibrariesFloor> {
+  const { file } = await bundleFile(
+    join(root, 'bench', 'readers-libraries.ts'),
+    join(options.outDir, 'readers-libraries', 'index.mjs'),
+    {},
+  );
+  importMs(file);
+  const times = Array.from({ length: options.runs }, () => importMs(file));
+  return { handler: 'http-api', bytes: statSync(file).size, importMs: round(median(times)) };
 }

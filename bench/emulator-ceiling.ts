@@ -208,3 +208,32 @@ export async function measureSesCeiling(options: {
     rmSync(home, { recursive: true, force: true });
   }
 }
+
+/**
+ * The floor under the sender's own CPU: its three AWS calls a mail and nothing else — the claim and the
+ * mark through its delivery repository, `SendRawEmail` of the digest-sized mail through its mailer,
+ * straight to the emulators — as client CPU per mail, at `inFlight` calls at a time each (after a round
+ * to warm up), and the least of them.
+ */
+export interface SdkCallsFloor {
+  msPerMail: number;
+  byCallsInFlight: Record<string, number>;
+}
+
+export async function measureSdkCallsFloor(options: {
+  dynalite: ChildEmulator;
+  ses: ChildEmulator;
+  raw: Buffer;
+  mails: number;
+  inFlight: number[];
+}): Promise<SdkCallsFloor> {
+  const perMail = async (concurrency: number) => {
+    const claimAndMark = await measureDynamoCeiling({ ...options, concurrency, viaTap: false });
+    const send = await measureSesCeiling({ ...options, concurrency, viaTap: false });
+    return round(claimAndMark.clientCpuMsPerMail + send.clientCpuMsPerMail, 2);
+  };
+  await perMail(options.inFlight[0] ?? 10);
+  const byCallsInFlight: Record<string, number> = {};
+  for (const concurrency of options.inFlight) byCallsInFlight[concurrency] = await perMail(concurrency);
+  return { msPerMail: Math.min(...Object.values(byCallsInFlight)), byCallsInFlight };
+}

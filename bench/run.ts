@@ -11,9 +11,14 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureBundles } from './bundles';
+import { measureBundles, measureReadersLibraries } from './bundles';
 import { measureConsole } from './console';
-import { digestSizedMessage, measureDynamoCeiling, measureSesCeiling } from './emulator-ceiling';
+import {
+  digestSizedMessage,
+  measureDynamoCeiling,
+  measureSdkCallsFloor,
+  measureSesCeiling,
+} from './emulator-ceiling';
 import { type ChildEmulator, startDynalite, startSesEmulator } from './emulators';
 import { measureEndToEnd } from './end-to-end';
 import { fanOutIsRight, measureFanOut } from './fan-out';
@@ -112,6 +117,10 @@ async function measureEverything() {
 
   step('bundles: each handler built as CDK builds it, imported in a fresh node');
   const bundles = await measureBundles({ runs: scale.importRuns, outDir: join(outDir, 'bundles') });
+  const readersLibraries = await measureReadersLibraries({
+    runs: scale.importRuns,
+    outDir: join(outDir, 'bundles'),
+  });
 
   step('starting dynalite and aws-ses-v2-local as child processes');
   const [dynalite, ses] = await Promise.all([startDynalite(), startSesEmulator()]);
@@ -142,6 +151,15 @@ async function measureEverything() {
         viaTap: true,
       }),
     };
+
+    step("the sender's floor: its three AWS calls alone, 10, 30 and 100 in flight");
+    const senderSdkCalls = await measureSdkCallsFloor({
+      dynalite,
+      ses,
+      raw,
+      mails: scale.ceilingMails,
+      inFlight: [10, 30, 100],
+    });
 
     step('fan-out: 10,000 readers, nothing consuming the send queue');
     const fanOut = await measureFanOut({
@@ -210,6 +228,7 @@ async function measureEverything() {
       pacing,
       ceilings,
       bundles,
+      floors: { senderSdkCalls, readersLibraries },
       console: consoleLatency,
     };
     writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
