@@ -228,7 +228,7 @@ export function printReport(results: BenchResults): void {
             : `${verdict(bundle.importMs <= 150)} (import)${bundle.bytes <= 500 * 1024 ? '' : ', size over'}`,
         ]),
         [
-          `  its floor: the libraries ${floors.readersLibraries.handler} needs, alone`,
+          `floor of ${floors.readersLibraries.handler}: the libraries it needs, alone`,
           '',
           '',
           `${Math.round(floors.readersLibraries.bytes / 1024)} KB`,
